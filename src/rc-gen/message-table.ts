@@ -1,0 +1,170 @@
+// MESSAGE_RESOURCE_DATA: the body of an RT_MESSAGETABLE resource and of mc.exe's MSGnnnnn.bin.
+// Reader and writer side by side; layout in MC-SPEC.md §7 (little-endian throughout).
+//
+//   +0  DWORD NumberOfBlocks
+//   +4  MESSAGE_RESOURCE_BLOCK[NumberOfBlocks]  { DWORD LowId; DWORD HighId; DWORD OffsetToEntries }
+//   ... MESSAGE_RESOURCE_ENTRY { WORD Length; WORD Flags; BYTE Text[Length - 4] }
+
+import { encodeAnsi, decodeAnsi } from '../mc/codepage.js';
+
+export const MESSAGE_RESOURCE_UNICODE = 0x0001;
+const BLOCK_SIZE = 12;
+const ENTRY_HEADER_SIZE = 4;
+/** Largest MESSAGE_RESOURCE_ENTRY: its Length field is a WORD and the entry is 4-byte aligned. */
+export const MAX_ENTRY_SIZE = 0xfffc;
+
+export interface MessageTableEntry {
+  /** Full 32-bit message value (severity, customer bit, facility and code). */
+  id: number;
+  text: string;
+  /** true: UTF-16LE (Flags = 1); false: ANSI in the table's code page (Flags = 0). */
+  unicode: boolean;
+}
+
+export interface MessageTableBlock {
+  lowId: number;
+  highId: number;
+  offsetToEntries: number;
+}
+
+export class MessageTableFormatError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(`${message} (at byte offset 0x${offset.toString(16)})`);
+    this.name = 'MessageTableFormatError';
+  }
+}
+
+/** Encoded size of one entry, header and padding included. */
+export function entrySize(text: string, unicode: boolean, codepage = 1252): number {
+  const body = unicode ? text.length * 2 + 2 : encodeAnsi(text, codepage).length + 1;
+  return ENTRY_HEADER_SIZE + align4(body);
+}
+
+function align4(n: number): number {
+  return (n + 3) & ~3;
+}
+
+/**
+ * Writes a message table. Entries are sorted by unsigned id and grouped into blocks of
+ * consecutive ids; ids must be unique.
+ */
+export function writeMessageTable(entries: readonly MessageTableEntry[], codepage = 1252): Uint8Array {
+  const sorted = [...entries].sort((a, b) => (a.id >>> 0) - (b.id >>> 0));
+  const bodies: { bytes: Uint8Array; unicode: boolean }[] = [];
+  const blocks: { lowId: number; highId: number; first: number }[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    const e = sorted[i]!;
+    const id = e.id >>> 0;
+    const last = blocks[blocks.length - 1];
+    if (last && id === last.highId) throw new RangeError(`duplicate message id 0x${id.toString(16)}`);
+    if (last && id === last.highId + 1) last.highId = id;
+    else blocks.push({ lowId: id, highId: id, first: i });
+    bodies.push({ bytes: e.unicode ? encodeUtf16z(e.text) : encodeAnsiz(e.text, codepage), unicode: e.unicode });
+  }
+
+  let offset = 4 + BLOCK_SIZE * blocks.length;
+  const entryOffsets: number[] = [];
+  for (const b of bodies) {
+    entryOffsets.push(offset);
+    const length = ENTRY_HEADER_SIZE + align4(b.bytes.length);
+    if (length > MAX_ENTRY_SIZE) throw new RangeError(`message entry of ${length} bytes exceeds ${MAX_ENTRY_SIZE}`);
+    offset += length;
+  }
+
+  const out = new Uint8Array(offset);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, blocks.length, true);
+  blocks.forEach((b, i) => {
+    const at = 4 + i * BLOCK_SIZE;
+    view.setUint32(at, b.lowId, true);
+    view.setUint32(at + 4, b.highId, true);
+    view.setUint32(at + 8, entryOffsets[b.first]!, true);
+  });
+  bodies.forEach((b, i) => {
+    const at = entryOffsets[i]!;
+    view.setUint16(at, ENTRY_HEADER_SIZE + align4(b.bytes.length), true);
+    view.setUint16(at + 2, b.unicode ? MESSAGE_RESOURCE_UNICODE : 0, true);
+    out.set(b.bytes, at + ENTRY_HEADER_SIZE);
+  });
+  return out;
+}
+
+function encodeUtf16z(text: string): Uint8Array {
+  const out = new Uint8Array(text.length * 2 + 2);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    out[i * 2] = c & 0xff;
+    out[i * 2 + 1] = c >>> 8;
+  }
+  return out;
+}
+
+function encodeAnsiz(text: string, codepage: number): Uint8Array {
+  const bytes = encodeAnsi(text, codepage);
+  const out = new Uint8Array(bytes.length + 1);
+  out.set(bytes);
+  return out;
+}
+
+/**
+ * Reads a message table. Every count, offset and length is checked against the buffer; a
+ * malformed table raises MessageTableFormatError naming the structure and its offset.
+ */
+export function readMessageTable(bytes: Uint8Array, codepage = 1252): { blocks: MessageTableBlock[]; entries: MessageTableEntry[] } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 4) throw new MessageTableFormatError('message table shorter than its NumberOfBlocks field', 0);
+  const count = view.getUint32(0, true);
+  if (4 + count * BLOCK_SIZE > bytes.length) {
+    throw new MessageTableFormatError(`NumberOfBlocks ${count} does not fit in ${bytes.length} bytes`, 0);
+  }
+  const blocks: MessageTableBlock[] = [];
+  const entries: MessageTableEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    const at = 4 + i * BLOCK_SIZE;
+    const block = {
+      lowId: view.getUint32(at, true),
+      highId: view.getUint32(at + 4, true),
+      offsetToEntries: view.getUint32(at + 8, true),
+    };
+    if (block.highId < block.lowId) {
+      throw new MessageTableFormatError(`block ${i}: HighId 0x${block.highId.toString(16)} below LowId 0x${block.lowId.toString(16)}`, at);
+    }
+    blocks.push(block);
+    let offset = block.offsetToEntries;
+    for (let id = block.lowId; id <= block.highId; id++) {
+      if (offset + ENTRY_HEADER_SIZE > bytes.length) {
+        throw new MessageTableFormatError(`block ${i}: entry for id 0x${id.toString(16)} starts past the end`, offset);
+      }
+      const length = view.getUint16(offset, true);
+      const flags = view.getUint16(offset + 2, true);
+      if (length < ENTRY_HEADER_SIZE || offset + length > bytes.length) {
+        throw new MessageTableFormatError(`block ${i}: entry for id 0x${id.toString(16)} has Length ${length}, outside the table`, offset);
+      }
+      const body = bytes.subarray(offset + ENTRY_HEADER_SIZE, offset + length);
+      const unicode = (flags & MESSAGE_RESOURCE_UNICODE) !== 0;
+      entries.push({ id, text: unicode ? decodeUtf16z(body) : decodeAnsiz(body, codepage), unicode });
+      offset += length;
+      if (id === 0xffffffff) break;
+    }
+  }
+  return { blocks, entries };
+}
+
+function decodeUtf16z(body: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i + 1 < body.length; i += 2) {
+    const c = body[i]! | (body[i + 1]! << 8);
+    if (c === 0) break;
+    s += String.fromCharCode(c);
+  }
+  return s;
+}
+
+function decodeAnsiz(body: Uint8Array, codepage: number): string {
+  let end = body.indexOf(0);
+  if (end < 0) end = body.length;
+  return decodeAnsi(body.subarray(0, end), codepage);
+}
