@@ -1,0 +1,136 @@
+// compileMc: .mc bytes in, output files out. Pure: no file system, no clock, no environment.
+// Pipeline: decode → lex → parse → resolve → write (.h, .rc, .bin per language, .dbg).
+
+import { diagnostic, type Diagnostic } from './diagnostics.js';
+import { decodeInput } from './decode.js';
+import { FLAVORS, type FlavorName } from './flavors.js';
+import { tokenize } from './lexer.js';
+import type { McModel } from './model.js';
+import { parse } from './parser.js';
+import { encodeText, loadTemplate, renderTemplate, type TextEncoding } from './render.js';
+import { resolve } from './resolve.js';
+import { writeMessageTable } from '../rc-gen/message-table.js';
+
+export interface CompileOptions {
+  /** Input file name: gives the default base name and is only used for naming. */
+  inputName?: string;
+  /** -z: base name of the .h/.rc (also switches on the `base_` prefix of .bin names). */
+  baseName?: string;
+  /** -e: header extension without the dot (default `h`). */
+  headerExtension?: string;
+  /** -b: prefix .bin names with `base_`. */
+  binPrefix?: boolean;
+  /** -c: set the Customer bit (0x20000000) in every message value. */
+  customerBit?: boolean;
+  /** -d: facility/severity/message values in decimal unless OutputBase says otherwise. */
+  decimal?: boolean;
+  /** -o: HRESULT banner in the header. */
+  hresultBanner?: boolean;
+  /** -n: no CR LF at the end of each message text. */
+  noTrailingNewline?: boolean;
+  /** -u: input without a BOM is UTF-16LE (default: the ANSI code page). */
+  unicodeInput?: boolean;
+  /** -A: write the .bin messages in the ANSI code page (default Unicode, -U). */
+  ansiBins?: boolean;
+  /** -cp: encoding of the .h, .rc and .dbg. */
+  textEncoding?: TextEncoding;
+  /** -m: warn about messages longer than this many characters. */
+  maxMessageLength?: number;
+  /** -x: also produce the .dbg file. */
+  debugFile?: boolean;
+  /** Output generation of mc.exe to reproduce (MC-SPEC.md §10). */
+  compat?: FlavorName;
+  /** The Windows ANSI code page mc.exe would run under (CP_ACP); default 1252. */
+  ansiCodepage?: number;
+  /** Handlebars source replacing templates/header.h.hbs. */
+  headerTemplate?: string;
+  /** Stop collecting diagnostics after this many errors (default 100). */
+  maxErrors?: number;
+}
+
+export type OutputKind = 'header' | 'rc' | 'bin' | 'dbg';
+
+export interface CompiledFile {
+  name: string;
+  kind: OutputKind;
+  bytes: Uint8Array;
+  /** For .bin files: the LANGID of the table. */
+  languageId?: number;
+}
+
+export interface CompileResult {
+  /** Empty when there is any error: a failed compile produces nothing. */
+  files: CompiledFile[];
+  diagnostics: Diagnostic[];
+  /** The resolved model (also on failure, as far as it got). */
+  model?: McModel;
+}
+
+/** Limits that keep a hostile input from exhausting the machine; see the README. */
+export const LIMITS = {
+  inputBytes: 256 * 1024 * 1024,
+  maxErrors: 100,
+} as const;
+
+export function baseNameOf(inputName: string): string {
+  const file = inputName.split(/[\\/]/).pop() ?? inputName;
+  const dot = file.lastIndexOf('.');
+  return dot > 0 ? file.slice(0, dot) : file;
+}
+
+export function compileMc(input: Uint8Array, options: CompileOptions = {}): CompileResult {
+  const maxErrors = options.maxErrors ?? LIMITS.maxErrors;
+  if (input.length > LIMITS.inputBytes) {
+    return { files: [], diagnostics: [diagnostic('limitExceeded', `the input is ${input.length} bytes; the limit is ${LIMITS.inputBytes}`)] };
+  }
+  const ansiCodepage = options.ansiCodepage ?? 1252;
+  const decoded = decodeInput(input, { unicodeInput: options.unicodeInput ?? false, ansiCodepage });
+  if (!decoded.input) return { files: [], diagnostics: decoded.diagnostics };
+  const source = decoded.input.text;
+
+  const baseName = options.baseName ?? baseNameOf(options.inputName ?? 'input.mc');
+  const diagnostics: Diagnostic[] = [];
+  const lexed = tokenize(source);
+  for (const e of lexed.errors) diagnostics.push(diagnostic('unexpectedToken', e.message, e));
+  const parsed = parse(lexed.tokens, maxErrors);
+  diagnostics.push(...parsed.diagnostics);
+  const flavor = FLAVORS[options.compat ?? 'modern'];
+  const resolved = resolve(parsed.statements, lexed.comments, source, {
+    flavor,
+    baseName,
+    binPrefix: (options.binPrefix ?? false) || options.baseName !== undefined,
+    customerBit: options.customerBit ?? false,
+    decimal: options.decimal ?? false,
+    hresultBanner: options.hresultBanner ?? false,
+    noTrailingNewline: options.noTrailingNewline ?? false,
+    maxMessageLength: options.maxMessageLength,
+    ansiBins: options.ansiBins ?? false,
+    maxErrors,
+  });
+  diagnostics.push(...resolved.diagnostics);
+  diagnostics.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  if (errors > maxErrors) diagnostics.splice(maxErrors);
+  if (errors >= maxErrors) diagnostics.push(diagnostic('tooManyErrors', `stopped after ${maxErrors} errors`));
+  const model = resolved.model;
+  if (errors > 0) return { files: [], diagnostics, model };
+
+  const textEncoding = options.textEncoding ?? 'ansi';
+  const text = (s: string) => encodeText(s, textEncoding, ansiCodepage);
+  const files: CompiledFile[] = [];
+  const headerSource = options.headerTemplate ?? loadTemplate('header.h.hbs');
+  files.push({ name: `${baseName}.${options.headerExtension ?? 'h'}`, kind: 'header', bytes: text(renderTemplate(headerSource, model)) });
+  files.push({ name: `${baseName}.rc`, kind: 'rc', bytes: text(renderTemplate(loadTemplate('rc.hbs'), model)) });
+  const seen = new Map<string, string>();
+  for (const lang of model.languages) {
+    const other = seen.get(lang.binName.toLowerCase());
+    if (other !== undefined) {
+      return { files: [], diagnostics: [...diagnostics, diagnostic('redefinedLanguageFile', `languages '${other}' and '${lang.name}' both write ${lang.binName}`)], model };
+    }
+    seen.set(lang.binName.toLowerCase(), lang.name);
+    const entries = lang.messages.map((m) => ({ id: m.value, text: m.text, unicode: !options.ansiBins }));
+    files.push({ name: lang.binName, kind: 'bin', bytes: writeMessageTable(entries, ansiCodepage), languageId: lang.id });
+  }
+  if (options.debugFile) files.push({ name: `${baseName}.dbg`, kind: 'dbg', bytes: text(renderTemplate(loadTemplate('dbg.hbs'), model)) });
+  return { files, diagnostics, model };
+}

@@ -1,0 +1,257 @@
+// The .mc grammar (MC-SPEC.md §3.1) as a chevrotain parser that builds statement objects.
+// Comments are not part of the grammar (the lexer sets them aside). After a syntax error the
+// parser resynchronises at the next statement keyword, so one run reports every error.
+
+import { EmbeddedActionsParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import { diagnostic, DIAGNOSTICS, type Diagnostic, type DiagnosticKind } from './diagnostics.js';
+import * as T from './lexer.js';
+import type {
+  FieldStatement,
+  LanguageBlock,
+  MessageItem,
+  MessageStatement,
+  NameEntry,
+  NamesStatement,
+  NameToken,
+  NumberToken,
+  OutputBaseStatement,
+  Statement,
+  TypedefStatement,
+} from './statements.js';
+
+const EXPECTED_KIND = new Map<TokenType, DiagnosticKind>([
+  [T.Equals, 'expectedEquals'],
+  [T.LParen, 'expectedLParen'],
+  [T.RParen, 'expectedRParen'],
+  [T.Colon, 'expectedColon'],
+  [T.NumberLiteral, 'badNumber'],
+  [T.Name, 'expectedName'],
+  [T.LanguageName, 'expectedName'],
+  [T.LineEnd, 'expectedLineEnd'],
+]);
+
+const STATEMENT_STARTS = new Set<TokenType>([
+  T.MessageId,
+  T.MessageIdTypedef,
+  T.MessageIdTypedefMacro,
+  T.SeverityNames,
+  T.FacilityNames,
+  T.LanguageNames,
+  T.OutputBase,
+]);
+
+export function describeToken(token: IToken): string {
+  if (token.tokenType === EOF) return 'the end of the file';
+  if (token.tokenType === T.MessageText) return 'message text';
+  if (token.tokenType === T.LineEnd) return 'the end of the line';
+  return `'${token.image}'`;
+}
+
+// Error texts carry their catalogue kind in front ("kind\u0000text"); parse() splits them.
+const errorMessages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage({ expected, actual, previous }) {
+    const kind = EXPECTED_KIND.get(expected) ?? 'unexpectedToken';
+    const after = previous && previous.image ? ` after ${describeToken(previous)}` : '';
+    return `${kind}\u0000expected ${expected.LABEL ?? expected.name}${after}, found ${describeToken(actual)}`;
+  },
+  buildNotAllInputParsedMessage({ firstRedundant }) {
+    return `unexpectedToken\u0000unexpected ${describeToken(firstRedundant)}`;
+  },
+  buildNoViableAltMessage({ actual, customUserDescription }) {
+    const token = actual[0]!;
+    if (customUserDescription === 'statement' && token.tokenType === T.Name) {
+      return `unexpectedToken\u0000unknown keyword '${token.image}': expected MessageId, SeverityNames, FacilityNames, LanguageNames, MessageIdTypedef, OutputBase or a ; comment`;
+    }
+    return `unexpectedToken\u0000expected ${customUserDescription ?? 'a statement'}, found ${describeToken(token)}`;
+  },
+  buildEarlyExitMessage({ actual, customUserDescription }) {
+    return `missingLanguage\u0000expected ${customUserDescription ?? 'more input'}, found ${describeToken(actual[0]!)}`;
+  },
+};
+
+function nameToken(t: IToken): NameToken {
+  return { name: t.image, line: t.startLine ?? 0, column: t.startColumn ?? 0, offset: t.startOffset };
+}
+
+function numberToken(t: IToken): NumberToken {
+  return { image: t.image, line: t.startLine ?? 0, column: t.startColumn ?? 0, offset: t.startOffset };
+}
+
+function at(t: IToken): { line: number; column: number; offset: number } {
+  return { line: t.startLine ?? 0, column: t.startColumn ?? 0, offset: t.startOffset };
+}
+
+class McParser extends EmbeddedActionsParser {
+  statements: Statement[] = [];
+
+  constructor() {
+    super(T.allTokens, { recoveryEnabled: false, maxLookahead: 2, errorMessageProvider: errorMessages });
+    this.performSelfAnalysis();
+  }
+
+  file = this.RULE('file', () => {
+    this.MANY(() => {
+      const s = this.SUBRULE(this.statement);
+      this.ACTION(() => this.statements.push(s));
+    });
+  });
+
+  statement = this.RULE('statement', (): Statement => {
+    return this.OR({
+      DEF: [
+        { ALT: () => this.SUBRULE(this.typedef) },
+        { ALT: () => this.SUBRULE(this.names) },
+        { ALT: () => this.SUBRULE(this.outputBase) },
+        { ALT: () => this.SUBRULE(this.message) },
+      ],
+      ERR_MSG: 'statement',
+    });
+  });
+
+  typedef = this.RULE('typedef', (): TypedefStatement => {
+    const kw = this.OR([{ ALT: () => this.CONSUME(T.MessageIdTypedef) }, { ALT: () => this.CONSUME(T.MessageIdTypedefMacro) }]);
+    this.CONSUME(T.Equals);
+    const name = this.CONSUME(T.Name);
+    return { kind: 'typedef', macro: kw.tokenType === T.MessageIdTypedefMacro, name: nameToken(name), ...at(kw) };
+  });
+
+  names = this.RULE('names', (): NamesStatement => {
+    const kw = this.OR([
+      { ALT: () => this.CONSUME(T.SeverityNames) },
+      { ALT: () => this.CONSUME(T.FacilityNames) },
+      { ALT: () => this.CONSUME(T.LanguageNames) },
+    ]);
+    const table = kw.tokenType === T.SeverityNames ? 'severity' : kw.tokenType === T.FacilityNames ? 'facility' : 'language';
+    this.CONSUME(T.Equals);
+    this.CONSUME(T.LParen);
+    const entries: NameEntry[] = [];
+    this.MANY(() => {
+      const name = this.CONSUME(T.Name);
+      this.CONSUME2(T.Equals);
+      const value = this.CONSUME(T.NumberLiteral);
+      let extra: IToken | undefined;
+      this.OPTION(() => {
+        this.CONSUME(T.Colon);
+        extra = this.OR2([{ ALT: () => this.CONSUME2(T.Name) }, { ALT: () => this.CONSUME2(T.NumberLiteral) }]);
+      });
+      this.ACTION(() =>
+        entries.push({ name: name.image, value: numberToken(value), extra: extra && nameToken(extra), ...at(name) }),
+      );
+    });
+    this.CONSUME(T.RParen);
+    return { kind: 'names', table, entries, ...at(kw) };
+  });
+
+  outputBase = this.RULE('outputBase', (): OutputBaseStatement => {
+    const kw = this.CONSUME(T.OutputBase);
+    this.CONSUME(T.Equals);
+    const value = this.CONSUME(T.NumberLiteral);
+    return { kind: 'outputBase', value: numberToken(value), ...at(kw) };
+  });
+
+  message = this.RULE('message', (): MessageStatement => {
+    const kw = this.CONSUME(T.MessageId);
+    this.CONSUME(T.Equals);
+    let id: MessageStatement['id'] = { form: 'next' };
+    this.OPTION(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.Plus);
+            const n = this.CONSUME(T.NumberLiteral);
+            this.ACTION(() => (id = { form: 'relative', value: numberToken(n) }));
+          },
+        },
+        {
+          ALT: () => {
+            const n = this.CONSUME2(T.NumberLiteral);
+            this.ACTION(() => (id = { form: 'absolute', value: numberToken(n) }));
+          },
+        },
+      ]);
+    });
+    const items: MessageItem[] = [];
+    this.MANY(() => {
+      const item = this.OR2([
+        { ALT: () => this.SUBRULE(this.field) },
+        { ALT: () => this.SUBRULE(this.outputBase) },
+      ]);
+      this.ACTION(() => items.push(item));
+    });
+    this.AT_LEAST_ONE({
+      DEF: () => {
+        const block = this.SUBRULE(this.languageBlock);
+        this.ACTION(() => items.push(block));
+      },
+      ERR_MSG: 'a Language= block with the message text',
+    });
+    return { kind: 'message', id, items, ...at(kw) };
+  });
+
+  field = this.RULE('field', (): FieldStatement => {
+    const kw = this.OR([
+      { ALT: () => this.CONSUME(T.Severity) },
+      { ALT: () => this.CONSUME(T.Facility) },
+      { ALT: () => this.CONSUME(T.SymbolicName) },
+    ]);
+    this.CONSUME(T.Equals);
+    const name = this.CONSUME(T.Name);
+    const kind = kw.tokenType === T.Severity ? 'severity' : kw.tokenType === T.Facility ? 'facility' : 'symbolicName';
+    return { kind, name: nameToken(name), ...at(kw) };
+  });
+
+  languageBlock = this.RULE('languageBlock', (): LanguageBlock => {
+    const kw = this.CONSUME(T.Language);
+    this.CONSUME(T.Equals);
+    const name = this.CONSUME(T.LanguageName);
+    const eol = this.CONSUME(T.LineEnd);
+    // A LineEnd always switches the lexer to text mode, so MessageText follows unless the file ends.
+    let text = '';
+    let textLine = (eol.startLine ?? 0) + 1;
+    let endOffset = eol.startOffset + eol.image.length;
+    this.OPTION(() => {
+      const t = this.CONSUME(T.MessageText);
+      this.ACTION(() => {
+        text = t.image;
+        textLine = t.startLine ?? textLine;
+        endOffset = t.startOffset + t.image.length;
+      });
+    });
+    return { kind: 'language', name: nameToken(name), text, textLine, endOffset, ...at(kw) };
+  });
+}
+
+let parser: McParser | undefined;
+
+export interface ParseResult {
+  statements: Statement[];
+  diagnostics: Diagnostic[];
+}
+
+export function parse(tokens: IToken[], maxErrors = 100): ParseResult {
+  parser ??= new McParser();
+  const diagnostics: Diagnostic[] = [];
+  const statements: Statement[] = [];
+  let start = 0;
+  while (start < tokens.length) {
+    parser.statements = [];
+    parser.input = start === 0 ? tokens : tokens.slice(start);
+    parser.file();
+    statements.push(...parser.statements);
+    const error = parser.errors[0];
+    if (!error) break;
+    const [kind, text] = error.message.split('\u0000') as [DiagnosticKind, string];
+    const previous = (error as { previousToken?: IToken }).previousToken;
+    const token = error.token.tokenType === EOF ? previous ?? tokens[tokens.length - 1] : error.token;
+    diagnostics.push(diagnostic(kind in DIAGNOSTICS ? kind : 'unexpectedToken', text ?? error.message, token && { line: token.startLine ?? 1, column: token.startColumn ?? 1 }));
+    if (diagnostics.length >= maxErrors) break;
+    // Resume at the next statement keyword after the offending token's statement start.
+    let index = error.token.tokenType === EOF ? tokens.length : tokens.indexOf(error.token, start);
+    if (index < 0) break;
+    if (index === start) index++;
+    while (index < tokens.length && !STATEMENT_STARTS.has(tokens[index]!.tokenType)) index++;
+    start = index;
+  }
+  parser.statements = [];
+  return { statements, diagnostics };
+}
