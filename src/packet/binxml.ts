@@ -1,0 +1,622 @@
+// Binary XML as written into EVTX chunks (MS-EVEN6 §2.2.12, libevtx "Binary XML" notes).
+//
+// A record's event is a binary XML fragment that almost always consists of one template
+// instance: a reference to a template definition stored once per chunk plus an array of typed
+// substitution values. Names and template definitions are addressed by offsets relative to the
+// chunk, so every read here goes through a ChunkContext that owns the 64 KiB chunk bytes and
+// caches the names and templates already parsed in it.
+//
+// The reader turns a fragment into a small element tree whose leaves keep their binary types
+// (a string array stays an array, a FILETIME stays a bigint), so the event model can take what
+// it needs without going through XML text.
+
+export class BinXmlError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(`${message} at chunk offset 0x${offset.toString(16)}`);
+    this.name = 'BinXmlError';
+  }
+}
+
+export const TOKEN = {
+  EOF: 0x00,
+  OPEN_START_ELEMENT: 0x01,
+  CLOSE_START_ELEMENT: 0x02,
+  CLOSE_EMPTY_ELEMENT: 0x03,
+  END_ELEMENT: 0x04,
+  VALUE: 0x05,
+  ATTRIBUTE: 0x06,
+  CDATA: 0x07,
+  CHAR_REF: 0x08,
+  ENTITY_REF: 0x09,
+  PI_TARGET: 0x0a,
+  PI_DATA: 0x0b,
+  TEMPLATE_INSTANCE: 0x0c,
+  NORMAL_SUBSTITUTION: 0x0d,
+  OPTIONAL_SUBSTITUTION: 0x0e,
+  FRAGMENT_HEADER: 0x0f,
+} as const;
+
+/** Bit set on element, attribute, value and reference tokens: "has attributes" / "more follow". */
+const MORE_FLAG = 0x40;
+
+export const VALUE_TYPE = {
+  NULL: 0x00,
+  STRING: 0x01,
+  ANSI_STRING: 0x02,
+  INT8: 0x03,
+  UINT8: 0x04,
+  INT16: 0x05,
+  UINT16: 0x06,
+  INT32: 0x07,
+  UINT32: 0x08,
+  INT64: 0x09,
+  UINT64: 0x0a,
+  REAL32: 0x0b,
+  REAL64: 0x0c,
+  BOOL: 0x0d,
+  BINARY: 0x0e,
+  GUID: 0x0f,
+  SIZE_T: 0x10,
+  FILETIME: 0x11,
+  SYSTEMTIME: 0x12,
+  SID: 0x13,
+  HEX_INT32: 0x14,
+  HEX_INT64: 0x15,
+  EVT_HANDLE: 0x20,
+  BINXML: 0x21,
+  EVT_XML: 0x23,
+  ARRAY: 0x80,
+} as const;
+
+export type ScalarValue = string | number | bigint | boolean | Uint8Array | null;
+
+/** A typed leaf: a literal value token or a substitution value after template instantiation. */
+export interface XmlValue {
+  kind: 'value';
+  type: number;
+  value: ScalarValue | ScalarValue[];
+}
+
+export interface XmlElement {
+  kind: 'element';
+  name: string;
+  attributes: XmlAttribute[];
+  children: XmlNode[];
+}
+
+export interface XmlAttribute {
+  name: string;
+  value: XmlNode[];
+}
+
+export interface XmlSubstitution {
+  kind: 'substitution';
+  index: number;
+  type: number;
+  optional: boolean;
+}
+
+export interface XmlCharRef {
+  kind: 'charref';
+  code: number;
+}
+
+export interface XmlEntityRef {
+  kind: 'entityref';
+  name: string;
+}
+
+export interface XmlProcessingInstruction {
+  kind: 'pi';
+  target: string;
+  data: string;
+}
+
+export type XmlNode = XmlElement | XmlValue | XmlSubstitution | XmlCharRef | XmlEntityRef | XmlProcessingInstruction;
+
+interface TemplateDefinition {
+  /** The template's body with unresolved substitutions. */
+  body: XmlNode[];
+}
+
+/**
+ * The chunk that a fragment lives in. Names and template definitions are cached by their chunk
+ * offset; both caches die with the chunk, which bounds memory to one chunk's worth.
+ */
+export class ChunkContext {
+  readonly view: DataView;
+  private readonly names = new Map<number, string>();
+  private readonly templates = new Map<number, TemplateDefinition>();
+
+  constructor(readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** Name structure: next offset u32, hash u16, character count u16, UTF-16 characters, NUL. */
+  name(offset: number): { name: string; size: number } {
+    const count = this.u16(offset + 6);
+    const size = 8 + count * 2 + 2;
+    let name = this.names.get(offset);
+    if (name === undefined) {
+      name = this.utf16(offset + 8, count * 2);
+      this.names.set(offset, name);
+    }
+    return { name, size };
+  }
+
+  template(offset: number): TemplateDefinition & { size: number } {
+    // Definition header: next offset u32, GUID (16 bytes), data size u32, then the fragment.
+    const dataSize = this.u32(offset + 20);
+    const size = 24 + dataSize;
+    this.need(offset, size, 'template definition');
+    let def = this.templates.get(offset);
+    if (def === undefined) {
+      const reader = new BinXmlReader(this, offset + 24, offset + size);
+      def = { body: reader.readFragment() };
+      this.templates.set(offset, def);
+    }
+    return { ...def, size };
+  }
+
+  need(offset: number, length: number, what: string): void {
+    if (offset < 0 || length < 0 || offset + length > this.bytes.length) {
+      throw new BinXmlError(`${what} of ${length} bytes runs past the end of the chunk`, offset);
+    }
+  }
+
+  u8(offset: number): number {
+    this.need(offset, 1, 'byte');
+    return this.bytes[offset]!;
+  }
+
+  u16(offset: number): number {
+    this.need(offset, 2, 'u16');
+    return this.view.getUint16(offset, true);
+  }
+
+  u32(offset: number): number {
+    this.need(offset, 4, 'u32');
+    return this.view.getUint32(offset, true);
+  }
+
+  utf16(offset: number, byteLength: number): string {
+    this.need(offset, byteLength, 'UTF-16 string');
+    return decodeUtf16(this.bytes.subarray(offset, offset + (byteLength & ~1)));
+  }
+}
+
+const utf16Decoder = new TextDecoder('utf-16le');
+const latin1Decoder = new TextDecoder('latin1');
+
+export function decodeUtf16(bytes: Uint8Array): string {
+  return utf16Decoder.decode(bytes);
+}
+
+/** Reads tokens from [pos, end) of a chunk. */
+class BinXmlReader {
+  constructor(
+    private readonly chunk: ChunkContext,
+    public pos: number,
+    private readonly end: number,
+  ) {}
+
+  /** A fragment: optional fragment header, then an element or a template instance, then EOF. */
+  readFragment(): XmlNode[] {
+    const nodes: XmlNode[] = [];
+    while (this.pos < this.end) {
+      const token = this.chunk.u8(this.pos);
+      const base = token & ~MORE_FLAG;
+      if (base === TOKEN.EOF) {
+        this.pos++;
+        break;
+      } else if (base === TOKEN.FRAGMENT_HEADER) {
+        this.pos += 4; // token, major version, minor version, flags
+      } else if (base === TOKEN.OPEN_START_ELEMENT) {
+        nodes.push(this.readElement());
+      } else if (base === TOKEN.TEMPLATE_INSTANCE) {
+        nodes.push(...this.readTemplateInstance());
+      } else if (base === TOKEN.PI_TARGET) {
+        nodes.push(this.readProcessingInstruction());
+      } else {
+        throw new BinXmlError(`unexpected token 0x${token.toString(16).padStart(2, '0')} in fragment`, this.pos);
+      }
+    }
+    return nodes;
+  }
+
+  private readName(offset: number, at: number): string {
+    const { name, size } = this.chunk.name(offset);
+    // The first use of a name in a chunk stores it inline, right where its offset points.
+    if (offset === at) this.pos = at + size;
+    return name;
+  }
+
+  private readElement(): XmlElement {
+    const start = this.pos;
+    const token = this.chunk.u8(start);
+    // token u8, dependency id u16, data size u32, name offset u32
+    const nameOffset = this.chunk.u32(start + 7);
+    this.pos = start + 11;
+    const name = this.readName(nameOffset, this.pos);
+    const element: XmlElement = { kind: 'element', name, attributes: [], children: [] };
+    if (token & MORE_FLAG) {
+      const listSize = this.chunk.u32(this.pos);
+      this.pos += 4;
+      const listEnd = this.pos + listSize;
+      while (this.pos < listEnd) {
+        const attrToken = this.chunk.u8(this.pos);
+        if ((attrToken & ~MORE_FLAG) !== TOKEN.ATTRIBUTE) break;
+        const attrNameOffset = this.chunk.u32(this.pos + 1);
+        this.pos += 5;
+        const attrName = this.readName(attrNameOffset, this.pos);
+        element.attributes.push({ name: attrName, value: this.readAttributeValue() });
+        if (!(attrToken & MORE_FLAG)) break;
+      }
+    }
+    const close = this.chunk.u8(this.pos);
+    if (close === TOKEN.CLOSE_EMPTY_ELEMENT) {
+      this.pos++;
+      return element;
+    }
+    if (close !== TOKEN.CLOSE_START_ELEMENT) {
+      throw new BinXmlError(`element <${name}>: expected close-start token, found 0x${close.toString(16)}`, this.pos);
+    }
+    this.pos++;
+    for (;;) {
+      if (this.pos >= this.end) throw new BinXmlError(`element <${name}> is not closed`, this.pos);
+      const t = this.chunk.u8(this.pos);
+      const base = t & ~MORE_FLAG;
+      if (base === TOKEN.END_ELEMENT) {
+        this.pos++;
+        return element;
+      }
+      if (base === TOKEN.OPEN_START_ELEMENT) element.children.push(this.readElement());
+      else if (base === TOKEN.PI_TARGET) element.children.push(this.readProcessingInstruction());
+      else element.children.push(this.readContentItem(`element <${name}>`));
+    }
+  }
+
+  /** Attribute values are one or more value, substitution or reference tokens. */
+  private readAttributeValue(): XmlNode[] {
+    const nodes: XmlNode[] = [];
+    for (;;) {
+      const t = this.chunk.u8(this.pos) & ~MORE_FLAG;
+      if (
+        t !== TOKEN.VALUE &&
+        t !== TOKEN.NORMAL_SUBSTITUTION &&
+        t !== TOKEN.OPTIONAL_SUBSTITUTION &&
+        t !== TOKEN.CHAR_REF &&
+        t !== TOKEN.ENTITY_REF
+      ) {
+        return nodes;
+      }
+      nodes.push(this.readContentItem('attribute'));
+    }
+  }
+
+  private readContentItem(where: string): XmlNode {
+    const at = this.pos;
+    const token = this.chunk.u8(at);
+    switch (token & ~MORE_FLAG) {
+      case TOKEN.VALUE: {
+        const type = this.chunk.u8(at + 1);
+        if (type !== VALUE_TYPE.STRING) {
+          throw new BinXmlError(`${where}: value token of type 0x${type.toString(16)} (only strings are defined)`, at);
+        }
+        const count = this.chunk.u16(at + 2);
+        this.pos = at + 4 + count * 2;
+        return { kind: 'value', type, value: this.chunk.utf16(at + 4, count * 2) };
+      }
+      case TOKEN.CDATA: {
+        const count = this.chunk.u16(at + 1);
+        this.pos = at + 3 + count * 2;
+        return { kind: 'value', type: VALUE_TYPE.STRING, value: this.chunk.utf16(at + 3, count * 2) };
+      }
+      case TOKEN.CHAR_REF:
+        this.pos = at + 3;
+        return { kind: 'charref', code: this.chunk.u16(at + 1) };
+      case TOKEN.ENTITY_REF: {
+        this.pos = at + 5;
+        return { kind: 'entityref', name: this.readName(this.chunk.u32(at + 1), this.pos) };
+      }
+      case TOKEN.NORMAL_SUBSTITUTION:
+      case TOKEN.OPTIONAL_SUBSTITUTION:
+        this.pos = at + 4;
+        return {
+          kind: 'substitution',
+          index: this.chunk.u16(at + 1),
+          type: this.chunk.u8(at + 3),
+          optional: (token & ~MORE_FLAG) === TOKEN.OPTIONAL_SUBSTITUTION,
+        };
+      case TOKEN.TEMPLATE_INSTANCE: {
+        const nodes = this.readTemplateInstance();
+        if (nodes.length === 1) return nodes[0]!;
+        return { kind: 'element', name: '', attributes: [], children: nodes };
+      }
+      default:
+        throw new BinXmlError(`${where}: unexpected token 0x${token.toString(16).padStart(2, '0')}`, at);
+    }
+  }
+
+  private readProcessingInstruction(): XmlProcessingInstruction {
+    const target = this.readName(this.chunk.u32(this.pos + 1), this.pos + 5);
+    if (this.pos < this.end && this.chunk.u8(this.pos) === TOKEN.PI_DATA) {
+      const count = this.chunk.u16(this.pos + 1);
+      const data = this.chunk.utf16(this.pos + 3, count * 2);
+      this.pos += 3 + count * 2;
+      return { kind: 'pi', target, data };
+    }
+    return { kind: 'pi', target, data: '' };
+  }
+
+  /**
+   * Template instance: token u8, unknown u8, template id u32, definition offset u32, the
+   * definition itself when it is stored inline, then the value count u32, one descriptor
+   * (size u16, type u8, padding u8) per value, and the values back to back.
+   */
+  private readTemplateInstance(): XmlNode[] {
+    const at = this.pos;
+    const defOffset = this.chunk.u32(at + 6);
+    this.pos = at + 10;
+    const def = this.chunk.template(defOffset);
+    if (defOffset === this.pos) this.pos += def.size;
+    const count = this.chunk.u32(this.pos);
+    this.pos += 4;
+    this.chunk.need(this.pos, count * 4, `template instance with ${count} values`);
+    const values: SubstitutionValue[] = [];
+    let data = this.pos + count * 4;
+    for (let i = 0; i < count; i++) {
+      const size = this.chunk.u16(this.pos + i * 4);
+      const type = this.chunk.u8(this.pos + i * 4 + 2);
+      this.chunk.need(data, size, `substitution value ${i}`);
+      values.push(this.readSubstitutionValue(type, data, size));
+      data += size;
+    }
+    this.pos = data;
+    return instantiate(def.body, values);
+  }
+
+  private readSubstitutionValue(type: number, offset: number, size: number): SubstitutionValue {
+    if (type === VALUE_TYPE.BINXML) {
+      return { kind: 'fragment', nodes: new BinXmlReader(this.chunk, offset, offset + size).readFragment() };
+    }
+    return { kind: 'value', type, value: decodeValue(type, this.chunk.bytes.subarray(offset, offset + size)) };
+  }
+}
+
+/** Parses the binary XML fragment at [offset, end) of a chunk into nodes. */
+export function readBinXml(chunk: ChunkContext, offset: number, end: number): XmlNode[] {
+  return new BinXmlReader(chunk, offset, end).readFragment();
+}
+
+/** A substitution value: a typed leaf, or a nested binary XML fragment (type 0x21). */
+type SubstitutionValue = XmlValue | { kind: 'fragment'; nodes: XmlNode[] };
+
+/**
+ * Replaces every substitution of a template body by its value; a nested binary XML value is
+ * spliced in as nodes. An attribute whose optional substitution is null disappears (the way
+ * `<Security UserID=…>` loses its attribute when there is no SID). In element content a null
+ * stays as a NULL value, so that "no value" (a classic event without strings) can be told
+ * apart from an empty string.
+ */
+function instantiate(body: readonly XmlNode[], values: readonly SubstitutionValue[], inAttribute = false): XmlNode[] {
+  const out: XmlNode[] = [];
+  for (const node of body) {
+    if (node.kind === 'substitution') {
+      const v = values[node.index];
+      if (v === undefined || (v.kind === 'value' && v.type === VALUE_TYPE.NULL)) {
+        if (!(inAttribute && node.optional)) out.push({ kind: 'value', type: VALUE_TYPE.NULL, value: null });
+        continue;
+      }
+      if (v.kind === 'fragment') out.push(...v.nodes);
+      else if (!(inAttribute && node.optional && isEmptyValue(v))) out.push(v);
+    } else if (node.kind === 'element') {
+      const attributes: XmlAttribute[] = [];
+      for (const a of node.attributes) {
+        const value = instantiate(a.value, values, true);
+        if (value.length > 0) attributes.push({ name: a.name, value });
+      }
+      out.push({ kind: 'element', name: node.name, attributes, children: instantiate(node.children, values) });
+    } else {
+      out.push(node);
+    }
+  }
+  return out;
+}
+
+function isEmptyValue(v: XmlValue): boolean {
+  return v.value === null || (v.type === VALUE_TYPE.STRING && v.value === '');
+}
+
+function trimNuls(s: string): string {
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 0) end--;
+  return end === s.length ? s : s.slice(0, end);
+}
+
+const FIXED_SIZE: Record<number, number> = {
+  [VALUE_TYPE.INT8]: 1,
+  [VALUE_TYPE.UINT8]: 1,
+  [VALUE_TYPE.INT16]: 2,
+  [VALUE_TYPE.UINT16]: 2,
+  [VALUE_TYPE.INT32]: 4,
+  [VALUE_TYPE.UINT32]: 4,
+  [VALUE_TYPE.INT64]: 8,
+  [VALUE_TYPE.UINT64]: 8,
+  [VALUE_TYPE.REAL32]: 4,
+  [VALUE_TYPE.REAL64]: 8,
+  [VALUE_TYPE.BOOL]: 4,
+  [VALUE_TYPE.GUID]: 16,
+  [VALUE_TYPE.FILETIME]: 8,
+  [VALUE_TYPE.SYSTEMTIME]: 16,
+  [VALUE_TYPE.HEX_INT32]: 4,
+  [VALUE_TYPE.HEX_INT64]: 8,
+};
+
+/** Decodes a substitution value of the given type from exactly its bytes. */
+export function decodeValue(type: number, bytes: Uint8Array): ScalarValue | ScalarValue[] {
+  if (type & VALUE_TYPE.ARRAY) {
+    const base = type & ~VALUE_TYPE.ARRAY;
+    if (base === VALUE_TYPE.STRING) {
+      // NUL-terminated strings back to back; an empty item is a lone NUL and must survive.
+      if (bytes.length < 2) return [];
+      const text = decodeUtf16(bytes.subarray(0, bytes.length & ~1));
+      const body = text.endsWith('\0') ? text.slice(0, -1) : text;
+      return body.split('\0');
+    }
+    if (base === VALUE_TYPE.ANSI_STRING) {
+      if (bytes.length === 0) return [];
+      const text = latin1Decoder.decode(bytes);
+      return (text.endsWith('\0') ? text.slice(0, -1) : text).split('\0');
+    }
+    const size = FIXED_SIZE[base] ?? (base === VALUE_TYPE.SIZE_T ? 8 : 0);
+    if (size === 0) return [bytes.slice()];
+    const items: ScalarValue[] = [];
+    for (let o = 0; o + size <= bytes.length; o += size) items.push(decodeScalar(base, bytes.subarray(o, o + size)) as ScalarValue);
+    return items;
+  }
+  return decodeScalar(type, bytes);
+}
+
+function decodeScalar(type: number, bytes: Uint8Array): ScalarValue {
+  const need = FIXED_SIZE[type];
+  if (need !== undefined && bytes.length < need) return bytes.slice();
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  switch (type) {
+    case VALUE_TYPE.NULL:
+      return null;
+    case VALUE_TYPE.STRING:
+      return trimNuls(decodeUtf16(bytes.subarray(0, bytes.length & ~1)));
+    case VALUE_TYPE.ANSI_STRING:
+      return trimNuls(latin1Decoder.decode(bytes));
+    case VALUE_TYPE.INT8:
+      return view.getInt8(0);
+    case VALUE_TYPE.UINT8:
+      return view.getUint8(0);
+    case VALUE_TYPE.INT16:
+      return view.getInt16(0, true);
+    case VALUE_TYPE.UINT16:
+      return view.getUint16(0, true);
+    case VALUE_TYPE.INT32:
+      return view.getInt32(0, true);
+    case VALUE_TYPE.UINT32:
+    case VALUE_TYPE.HEX_INT32:
+      return view.getUint32(0, true);
+    case VALUE_TYPE.INT64:
+      return view.getBigInt64(0, true);
+    case VALUE_TYPE.UINT64:
+    case VALUE_TYPE.HEX_INT64:
+    case VALUE_TYPE.FILETIME:
+      return view.getBigUint64(0, true);
+    case VALUE_TYPE.REAL32:
+      return view.getFloat32(0, true);
+    case VALUE_TYPE.REAL64:
+      return view.getFloat64(0, true);
+    case VALUE_TYPE.BOOL:
+      return view.getUint32(0, true) !== 0;
+    case VALUE_TYPE.SIZE_T:
+      if (bytes.length === 4) return view.getUint32(0, true);
+      if (bytes.length === 8) return view.getBigUint64(0, true);
+      return bytes.slice();
+    default:
+      // Binary, GUID, SYSTEMTIME, SID and unknown types keep their bytes; formatValue renders them.
+      return bytes.slice();
+  }
+}
+
+function hex(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += b.toString(16).padStart(2, '0');
+  return s.toUpperCase();
+}
+
+/** FILETIME (100 ns ticks since 1601) as ISO 8601 with all seven fractional digits. */
+export function formatFiletime(ticks: bigint): string {
+  const epochDelta = 116444736000000000n;
+  const sinceUnix = ticks - epochDelta;
+  const ms = sinceUnix >= 0n ? sinceUnix / 10000n : -((-sinceUnix + 9999n) / 10000n);
+  const date = new Date(Number(ms));
+  if (Number.isNaN(date.getTime())) return `0x${ticks.toString(16).padStart(16, '0')}`;
+  const fraction = (((ticks % 10000000n) + 10000000n) % 10000000n).toString().padStart(7, '0');
+  return `${date.toISOString().slice(0, 19)}.${fraction}Z`;
+}
+
+function formatGuid(b: Uint8Array): string {
+  const v = new DataView(b.buffer, b.byteOffset, 16);
+  const h = (n: number, w: number) => n.toString(16).padStart(w, '0');
+  const tail = hex(b.subarray(8, 10)) + '-' + hex(b.subarray(10, 16));
+  return `{${h(v.getUint32(0, true), 8)}-${h(v.getUint16(4, true), 4)}-${h(v.getUint16(6, true), 4)}-${tail}}`.toUpperCase();
+}
+
+/** SID: revision u8, sub-authority count u8, 48-bit big-endian authority, u32 sub-authorities. */
+export function formatSid(b: Uint8Array): string {
+  if (b.length < 8) return hex(b);
+  const count = b[1]!;
+  let authority = 0;
+  for (let i = 2; i < 8; i++) authority = authority * 256 + b[i]!;
+  const parts = [`S-${b[0]}-${authority}`];
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  for (let i = 0; i < count && 8 + i * 4 + 4 <= b.length; i++) parts.push(String(v.getUint32(8 + i * 4, true)));
+  return parts.join('-');
+}
+
+function formatSystemtime(b: Uint8Array): string {
+  const v = new DataView(b.buffer, b.byteOffset, 16);
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  // year, month, day of week, day, hour, minute, second, milliseconds
+  return `${p(v.getUint16(0, true), 4)}-${p(v.getUint16(2, true))}-${p(v.getUint16(6, true))}T${p(v.getUint16(8, true))}:${p(v.getUint16(10, true))}:${p(v.getUint16(12, true))}.${p(v.getUint16(14, true), 3)}Z`;
+}
+
+/** Text of a typed value the way Event Viewer's XML view shows it. */
+export function formatValue(type: number, value: ScalarValue): string {
+  if (value === null) return '';
+  const base = type & ~VALUE_TYPE.ARRAY;
+  switch (base) {
+    case VALUE_TYPE.HEX_INT32:
+      return `0x${(value as number).toString(16).padStart(8, '0')}`;
+    case VALUE_TYPE.HEX_INT64:
+      return `0x${(value as bigint).toString(16).padStart(16, '0')}`;
+    case VALUE_TYPE.SIZE_T:
+      return typeof value === 'bigint' || typeof value === 'number'
+        ? `0x${value.toString(16).padStart(typeof value === 'bigint' ? 16 : 8, '0')}`
+        : hex(value as Uint8Array);
+    case VALUE_TYPE.FILETIME:
+      return typeof value === 'bigint' ? formatFiletime(value) : hex(value as Uint8Array);
+    case VALUE_TYPE.BOOL:
+      return value ? 'true' : 'false';
+    case VALUE_TYPE.GUID:
+      return value instanceof Uint8Array && value.length === 16 ? formatGuid(value) : String(value);
+    case VALUE_TYPE.SID:
+      return value instanceof Uint8Array ? formatSid(value) : String(value);
+    case VALUE_TYPE.SYSTEMTIME:
+      return value instanceof Uint8Array && value.length >= 16 ? formatSystemtime(value) : String(value);
+  }
+  if (value instanceof Uint8Array) return hex(value);
+  return String(value);
+}
+
+/** Concatenated text content of nodes (values, references and child elements, depth first). */
+export function textOf(nodes: readonly XmlNode[]): string {
+  let s = '';
+  for (const n of nodes) {
+    if (n.kind === 'value') {
+      s += Array.isArray(n.value) ? n.value.map((v) => formatValue(n.type, v)).join(', ') : formatValue(n.type, n.value);
+    } else if (n.kind === 'charref') s += String.fromCharCode(n.code);
+    else if (n.kind === 'entityref') s += ENTITIES[n.name] ?? `&${n.name};`;
+    else if (n.kind === 'element') s += textOf(n.children);
+  }
+  return s;
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+export function childElements(element: XmlElement, name?: string): XmlElement[] {
+  return element.children.filter((c): c is XmlElement => c.kind === 'element' && (name === undefined || c.name === name));
+}
+
+export function attribute(element: XmlElement, name: string): XmlNode[] | undefined {
+  return element.attributes.find((a) => a.name === name)?.value;
+}

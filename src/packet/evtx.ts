@@ -1,0 +1,252 @@
+// EVTX, the Windows XML Event Log file (Vista and later): a 4 KiB file header followed by 64 KiB
+// chunks, each holding event records whose payload is binary XML (see binxml.ts).
+//
+// Reading goes chunk by chunk through a ByteSource, so a log of any size is read with one chunk
+// in memory. Damage is reported through a warning callback that names the chunk and record, and
+// reading carries on with the next record or chunk; only an unreadable file header is an error.
+
+import { crc32 } from 'node:zlib';
+import { ChunkContext, readBinXml, type XmlNode } from './binxml.js';
+import type { ByteSource, ReadWarning } from './events.js';
+
+export const EVTX_FILE_SIGNATURE = 'ElfFile\0';
+export const EVTX_CHUNK_SIGNATURE = 'ElfChnk\0';
+export const EVTX_FILE_HEADER_SIZE = 128;
+export const EVTX_FILE_HEADER_BLOCK_SIZE = 4096;
+export const EVTX_CHUNK_SIZE = 65536;
+export const EVTX_CHUNK_HEADER_SIZE = 512;
+const RECORD_SIGNATURE = 0x00002a2a;
+/** Record header: signature, size, record id, written time. The size is repeated at the end. */
+const RECORD_HEADER_SIZE = 24;
+
+export const EVTX_FLAG_DIRTY = 0x1;
+export const EVTX_FLAG_FULL = 0x2;
+
+export class EvtxFormatError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(`${message} (file offset 0x${offset.toString(16)})`);
+    this.name = 'EvtxFormatError';
+  }
+}
+
+function ascii(bytes: Uint8Array, offset: number, length: number): string {
+  return String.fromCharCode(...bytes.subarray(offset, offset + length));
+}
+
+/** The 128 bytes at the start of the file (the rest of the 4 KiB block is zero). */
+export interface EvtxFileHeader {
+  firstChunkNumber: bigint;
+  lastChunkNumber: bigint;
+  nextRecordId: bigint;
+  headerSize: number;
+  minorVersion: number;
+  majorVersion: number;
+  headerBlockSize: number;
+  chunkCount: number;
+  flags: number;
+  /** CRC32 of bytes 0–119 as stored, and as computed. */
+  checksum: number;
+  computedChecksum: number;
+}
+
+export function readEvtxFileHeader(bytes: Uint8Array): EvtxFileHeader {
+  if (bytes.length < EVTX_FILE_HEADER_SIZE) {
+    throw new EvtxFormatError(`file is ${bytes.length} bytes, too short for the ${EVTX_FILE_HEADER_SIZE}-byte EVTX header`, 0);
+  }
+  if (ascii(bytes, 0, 8) !== EVTX_FILE_SIGNATURE) throw new EvtxFormatError('not an EVTX file: signature is not "ElfFile"', 0);
+  const v = new DataView(bytes.buffer, bytes.byteOffset, EVTX_FILE_HEADER_SIZE);
+  return {
+    firstChunkNumber: v.getBigUint64(8, true),
+    lastChunkNumber: v.getBigUint64(16, true),
+    nextRecordId: v.getBigUint64(24, true),
+    headerSize: v.getUint32(32, true),
+    minorVersion: v.getUint16(36, true),
+    majorVersion: v.getUint16(38, true),
+    headerBlockSize: v.getUint16(40, true),
+    chunkCount: v.getUint16(42, true),
+    flags: v.getUint32(120, true),
+    checksum: v.getUint32(124, true),
+    computedChecksum: crc32(bytes.subarray(0, 120)),
+  };
+}
+
+/** Writes a 4 KiB header block; the checksum is computed, not taken from `header`. */
+export function writeEvtxFileHeader(header: Omit<EvtxFileHeader, 'checksum' | 'computedChecksum'>): Uint8Array {
+  const out = new Uint8Array(EVTX_FILE_HEADER_BLOCK_SIZE);
+  const v = new DataView(out.buffer);
+  for (let i = 0; i < 8; i++) out[i] = EVTX_FILE_SIGNATURE.charCodeAt(i);
+  v.setBigUint64(8, header.firstChunkNumber, true);
+  v.setBigUint64(16, header.lastChunkNumber, true);
+  v.setBigUint64(24, header.nextRecordId, true);
+  v.setUint32(32, header.headerSize, true);
+  v.setUint16(36, header.minorVersion, true);
+  v.setUint16(38, header.majorVersion, true);
+  v.setUint16(40, header.headerBlockSize, true);
+  v.setUint16(42, header.chunkCount, true);
+  v.setUint32(120, header.flags, true);
+  v.setUint32(124, crc32(out.subarray(0, 120)), true);
+  return out;
+}
+
+export interface EvtxChunkHeader {
+  firstRecordNumber: bigint;
+  lastRecordNumber: bigint;
+  firstRecordId: bigint;
+  lastRecordId: bigint;
+  headerSize: number;
+  lastRecordOffset: number;
+  freeSpaceOffset: number;
+  /** CRC32 of the record area [512, freeSpaceOffset), stored and computed. */
+  dataChecksum: number;
+  computedDataChecksum: number;
+  /** CRC32 of header bytes 0–119 and 128–511, stored and computed. */
+  headerChecksum: number;
+  computedHeaderChecksum: number;
+}
+
+export function isEvtxChunk(chunk: Uint8Array): boolean {
+  return chunk.length >= EVTX_CHUNK_HEADER_SIZE && ascii(chunk, 0, 8) === EVTX_CHUNK_SIGNATURE;
+}
+
+export function readEvtxChunkHeader(chunk: Uint8Array): EvtxChunkHeader {
+  const v = new DataView(chunk.buffer, chunk.byteOffset, EVTX_CHUNK_HEADER_SIZE);
+  const freeSpaceOffset = v.getUint32(48, true);
+  const dataEnd = Math.min(Math.max(freeSpaceOffset, EVTX_CHUNK_HEADER_SIZE), chunk.length);
+  return {
+    firstRecordNumber: v.getBigUint64(8, true),
+    lastRecordNumber: v.getBigUint64(16, true),
+    firstRecordId: v.getBigUint64(24, true),
+    lastRecordId: v.getBigUint64(32, true),
+    headerSize: v.getUint32(40, true),
+    lastRecordOffset: v.getUint32(44, true),
+    freeSpaceOffset,
+    dataChecksum: v.getUint32(52, true),
+    computedDataChecksum: crc32(chunk.subarray(EVTX_CHUNK_HEADER_SIZE, dataEnd)),
+    headerChecksum: v.getUint32(124, true),
+    computedHeaderChecksum: crc32(chunk.subarray(128, EVTX_CHUNK_HEADER_SIZE), crc32(chunk.subarray(0, 120))),
+  };
+}
+
+export interface EvtxRecord {
+  recordId: bigint;
+  /** FILETIME the record was written. */
+  written: bigint;
+  /** Zero-based index of the chunk in the file, and the record's offset in the file. */
+  chunkIndex: number;
+  fileOffset: number;
+  /** The event as an element tree (templates instantiated). */
+  nodes: XmlNode[];
+}
+
+type Warn = (warning: ReadWarning) => void;
+
+/**
+ * The records of one 64 KiB chunk, in order. A record that cannot be decoded is reported and
+ * skipped; a broken record header ends the chunk, since the next record cannot be located.
+ */
+export function* readEvtxChunk(chunk: Uint8Array, chunkIndex: number, chunkFileOffset: number, warn: Warn): Generator<EvtxRecord> {
+  const where = `chunk ${chunkIndex} (file offset 0x${chunkFileOffset.toString(16)})`;
+  const header = readEvtxChunkHeader(chunk);
+  if (header.headerChecksum !== header.computedHeaderChecksum) {
+    warn({ message: `${where}: header CRC32 mismatch (stored 0x${hex32(header.headerChecksum)}, computed 0x${hex32(header.computedHeaderChecksum)})`, offset: chunkFileOffset });
+  }
+  if (header.freeSpaceOffset < EVTX_CHUNK_HEADER_SIZE || header.freeSpaceOffset > chunk.length) {
+    warn({ message: `${where}: free-space offset 0x${header.freeSpaceOffset.toString(16)} is outside the chunk; reading up to the end`, offset: chunkFileOffset + 48 });
+  } else if (header.dataChecksum !== header.computedDataChecksum) {
+    warn({ message: `${where}: record data CRC32 mismatch (stored 0x${hex32(header.dataChecksum)}, computed 0x${hex32(header.computedDataChecksum)})`, offset: chunkFileOffset });
+  }
+  const end = header.freeSpaceOffset >= EVTX_CHUNK_HEADER_SIZE && header.freeSpaceOffset <= chunk.length ? header.freeSpaceOffset : chunk.length;
+  const context = new ChunkContext(chunk);
+  const view = context.view;
+  let offset = EVTX_CHUNK_HEADER_SIZE;
+  while (offset + RECORD_HEADER_SIZE <= end) {
+    const at = `${where}, offset 0x${offset.toString(16)}`;
+    const signature = view.getUint32(offset, true);
+    if (signature !== RECORD_SIGNATURE) {
+      // Zero fill after the last record is normal when the free-space offset was not reached.
+      if (signature !== 0) warn({ message: `${at}: no record signature (0x${hex32(signature)}); rest of chunk skipped`, offset: chunkFileOffset + offset });
+      return;
+    }
+    const size = view.getUint32(offset + 4, true);
+    const recordId = view.getBigUint64(offset + 8, true);
+    if (size < RECORD_HEADER_SIZE + 4 || offset + size > chunk.length) {
+      warn({ message: `${at}, record ${recordId}: size ${size} does not fit the chunk; rest of chunk skipped`, offset: chunkFileOffset + offset });
+      return;
+    }
+    if (view.getUint32(offset + size - 4, true) !== size) {
+      warn({ message: `${at}, record ${recordId}: trailing size copy differs from size ${size}; rest of chunk skipped`, offset: chunkFileOffset + offset });
+      return;
+    }
+    try {
+      const nodes = readBinXml(context, offset + RECORD_HEADER_SIZE, offset + size - 4);
+      yield { recordId, written: view.getBigUint64(offset + 16, true), chunkIndex, fileOffset: chunkFileOffset + offset, nodes };
+    } catch (err) {
+      warn({ message: `${at}, record ${recordId}: ${(err as Error).message}; record skipped`, offset: chunkFileOffset + offset });
+    }
+    offset += size;
+  }
+}
+
+function hex32(n: number): string {
+  return n.toString(16).padStart(8, '0');
+}
+
+function isZero(bytes: Uint8Array): boolean {
+  for (const b of bytes) if (b !== 0) return false;
+  return true;
+}
+
+/**
+ * Every record of an EVTX file, read one chunk at a time. Chunks are taken from the file size,
+ * not the header's chunk count, which is stale in a log that was not closed cleanly.
+ */
+export async function* readEvtxRecords(source: ByteSource, warn: Warn = () => {}): AsyncGenerator<EvtxRecord> {
+  const header = readEvtxFileHeader(await source.read(0, EVTX_FILE_HEADER_SIZE));
+  if (header.checksum !== header.computedChecksum) {
+    warn({ message: `file header CRC32 mismatch (stored 0x${hex32(header.checksum)}, computed 0x${hex32(header.computedChecksum)})`, offset: 124 });
+  }
+  if (header.majorVersion !== 3) warn({ message: `unexpected EVTX version ${header.majorVersion}.${header.minorVersion}`, offset: 36 });
+  const first = header.headerBlockSize >= EVTX_FILE_HEADER_SIZE ? header.headerBlockSize : EVTX_FILE_HEADER_BLOCK_SIZE;
+  const chunkCount = Math.floor(Math.max(0, source.size - first) / EVTX_CHUNK_SIZE);
+  const tail = Math.max(0, source.size - first) % EVTX_CHUNK_SIZE;
+  for (let index = 0; index < chunkCount; index++) {
+    const fileOffset = first + index * EVTX_CHUNK_SIZE;
+    const chunk = await source.read(fileOffset, EVTX_CHUNK_SIZE);
+    if (!isEvtxChunk(chunk)) {
+      if (!isZero(chunk.subarray(0, EVTX_CHUNK_HEADER_SIZE))) {
+        warn({ message: `chunk ${index} (file offset 0x${fileOffset.toString(16)}): no "ElfChnk" signature; chunk skipped`, offset: fileOffset });
+      }
+      continue;
+    }
+    yield* readEvtxChunk(chunk, index, fileOffset, warn);
+  }
+  if (tail !== 0) {
+    const fileOffset = first + chunkCount * EVTX_CHUNK_SIZE;
+    warn({ message: `chunk ${chunkCount} (file offset 0x${fileOffset.toString(16)}): file ends after ${tail} of its ${EVTX_CHUNK_SIZE} bytes (truncated); chunk skipped`, offset: fileOffset });
+  }
+}
+
+/**
+ * A valid EVTX log of about `targetBytes`, made by repeating the chunks of `sample` (record ids
+ * repeat too). For memory and throughput benchmarks of the streaming reader.
+ */
+export function makeLargeEvtx(sample: Uint8Array, targetBytes: number): Uint8Array {
+  const header = readEvtxFileHeader(sample);
+  const chunks: Uint8Array[] = [];
+  for (let o = header.headerBlockSize; o + EVTX_CHUNK_SIZE <= sample.length; o += EVTX_CHUNK_SIZE) {
+    const chunk = sample.subarray(o, o + EVTX_CHUNK_SIZE);
+    if (isEvtxChunk(chunk)) chunks.push(chunk);
+  }
+  if (chunks.length === 0) throw new EvtxFormatError('sample has no chunks to repeat', EVTX_FILE_HEADER_BLOCK_SIZE);
+  const count = Math.max(1, Math.min(0xffff, Math.ceil((targetBytes - EVTX_FILE_HEADER_BLOCK_SIZE) / EVTX_CHUNK_SIZE)));
+  const out = new Uint8Array(EVTX_FILE_HEADER_BLOCK_SIZE + count * EVTX_CHUNK_SIZE);
+  out.set(
+    writeEvtxFileHeader({ ...header, firstChunkNumber: 0n, lastChunkNumber: BigInt(count - 1), headerBlockSize: EVTX_FILE_HEADER_BLOCK_SIZE, chunkCount: count, flags: 0 }),
+    0,
+  );
+  for (let i = 0; i < count; i++) out.set(chunks[i % chunks.length]!, EVTX_FILE_HEADER_BLOCK_SIZE + i * EVTX_CHUNK_SIZE);
+  return out;
+}
