@@ -30,7 +30,7 @@ export function tempDir(tag: string): string {
 }
 
 export function run(cmd: string, args: string[], cwd: string): string {
-  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
 }
 
 /** One message table of a corpus case: its language and the genuine mc.exe .bin. */
