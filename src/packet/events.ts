@@ -19,6 +19,8 @@ import {
 } from './binxml.js';
 import { readEvtxRecords, type EvtxRecord } from './evtx.js';
 import { readEvtRecords, EVT_SIGNATURE, type EvtRecord } from './evt.js';
+import { decodeEventLogData } from './decode.js';
+import type { IoErrorLogPacket } from './packet.js';
 
 /** Random-access bytes: a file handle or a buffer. `read` may return fewer bytes at the end. */
 export interface ByteSource {
@@ -242,4 +244,22 @@ export function isIoPacketData(event: Pick<EventRecord, 'eventId' | 'qualifiers'
   if (data === null || data.length < 40) return false;
   const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
   return v.getUint16(2, true) + 40 === data.length && v.getUint32(12, true) === messageIdOf(event);
+}
+
+/**
+ * The I/O error packet in a driver event's data, or null when the data is not one by the rule
+ * above. Some drivers log a DumpDataSize that is not a multiple of 4 (TermDD 50 with 11 bytes on
+ * XP); the event is still a packet for Event Viewer, so the dump is zero-padded to whole ULONGs
+ * for decoding and `dumpDataSize` keeps the recorded value.
+ */
+export function driverPacketOf(event: Pick<EventRecord, 'eventId' | 'qualifiers' | 'data'>): IoErrorLogPacket | null {
+  if (!isIoPacketData(event)) return null;
+  const data = event.data!;
+  const recordedSize = data.length - 40;
+  const paddedSize = (recordedSize + 3) & ~3;
+  if (paddedSize === recordedSize) return decodeEventLogData(data);
+  const padded = new Uint8Array(40 + paddedSize);
+  padded.set(data);
+  new DataView(padded.buffer).setUint16(2, paddedSize, true);
+  return { ...decodeEventLogData(padded), dumpDataSize: recordedSize };
 }
