@@ -1,0 +1,143 @@
+// Message tables back to a message text file (.mc) that compiles to the same tables.
+//
+// mc.exe stores each text line followed by CR LF (MC-SPEC.md §4.1) and processes no escapes,
+// so a stored text is expressible exactly when it splits on CR LF into lines that hold no
+// other CR or LF and none of which is a lone "." (the block terminator). A text that does not
+// end in CR LF needs -n (then every text is written with one more, empty, line). Full message
+// values are rebuilt from Severity, Facility and MessageId; bit 28 cannot be set from an .mc
+// and the Customer bit (29) only for all messages at once (-c). An ANSI table needs -A.
+
+import { loadTemplate, renderTemplate } from '../mc/render.js';
+import type { MessageTableEntry } from './message-table.js';
+
+export interface McSourceTable {
+  languageId: number;
+  entries: readonly MessageTableEntry[];
+}
+
+export interface McSourceProblem {
+  id: number;
+  languageId?: number;
+  message: string;
+}
+
+export interface McSource {
+  text: string;
+  /** Compiler switches the text needs to give back the same tables (-n, -A, -c). */
+  switches: string[];
+  /** What the .mc cannot express; empty when the round trip is exact. */
+  problems: McSourceProblem[];
+}
+
+export interface McSourceOptions {
+  /** Named in the .mc's comment. */
+  source?: string;
+  /**
+   * Write what an .mc can express even when that is not byte-exact: lone CR or LF become line
+   * breaks, a "." line becomes "%." (FormatMessage prints both as "."), ANSI texts become
+   * Unicode, and messages whose value an .mc cannot form are left out.
+   */
+  lossy?: boolean;
+}
+
+const SEVERITY_NAMES = ['Success', 'Informational', 'Warning', 'Error'];
+const CUSTOMER_BIT = 0x20000000;
+const RESERVED_BIT = 0x10000000;
+
+const hex = (n: number, digits: number) => n.toString(16).toUpperCase().padStart(digits, '0');
+const idText = (id: number) => `0x${hex(id >>> 0, 8)}`;
+
+export function messageTablesToMc(tables: readonly McSourceTable[], options: McSourceOptions = {}): McSource {
+  const problems: McSourceProblem[] = [];
+  const lossy = options.lossy ?? false;
+
+  const seenLanguages = new Set<number>();
+  for (const t of tables) {
+    if (seenLanguages.has(t.languageId)) {
+      problems.push({ id: 0, languageId: t.languageId, message: `two tables for language 0x${hex(t.languageId, 4)}; an .mc holds one text per message and language` });
+    }
+    seenLanguages.add(t.languageId);
+  }
+
+  const all = tables.flatMap((t) => t.entries.map((e) => ({ ...e, languageId: t.languageId })));
+  const customer = all.length > 0 && all.every((e) => (e.id & CUSTOMER_BIT) !== 0);
+  const ansi = !lossy && all.length > 0 && all.every((e) => !e.unicode);
+  const needsNoNewline = all.some((e) => !e.text.endsWith('\r\n') && e.text !== '');
+
+  const messages = new Map<number, { id: number; blocks: { languageId: number; lines: string[] }[] }>();
+  for (const e of all) {
+    const id = e.id >>> 0;
+    const where = { id, languageId: e.languageId };
+    let skip = false;
+    if (id & RESERVED_BIT) {
+      problems.push({ ...where, message: `message ${idText(id)} has bit 28 set, which no .mc statement can set` });
+      skip = true;
+    }
+    if (((id & CUSTOMER_BIT) !== 0) !== customer) {
+      problems.push({ ...where, message: `message ${idText(id)}: the Customer bit is set for some messages only; -c sets it for all` });
+      skip = true;
+    }
+    if (!ansi && !e.unicode && !lossy) {
+      problems.push({ ...where, message: `message ${idText(id)} is ANSI in a file with Unicode messages; -A applies to all` });
+    }
+    const lines = textLines(e.text, needsNoNewline, lossy, (message) => problems.push({ ...where, message: `message ${idText(id)}: ${message}` }));
+    if (skip && lossy) continue;
+    let m = messages.get(id);
+    if (!m) messages.set(id, (m = { id, blocks: [] }));
+    m.blocks.push({ languageId: e.languageId, lines });
+  }
+
+  const facilities = new Set<number>();
+  const sorted = [...messages.values()].sort((a, b) => a.id - b.id);
+  for (const m of sorted) facilities.add((m.id >>> 16) & 0xfff);
+  const facilityName = (f: number) => `Facility${hex(f, 3)}`;
+  const languageName = (l: number) => `Language${hex(l, 4)}`;
+
+  const switches = [...(needsNoNewline ? ['-n'] : []), ...(ansi ? ['-A'] : []), ...(customer ? ['-c'] : [])];
+  const model = {
+    source: options.source ?? 'a message table',
+    switches,
+    facilities: [...facilities].sort((a, b) => a - b).map((f) => ({ name: facilityName(f), hex: hex(f, 3) })),
+    languages: tables
+      .filter((t, i) => tables.findIndex((u) => u.languageId === t.languageId) === i)
+      .map((t) => ({ name: languageName(t.languageId), hex: hex(t.languageId, 4), file: `MSG${hex(t.languageId, 5)}` })),
+    messages: sorted.map((m) => ({
+      code: hex(m.id & 0xffff, 4),
+      severity: SEVERITY_NAMES[m.id >>> 30],
+      facility: facilityName((m.id >>> 16) & 0xfff),
+      blocks: m.blocks.map((b) => ({ language: languageName(b.languageId), lines: b.lines })),
+    })),
+  };
+  return { text: renderTemplate(loadTemplate('dump.mc.hbs'), model), switches, problems };
+}
+
+/** The .mc lines that store `text`; reports what cannot be stored exactly. */
+function textLines(text: string, noNewline: boolean, lossy: boolean, report: (message: string) => void): string[] {
+  // Without -n, an empty block (no SymbolicName is written) is how an .mc says "empty text".
+  if (text === '') return noNewline ? [''] : [];
+  const body = noNewline ? text : text.slice(0, -2);
+  let lines = body.split('\r\n');
+  if (lines.some((l) => /[\r\n]/.test(l))) {
+    report('has a line break other than CR LF, which an .mc cannot store (mc.exe ends every line with CR LF)');
+    lines = body.split(/\r\n|\r|\n/);
+  }
+  if (lines.some((l) => l === '.')) {
+    report("has a line that is a single '.', which ends a message in an .mc");
+    if (lossy) lines = lines.map((l) => (l === '.' ? '%.' : l));
+  }
+  return lines;
+}
+
+/** The .mc bytes: plain ASCII when that suffices, else UTF-16LE with a BOM (honoured by mc.exe and wmc). */
+export function encodeMcSource(text: string): Uint8Array {
+  if (/^[\x00-\x7f]*$/.test(text)) return new TextEncoder().encode(text);
+  const out = new Uint8Array(2 + text.length * 2);
+  out[0] = 0xff;
+  out[1] = 0xfe;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    out[2 + i * 2] = c & 0xff;
+    out[3 + i * 2] = c >>> 8;
+  }
+  return out;
+}
