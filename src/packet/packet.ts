@@ -31,6 +31,23 @@ export const PacketOffset = {
   dumpData: 40,
 } as const;
 
+/** Every field with its wdm.h name, offset and size (DumpData: the one declared element). */
+export const PACKET_LAYOUT: readonly { field: keyof typeof PacketOffset; cName: string; offset: number; size: number }[] = [
+  { field: 'majorFunctionCode', cName: 'MajorFunctionCode', offset: PacketOffset.majorFunctionCode, size: 1 },
+  { field: 'retryCount', cName: 'RetryCount', offset: PacketOffset.retryCount, size: 1 },
+  { field: 'dumpDataSize', cName: 'DumpDataSize', offset: PacketOffset.dumpDataSize, size: 2 },
+  { field: 'numberOfStrings', cName: 'NumberOfStrings', offset: PacketOffset.numberOfStrings, size: 2 },
+  { field: 'stringOffset', cName: 'StringOffset', offset: PacketOffset.stringOffset, size: 2 },
+  { field: 'eventCategory', cName: 'EventCategory', offset: PacketOffset.eventCategory, size: 2 },
+  { field: 'errorCode', cName: 'ErrorCode', offset: PacketOffset.errorCode, size: 4 },
+  { field: 'uniqueErrorValue', cName: 'UniqueErrorValue', offset: PacketOffset.uniqueErrorValue, size: 4 },
+  { field: 'finalStatus', cName: 'FinalStatus', offset: PacketOffset.finalStatus, size: 4 },
+  { field: 'sequenceNumber', cName: 'SequenceNumber', offset: PacketOffset.sequenceNumber, size: 4 },
+  { field: 'ioControlCode', cName: 'IoControlCode', offset: PacketOffset.ioControlCode, size: 4 },
+  { field: 'deviceOffset', cName: 'DeviceOffset', offset: PacketOffset.deviceOffset, size: 8 },
+  { field: 'dumpData', cName: 'DumpData', offset: PacketOffset.dumpData, size: 4 },
+];
+
 /** FIELD_OFFSET(IO_ERROR_LOG_PACKET, DumpData): the fixed header, and the part the event log keeps. */
 export const PACKET_HEADER_SIZE = 40;
 /** sizeof(IO_ERROR_LOG_PACKET): header, the declared DumpData[1] and 4 bytes of tail padding. */
