@@ -120,6 +120,8 @@ export type XmlNode = XmlElement | XmlValue | XmlSubstitution | XmlCharRef | Xml
 interface TemplateDefinition {
   /** The template's body with unresolved substitutions. */
   body: XmlNode[];
+  /** Bytes of the definition: 24-byte header plus the fragment. */
+  size: number;
 }
 
 /**
@@ -147,18 +149,16 @@ export class ChunkContext {
     return { name, size };
   }
 
-  template(offset: number): TemplateDefinition & { size: number } {
-    // Definition header: next offset u32, GUID (16 bytes), data size u32, then the fragment.
-    const dataSize = this.u32(offset + 20);
-    const size = 24 + dataSize;
-    this.need(offset, size, 'template definition');
+  template(offset: number): TemplateDefinition {
     let def = this.templates.get(offset);
     if (def === undefined) {
-      const reader = new BinXmlReader(this, offset + 24, offset + size);
-      def = { body: reader.readFragment() };
+      // Definition header: next offset u32, GUID (16 bytes), data size u32, then the fragment.
+      const size = 24 + this.u32(offset + 20);
+      this.need(offset, size, 'template definition');
+      def = { body: new BinXmlReader(this, offset + 24, offset + size).readFragment(), size };
       this.templates.set(offset, def);
     }
-    return { ...def, size };
+    return def;
   }
 
   need(offset: number, length: number, what: string): void {
@@ -383,7 +383,7 @@ class BinXmlReader {
     if (type === VALUE_TYPE.BINXML) {
       return { kind: 'fragment', nodes: new BinXmlReader(this.chunk, offset, offset + size).readFragment() };
     }
-    return { kind: 'value', type, value: decodeValue(type, this.chunk.bytes.subarray(offset, offset + size)) };
+    return { kind: 'value', type, value: decodeValueAt(this.chunk.view, offset, size, type) };
   }
 }
 
@@ -458,72 +458,76 @@ const FIXED_SIZE: Record<number, number> = {
 
 /** Decodes a substitution value of the given type from exactly its bytes. */
 export function decodeValue(type: number, bytes: Uint8Array): ScalarValue | ScalarValue[] {
+  return decodeValueAt(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, bytes.length, type);
+}
+
+function decodeValueAt(view: DataView, offset: number, size: number, type: number): ScalarValue | ScalarValue[] {
+  const bytes = new Uint8Array(view.buffer, view.byteOffset + offset, size);
   if (type & VALUE_TYPE.ARRAY) {
     const base = type & ~VALUE_TYPE.ARRAY;
     if (base === VALUE_TYPE.STRING) {
       // NUL-terminated strings back to back; an empty item is a lone NUL and must survive.
-      if (bytes.length < 2) return [];
-      const text = decodeUtf16(bytes.subarray(0, bytes.length & ~1));
-      const body = text.endsWith('\0') ? text.slice(0, -1) : text;
-      return body.split('\0');
+      if (size < 2) return [];
+      const text = decodeUtf16(bytes.subarray(0, size & ~1));
+      return (text.endsWith('\0') ? text.slice(0, -1) : text).split('\0');
     }
     if (base === VALUE_TYPE.ANSI_STRING) {
-      if (bytes.length === 0) return [];
+      if (size === 0) return [];
       const text = latin1Decoder.decode(bytes);
       return (text.endsWith('\0') ? text.slice(0, -1) : text).split('\0');
     }
-    const size = FIXED_SIZE[base] ?? (base === VALUE_TYPE.SIZE_T ? 8 : 0);
-    if (size === 0) return [bytes.slice()];
+    const itemSize = FIXED_SIZE[base] ?? (base === VALUE_TYPE.SIZE_T ? 8 : 0);
+    if (itemSize === 0) return [bytes.slice()];
     const items: ScalarValue[] = [];
-    for (let o = 0; o + size <= bytes.length; o += size) items.push(decodeScalar(base, bytes.subarray(o, o + size)) as ScalarValue);
+    for (let o = 0; o + itemSize <= size; o += itemSize) items.push(decodeScalar(view, offset + o, itemSize, base));
     return items;
   }
-  return decodeScalar(type, bytes);
+  return decodeScalar(view, offset, size, type);
 }
 
-function decodeScalar(type: number, bytes: Uint8Array): ScalarValue {
+function decodeScalar(view: DataView, offset: number, size: number, type: number): ScalarValue {
   const need = FIXED_SIZE[type];
-  if (need !== undefined && bytes.length < need) return bytes.slice();
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const bytes = () => new Uint8Array(view.buffer.slice(view.byteOffset + offset, view.byteOffset + offset + size));
+  if (need !== undefined && size < need) return bytes();
   switch (type) {
     case VALUE_TYPE.NULL:
       return null;
     case VALUE_TYPE.STRING:
-      return trimNuls(decodeUtf16(bytes.subarray(0, bytes.length & ~1)));
+      return trimNuls(decodeUtf16(new Uint8Array(view.buffer, view.byteOffset + offset, size & ~1)));
     case VALUE_TYPE.ANSI_STRING:
-      return trimNuls(latin1Decoder.decode(bytes));
+      return trimNuls(latin1Decoder.decode(new Uint8Array(view.buffer, view.byteOffset + offset, size)));
     case VALUE_TYPE.INT8:
-      return view.getInt8(0);
+      return view.getInt8(offset);
     case VALUE_TYPE.UINT8:
-      return view.getUint8(0);
+      return view.getUint8(offset);
     case VALUE_TYPE.INT16:
-      return view.getInt16(0, true);
+      return view.getInt16(offset, true);
     case VALUE_TYPE.UINT16:
-      return view.getUint16(0, true);
+      return view.getUint16(offset, true);
     case VALUE_TYPE.INT32:
-      return view.getInt32(0, true);
+      return view.getInt32(offset, true);
     case VALUE_TYPE.UINT32:
     case VALUE_TYPE.HEX_INT32:
-      return view.getUint32(0, true);
+      return view.getUint32(offset, true);
     case VALUE_TYPE.INT64:
-      return view.getBigInt64(0, true);
+      return view.getBigInt64(offset, true);
     case VALUE_TYPE.UINT64:
     case VALUE_TYPE.HEX_INT64:
     case VALUE_TYPE.FILETIME:
-      return view.getBigUint64(0, true);
+      return view.getBigUint64(offset, true);
     case VALUE_TYPE.REAL32:
-      return view.getFloat32(0, true);
+      return view.getFloat32(offset, true);
     case VALUE_TYPE.REAL64:
-      return view.getFloat64(0, true);
+      return view.getFloat64(offset, true);
     case VALUE_TYPE.BOOL:
-      return view.getUint32(0, true) !== 0;
+      return view.getUint32(offset, true) !== 0;
     case VALUE_TYPE.SIZE_T:
-      if (bytes.length === 4) return view.getUint32(0, true);
-      if (bytes.length === 8) return view.getBigUint64(0, true);
-      return bytes.slice();
+      if (size === 4) return view.getUint32(offset, true);
+      if (size === 8) return view.getBigUint64(offset, true);
+      return bytes();
     default:
-      // Binary, GUID, SYSTEMTIME, SID and unknown types keep their bytes; formatValue renders them.
-      return bytes.slice();
+      // Binary, GUID, SYSTEMTIME, SID and unknown types keep (a copy of) their bytes; formatValue renders them.
+      return bytes();
   }
 }
 

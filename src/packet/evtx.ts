@@ -231,9 +231,10 @@ export async function* readEvtxRecords(source: ByteSource, warn: Warn = () => {}
 
 /**
  * A valid EVTX log of about `targetBytes`, made by repeating the chunks of `sample` (record ids
- * repeat too). For memory and throughput benchmarks of the streaming reader.
+ * repeat too), produced piece by piece: the 4 KiB header, then one 64 KiB chunk at a time. For
+ * memory and throughput benchmarks of the streaming reader; write the pieces to a file.
  */
-export function makeLargeEvtx(sample: Uint8Array, targetBytes: number): Uint8Array {
+export function* largeEvtxPieces(sample: Uint8Array, targetBytes: number): Generator<Uint8Array> {
   const header = readEvtxFileHeader(sample);
   const chunks: Uint8Array[] = [];
   for (let o = header.headerBlockSize; o + EVTX_CHUNK_SIZE <= sample.length; o += EVTX_CHUNK_SIZE) {
@@ -241,12 +242,27 @@ export function makeLargeEvtx(sample: Uint8Array, targetBytes: number): Uint8Arr
     if (isEvtxChunk(chunk)) chunks.push(chunk);
   }
   if (chunks.length === 0) throw new EvtxFormatError('sample has no chunks to repeat', EVTX_FILE_HEADER_BLOCK_SIZE);
+  // The header's chunk count is 16 bits: 65535 chunks, a little under 4 GiB.
   const count = Math.max(1, Math.min(0xffff, Math.ceil((targetBytes - EVTX_FILE_HEADER_BLOCK_SIZE) / EVTX_CHUNK_SIZE)));
-  const out = new Uint8Array(EVTX_FILE_HEADER_BLOCK_SIZE + count * EVTX_CHUNK_SIZE);
-  out.set(
-    writeEvtxFileHeader({ ...header, firstChunkNumber: 0n, lastChunkNumber: BigInt(count - 1), headerBlockSize: EVTX_FILE_HEADER_BLOCK_SIZE, chunkCount: count, flags: 0 }),
-    0,
-  );
-  for (let i = 0; i < count; i++) out.set(chunks[i % chunks.length]!, EVTX_FILE_HEADER_BLOCK_SIZE + i * EVTX_CHUNK_SIZE);
+  yield writeEvtxFileHeader({
+    ...header,
+    firstChunkNumber: 0n,
+    lastChunkNumber: BigInt(count - 1),
+    headerBlockSize: EVTX_FILE_HEADER_BLOCK_SIZE,
+    chunkCount: count,
+    flags: 0,
+  });
+  for (let i = 0; i < count; i++) yield chunks[i % chunks.length]!;
+}
+
+/** The whole of largeEvtxPieces in one buffer. */
+export function makeLargeEvtx(sample: Uint8Array, targetBytes: number): Uint8Array {
+  const pieces = [...largeEvtxPieces(sample, targetBytes)];
+  const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }
