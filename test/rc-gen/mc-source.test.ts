@@ -1,10 +1,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileMc } from '../../src/mc/compile.ts';
-import { readMessageTable, writeMessageTable, type MessageTableEntry } from '../../src/rc-gen/message-table.ts';
-import { encodeMcSource, messageTablesToMc, type McSourceTable } from '../../src/rc-gen/mc-source.ts';
-import { corpusRoot, corpusTables, hasCorpus } from './peers.ts';
+import { compileMc } from '../../src/mc/compile.js';
+import { readMessageTable, writeMessageTable, type MessageTableEntry } from '../../src/rc-gen/message-table.js';
+import { encodeMcSource, messageTablesToMc, type McSourceTable } from '../../src/rc-gen/mc-source.js';
+import { corpusRoot, corpusTables, hasCorpus } from './peers.js';
 
 if (!hasCorpus) console.warn(`mc-source.test: corpus not found at ${corpusRoot}; the corpus round trips are skipped`);
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readMessageTable } from '../../src/rc-gen/message-table.ts';
+import { readMessageTable } from '../../src/rc-gen/message-table.js';
 import {
   IMAGE_FILE_MACHINE,
   PeFormatError,
@@ -13,9 +13,9 @@ import {
   writeMessageDll,
   writeResourceDll,
   type Machine,
-} from '../../src/rc-gen/pe.ts';
-import { RT_MESSAGETABLE } from '../../src/rc-gen/res.ts';
-import { MINGW_GCC, OBJDUMP, WINEDUMP, corpusRoot, corpusTables, hasCorpus, hasTool, run, tempDir } from './peers.ts';
+} from '../../src/rc-gen/pe.js';
+import { RT_MESSAGETABLE } from '../../src/rc-gen/res.js';
+import { MINGW_GCC, OBJDUMP, WINEDUMP, corpusRoot, corpusTables, hasCorpus, hasTool, run, tempDir } from './peers.js';
 
 const hasWinedump = existsSync(WINEDUMP);
 const hasObjdump = hasTool(OBJDUMP);

@@ -10,8 +10,8 @@ import {
   readRes,
   writeRes,
   writeResEntries,
-} from '../../src/rc-gen/res.ts';
-import { LLVM_RC, WINDRES, WRC, corpusRoot, corpusTables, hasCorpus, hasTool, rcFor, run, tempDir } from './peers.ts';
+} from '../../src/rc-gen/res.js';
+import { LLVM_RC, WINDRES, WRC, corpusRoot, corpusTables, hasCorpus, hasTool, rcFor, run, tempDir } from './peers.js';
 
 const hasLlvmRc = hasTool(LLVM_RC, ['/?']);
 const hasWindres = hasTool(WINDRES);
