@@ -1,5 +1,223 @@
-// Placeholder so the dispatcher type-checks; replaced by the module that implements 'register'.
-export async function run(_argv: string[], command: string): Promise<number> {
-  process.stderr.write(`winmc : error MC1001: '${command}' is not available in this build\n`);
-  return 2;
+// `winmc register` and `winmc unregister`: build a source registration from the command line,
+// plan it, and hand the plan to the backend named by --target (live, reg:FILE, inf:FILE,
+// hive:FILE). --dry-run prints the plan, and the exact changes when the target can be read.
+
+import { existsSync } from 'node:fs';
+import yargs from 'yargs';
+import { writeFilesAtomically } from '../io/atomic-write.js';
+import { REGISTRY_ERRORS, RegistryError } from '../registry/errors.js';
+import { applyToHiveFile, openHiveFile } from '../registry/hive.js';
+import { writeInf } from '../registry/inf.js';
+import { LiveRegistry, applyToLiveRegistry, loadNativeReg } from '../registry/live.js';
+import { type RegistrationInput, validateRegistration } from '../registry/model.js';
+import { type Change, type Plan, type RegistryView, describeChange, describeStep, plan, resolve } from '../registry/plan.js';
+import { writeRegFile } from '../registry/reg-file.js';
+
+type Direction = 'register' | 'unregister';
+
+export type Target = { kind: 'live' } | { kind: 'reg' | 'inf' | 'hive'; file: string };
+
+const REGISTER_OPTIONS = ['log', 'source', 'message-file', 'category-file', 'category-count', 'parameter-file', 'types', 'provider-guid', 'target', 'dry-run', 'help'];
+const UNREGISTER_OPTIONS = ['log', 'source', 'target', 'dry-run', 'help'];
+
+function usage(direction: Direction): string {
+  return direction === 'register'
+    ? [
+        'Usage: winmc register --log LOG --source NAME --message-file PATH[;PATH...]',
+        '         [--category-file PATH --category-count N] [--parameter-file PATH]',
+        '         [--types N] [--provider-guid GUID]',
+        '         [--target live|reg:FILE|inf:FILE|hive:FILE] [--dry-run]',
+        '',
+        'Registers an EventLog source under HKLM\\SYSTEM\\CurrentControlSet\\Services\\EventLog\\LOG\\NAME',
+        'and adds it to the log\'s Sources. Message files are stored as REG_EXPAND_SZ, so %SystemRoot%',
+        'stays unexpanded. --types is the TypesSupported mask, 1..0x1F (default 7).',
+        '',
+      ].join('\n')
+    : [
+        'Usage: winmc unregister --log LOG --source NAME [--target live|reg:FILE|inf:FILE|hive:FILE] [--dry-run]',
+        '',
+        'Removes the values a registration writes, the source key if nothing else is left in it,',
+        'and the source\'s entry in the log\'s Sources.',
+        '',
+      ].join('\n');
+}
+
+function usageError(text: string): RegistryError {
+  return new RegistryError(REGISTRY_ERRORS.USAGE, text);
+}
+
+export function parseTarget(text: string): Target {
+  if (text === 'live') return { kind: 'live' };
+  const m = /^(reg|inf|hive):(.+)$/.exec(text);
+  if (!m) throw usageError(`--target '${text}' is not live, reg:FILE, inf:FILE or hive:FILE`);
+  return { kind: m[1] as 'reg' | 'inf' | 'hive', file: m[2]! };
+}
+
+function parseInteger(option: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = /^(0x[0-9a-f]+|[0-9]+)$/i.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!Number.isSafeInteger(n)) throw usageError(`--${option} '${text}' is not a number`);
+  return n;
+}
+
+export interface RegisterCommand {
+  direction: Direction;
+  input: RegistrationInput;
+  target: Target;
+  dryRun: boolean;
+  help: boolean;
+}
+
+export function parseRegisterArgs(argv: readonly string[], direction: Direction): RegisterCommand {
+  const args = yargs([...argv])
+    .parserConfiguration({
+      'camel-case-expansion': false,
+      'boolean-negation': false,
+      'dot-notation': false,
+      'parse-numbers': false,
+      'parse-positional-numbers': false,
+      'duplicate-arguments-array': true,
+    })
+    .help(false)
+    .version(false)
+    .exitProcess(false)
+    .strict(false)
+    .boolean(['dry-run', 'help'])
+    .string(REGISTER_OPTIONS.filter((o) => o !== 'dry-run' && o !== 'help'))
+    .parseSync() as Record<string, unknown> & { _: (string | number)[] };
+
+  const allowed = new Set([...(direction === 'register' ? REGISTER_OPTIONS : UNREGISTER_OPTIONS), '_', '$0']);
+  for (const key of Object.keys(args)) {
+    if (!allowed.has(key)) throw usageError(`unknown option ${key.length === 1 ? '-' : '--'}${key} for 'winmc ${direction}'`);
+  }
+  if (args._.length > 0) throw usageError(`unexpected argument '${args._[0]}'`);
+  const one = (name: string): string | undefined => {
+    const v = args[name];
+    if (v === undefined) return undefined;
+    if (Array.isArray(v)) {
+      if (v.length > 1) throw usageError(`--${name} given ${v.length} times`);
+      return String(v[0]);
+    }
+    return String(v);
+  };
+  const many = (name: string): string[] => {
+    const v = args[name];
+    return v === undefined ? [] : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(';')).filter((s) => s !== '');
+  };
+  const input: RegistrationInput = { log: one('log'), source: one('source') };
+  if (direction === 'register') {
+    input.eventMessageFiles = many('message-file');
+    input.categoryMessageFile = one('category-file');
+    input.categoryCount = parseInteger('category-count', one('category-count'));
+    input.parameterMessageFile = one('parameter-file');
+    input.typesSupported = parseInteger('types', one('types'));
+    input.providerGuid = one('provider-guid');
+  }
+  return {
+    direction,
+    input,
+    target: parseTarget(one('target') ?? 'live'),
+    dryRun: args['dry-run'] === true,
+    help: args.help === true,
+  };
+}
+
+function targetName(t: Target): string {
+  return t.kind === 'live' ? 'live' : `${t.kind}:${t.file}`;
+}
+
+/** The registry the target will change, when it can be read from here. */
+function targetView(t: Target): RegistryView | undefined {
+  switch (t.kind) {
+    case 'live':
+      return new LiveRegistry(loadNativeReg());
+    case 'hive':
+      return openHiveFile(t.file);
+    case 'reg':
+    case 'inf':
+      // A file is usually made for the machine it is made on; on Windows read that registry.
+      return process.platform === 'win32' ? new LiveRegistry(loadNativeReg()) : undefined;
+  }
+}
+
+function printPlan(p: Plan, t: Target, changes: Change[] | undefined): void {
+  const r = p.registration;
+  const lines = [`${p.direction} source '${r.source}' in log '${r.log}', target ${targetName(t)}`, 'plan:'];
+  for (const step of p.steps) lines.push('  ' + describeStep(step));
+  if (changes) {
+    lines.push(changes.length === 0 ? 'changes: none, the registry already matches' : 'changes:');
+    for (const c of changes) lines.push('  ' + describeChange(c));
+  } else {
+    lines.push('changes: not known here (the target registry cannot be read)');
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+function warn(text: string): void {
+  process.stderr.write(`winmc : warning ${REGISTRY_ERRORS.STEP_NOT_WRITTEN}: ${text}\n`);
+}
+
+function execute(cmd: RegisterCommand): void {
+  const t = cmd.target;
+  const registration = validateRegistration(cmd.input, {
+    forUnregister: cmd.direction === 'unregister',
+    // Paths name files on this machine only when the live registry is the target.
+    ...(t.kind === 'live' ? { fileExists: existsSync, env: process.env } : {}),
+  });
+  const p = plan(registration, cmd.direction);
+  if (cmd.dryRun) {
+    const view = t.kind === 'reg' || t.kind === 'inf' ? (process.platform === 'win32' ? targetView(t) : undefined) : targetView(t);
+    printPlan(p, t, view ? resolve(p, view).changes : undefined);
+    return;
+  }
+  switch (t.kind) {
+    case 'live': {
+      const changes = applyToLiveRegistry(p);
+      process.stdout.write(`${changes.length} change(s) made to the registry\n`);
+      break;
+    }
+    case 'hive': {
+      const { changes, written } = applyToHiveFile(t.file, p);
+      process.stdout.write(written ? `${changes.length} change(s) written to ${t.file}\n` : `${t.file} already matches; not rewritten\n`);
+      break;
+    }
+    case 'reg': {
+      const resolution = resolve(p, targetView(t));
+      for (const s of resolution.skipped) warn(`${t.file}: not written, ${s.reason}: ${describeStep(s.step)}`);
+      writeFilesAtomically([{ path: t.file, bytes: writeRegFile(resolution) }]);
+      break;
+    }
+    case 'inf': {
+      const view = targetView(t);
+      if (!view && cmd.direction === 'unregister') warn(`${t.file}: the source key is not deleted, since it cannot be checked for other values here`);
+      writeFilesAtomically([{ path: t.file, bytes: writeInf(p, view ? { view } : {}) }]);
+      break;
+    }
+  }
+}
+
+export async function run(argv: string[], command: string): Promise<number> {
+  const direction: Direction = command === 'unregister' ? 'unregister' : 'register';
+  try {
+    const cmd = parseRegisterArgs(argv, direction);
+    if (cmd.help) {
+      process.stdout.write(usage(direction));
+      return 0;
+    }
+    execute(cmd);
+    return 0;
+  } catch (err) {
+    if (err instanceof RegistryError) {
+      const where = err.file !== undefined && err.line !== undefined ? `${err.file}(${err.line})` : 'winmc';
+      process.stderr.write(`${where} : error ${err.code}: ${err.message}\n`);
+      if (err.code === REGISTRY_ERRORS.USAGE) process.stderr.write(usage(direction));
+      return 1;
+    }
+    const e = err as NodeJS.ErrnoException;
+    if (e && typeof e.code === 'string' && e.path) {
+      process.stderr.write(`winmc : error ${REGISTRY_ERRORS.WRITE_FAILED}: ${e.path}: ${e.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
 }

@@ -15,8 +15,12 @@ export const REGISTRY_ERRORS = {
   CONFLICT: 'MC7006',
   /** A .reg file could not be parsed. */
   BAD_REG_FILE: 'MC7007',
+  /** A bad command line for `winmc register`/`unregister`. */
+  USAGE: 'MC7008',
   /** A failure forced by a test through the backends' fault point. */
   INJECTED_FAULT: 'MC7009',
+  /** Warning: a file target could not express a step without the current registry contents. */
+  STEP_NOT_WRITTEN: 'MC7010',
 } as const;
 
 export type RegistryErrorCode = (typeof REGISTRY_ERRORS)[keyof typeof REGISTRY_ERRORS];
