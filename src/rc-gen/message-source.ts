@@ -7,6 +7,9 @@ import { basename, extname } from 'node:path';
 import { compileMc, type CompileOptions } from '../mc/compile.js';
 import { formatDiagnostic } from '../mc/diagnostics.js';
 import { readMessageTable } from './message-table.js';
+import { looksLikePe, readPeImage } from './pe.js';
+import { looksLikeRes, readRes } from './res.js';
+import { readTableFile } from './table-file.js';
 
 export interface MessageTableSet {
   /** LANGID of the table; 0 when the source does not say (a bare .bin). */
@@ -38,7 +41,35 @@ export function messageTablesFromBytes(bytes: Uint8Array, fileName: string, opti
     const { entries } = readMessageTable(bytes, options.ansiCodepage ?? 1252);
     return [{ languageId: 0, entries: new Map(entries.map((e) => [e.id >>> 0, e.text])), origin: fileName }];
   }
+  if (PE_EXTENSIONS.has(ext) || ext === '.res' || looksLikeResourceContainer(bytes)) return fromResources(bytes, fileName, ext, options);
   throw new MessageSourceError(`${fileName}: not a message table source (expected .mc, .bin, .res or a PE file)`);
+}
+
+const PE_EXTENSIONS = new Set(['.dll', '.sys', '.exe', '.mui', '.drv', '.ocx', '.cpl', '.efi']);
+
+function looksLikeResourceContainer(bytes: Uint8Array): boolean {
+  return looksLikePe(bytes) || looksLikeRes(bytes);
+}
+
+/** The RT_MESSAGETABLE resources of a .res or PE file, one set per language. */
+function fromResources(bytes: Uint8Array, fileName: string, ext: string, options: LoadOptions): MessageTableSet[] {
+  try {
+    const file = readTableFile(bytes);
+    if (file.format === 'bin') {
+      // Named like a PE file or a .res but not one: let the reader say what is wrong.
+      if (ext === '.res') readRes(bytes);
+      else readPeImage(bytes);
+      throw new MessageSourceError(`${fileName}: neither a .res nor a PE image`);
+    }
+    return file.tables.map((t) => ({
+      languageId: t.languageId ?? 0,
+      entries: new Map(readMessageTable(t.data, options.ansiCodepage ?? 1252).entries.map((e) => [e.id >>> 0, e.text])),
+      origin: `${fileName} (language 0x${(t.languageId ?? 0).toString(16).padStart(4, '0')})`,
+    }));
+  } catch (err) {
+    if (err instanceof MessageSourceError) throw err;
+    throw new MessageSourceError(`${fileName}: ${(err as Error).message}`);
+  }
 }
 
 function fromMc(bytes: Uint8Array, fileName: string, options: LoadOptions): MessageTableSet[] {
