@@ -31,4 +31,4 @@ for (const name of readdirSync(dir).sort()) {
   for (const d of result.diagnostics) console.log(`${name.padEnd(70)} ${d}`);
 }
 console.log(`conformance: ${identical}/${total} files identical${unexpected ? `, ${unexpected} unexpected difference(s)` : ''}`);
-process.exit(unexpected > 0 ? 1 : 0);
+process.exitCode = unexpected > 0 ? 1 : 0;

@@ -104,10 +104,17 @@ export function parseCompileArgs(argv: readonly string[]): CompileCommand {
   if (positional.length > 1) errors.push(diagnostic('badSwitch', `one input file expected, found ${positional.length}: ${positional.join(' ')}`));
   const input = positional[0];
   if (input !== undefined) options.inputName = input;
+  // -z and -e only name files inside the -h/-r/-x directories: no path may sneak in through them.
   const z = str('z');
-  if (z !== undefined) options.baseName = z;
+  if (z !== undefined) {
+    if (/[\\/:]/.test(z) || z === '.' || z === '..') errors.push(diagnostic('badFileName', `-z takes a base name, not a path: '${z}'`));
+    else options.baseName = z;
+  }
   const e = str('e');
-  if (e !== undefined) options.headerExtension = e;
+  if (e !== undefined) {
+    if (/[\\/:.]/.test(e)) errors.push(diagnostic('badFileName', `-e takes an extension without a dot or a path: '${e}'`));
+    else options.headerExtension = e;
+  }
   if (flag('b')) options.binPrefix = true;
   if (flag('c')) options.customerBit = true;
   if (flag('d')) options.decimal = true;

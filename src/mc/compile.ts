@@ -44,8 +44,17 @@ export interface CompileOptions {
   ansiCodepage?: number;
   /** Handlebars source replacing templates/header.h.hbs. */
   headerTemplate?: string;
-  /** Stop collecting diagnostics after this many errors (default 100). */
-  maxErrors?: number;
+  /** Lower the resource limits (see LIMITS); a limit cannot be raised above its default. */
+  limits?: Partial<Limits>;
+}
+
+export interface Limits {
+  /** Largest input accepted, in bytes. */
+  inputBytes: number;
+  /** Most messages in one file. */
+  messages: number;
+  /** Diagnostics stop after this many errors. */
+  maxErrors: number;
 }
 
 export type OutputKind = 'header' | 'rc' | 'bin' | 'dbg';
@@ -67,10 +76,11 @@ export interface CompileResult {
 }
 
 /** Limits that keep a hostile input from exhausting the machine; see the README. */
-export const LIMITS = {
-  inputBytes: 256 * 1024 * 1024,
+export const LIMITS: Readonly<Limits> = {
+  inputBytes: 128 * 1024 * 1024,
+  messages: 1_000_000,
   maxErrors: 100,
-} as const;
+};
 
 export function baseNameOf(inputName: string): string {
   const file = inputName.split(/[\\/]/).pop() ?? inputName;
@@ -79,9 +89,14 @@ export function baseNameOf(inputName: string): string {
 }
 
 export function compileMc(input: Uint8Array, options: CompileOptions = {}): CompileResult {
-  const maxErrors = options.maxErrors ?? LIMITS.maxErrors;
-  if (input.length > LIMITS.inputBytes) {
-    return { files: [], diagnostics: [diagnostic('limitExceeded', `the input is ${input.length} bytes; the limit is ${LIMITS.inputBytes}`)] };
+  const limits = {
+    inputBytes: Math.min(options.limits?.inputBytes ?? Infinity, LIMITS.inputBytes),
+    messages: Math.min(options.limits?.messages ?? Infinity, LIMITS.messages),
+    maxErrors: Math.min(options.limits?.maxErrors ?? Infinity, LIMITS.maxErrors),
+  };
+  const maxErrors = limits.maxErrors;
+  if (input.length > limits.inputBytes) {
+    return { files: [], diagnostics: [diagnostic('limitExceeded', `the input is ${input.length} bytes; the limit is ${limits.inputBytes}`)] };
   }
   const ansiCodepage = options.ansiCodepage ?? 1252;
   const decoded = decodeInput(input, { unicodeInput: options.unicodeInput ?? false, ansiCodepage });
@@ -106,6 +121,7 @@ export function compileMc(input: Uint8Array, options: CompileOptions = {}): Comp
     maxMessageLength: options.maxMessageLength,
     ansiBins: options.ansiBins ?? false,
     maxErrors,
+    maxMessages: limits.messages,
   });
   diagnostics.push(...resolved.diagnostics);
   diagnostics.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));

@@ -26,7 +26,10 @@ export function decodeInput(bytes: Uint8Array, o: DecodeOptions): { input?: Deco
   const text = decodeAnsi(bytes, o.ansiCodepage);
   const bad = text.indexOf('\ufffd');
   if (bad >= 0) {
-    return fail(lineAt(text, bad), `byte(s) at line ${lineAt(text, bad)} are not defined in code page ${o.ansiCodepage} (use -u, a BOM or --ansi-codepage)`);
+    const line = lineAt(text, bad);
+    // In a single-byte code page the character index is the byte index, so the byte can be named.
+    const what = text.length === bytes.length ? `byte 0x${bytes[bad]!.toString(16).toUpperCase().padStart(2, '0')}` : 'a byte sequence';
+    return fail(line, `${what} at line ${line} is not defined in code page ${o.ansiCodepage} (use -u, a BOM or --ansi-codepage)`);
   }
   return { input: { text, encoding: `code page ${o.ansiCodepage}` }, diagnostics: [] };
 }

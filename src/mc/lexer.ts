@@ -5,7 +5,10 @@
 
 import { createToken, Lexer, type CustomPatternMatcherReturn, type IToken, type TokenType } from 'chevrotain';
 
-const NAME_PATTERN = /[A-Za-z_][A-Za-z0-9_.-]*/;
+// A name is any run of characters up to whitespace or punctuation that does not start like a
+// number; what each use allows (a C identifier, a file name) is checked where it is used, so an
+// error can say which rule the name broke.
+const NAME_PATTERN = /[^\s=():;+0-9][^\s=():;+]*/;
 
 export const Name = createToken({ name: 'Name', pattern: NAME_PATTERN, label: 'a name' });
 // Digits followed by any run of name characters: validated as a C number when it is used, so

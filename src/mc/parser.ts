@@ -47,6 +47,12 @@ export function describeToken(token: IToken): string {
   return `'${token.image}'`;
 }
 
+function unexpectedStatement(token: IToken): string {
+  const expected = 'expected MessageId, SeverityNames, FacilityNames, LanguageNames, MessageIdTypedef, OutputBase or a ; comment';
+  if (token.tokenType === T.Name) return `unknown keyword '${token.image}': ${expected}`;
+  return `${expected}, found ${describeToken(token)}`;
+}
+
 // Error texts carry their catalogue kind in front ("kind\u0000text"); parse() splits them.
 const errorMessages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual, previous }) {
@@ -55,17 +61,19 @@ const errorMessages: IParserErrorMessageProvider = {
     return `${kind}\u0000expected ${expected.LABEL ?? expected.name}${after}, found ${describeToken(actual)}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
-    return `unexpectedToken\u0000unexpected ${describeToken(firstRedundant)}`;
+    return `unexpectedToken\u0000${unexpectedStatement(firstRedundant)}`;
   },
   buildNoViableAltMessage({ actual, customUserDescription }) {
     const token = actual[0]!;
-    if (customUserDescription === 'statement' && token.tokenType === T.Name) {
-      return `unexpectedToken\u0000unknown keyword '${token.image}': expected MessageId, SeverityNames, FacilityNames, LanguageNames, MessageIdTypedef, OutputBase or a ; comment`;
-    }
+    if (customUserDescription === 'statement') return `unexpectedToken\u0000${unexpectedStatement(token)}`;
     return `unexpectedToken\u0000expected ${customUserDescription ?? 'a statement'}, found ${describeToken(token)}`;
   },
-  buildEarlyExitMessage({ actual, customUserDescription }) {
-    return `missingLanguage\u0000expected ${customUserDescription ?? 'more input'}, found ${describeToken(actual[0]!)}`;
+  buildEarlyExitMessage({ actual }) {
+    const token = actual[0]!;
+    if (token.tokenType === EOF || STATEMENT_STARTS.has(token.tokenType)) {
+      return `missingLanguage\u0000the message has no Language= block: expected Language=, found ${describeToken(token)}`;
+    }
+    return `unexpectedToken\u0000expected Severity=, Facility=, SymbolicName=, OutputBase= or Language=, found ${describeToken(token)}`;
   },
 };
 
@@ -116,12 +124,15 @@ class McParser extends EmbeddedActionsParser {
   });
 
   names = this.RULE('names', (): NamesStatement => {
-    const kw = this.OR([
-      { ALT: () => this.CONSUME(T.SeverityNames) },
-      { ALT: () => this.CONSUME(T.FacilityNames) },
-      { ALT: () => this.CONSUME(T.LanguageNames) },
+    return this.OR([
+      { ALT: () => this.SUBRULE(this.valueNames) },
+      { ALT: () => this.SUBRULE(this.languageNames) },
     ]);
-    const table = kw.tokenType === T.SeverityNames ? 'severity' : kw.tokenType === T.FacilityNames ? 'facility' : 'language';
+  });
+
+  /** SeverityNames / FacilityNames: `( name=value[:alias] … )`. */
+  valueNames = this.RULE('valueNames', (): NamesStatement => {
+    const kw = this.OR([{ ALT: () => this.CONSUME(T.SeverityNames) }, { ALT: () => this.CONSUME(T.FacilityNames) }]);
     this.CONSUME(T.Equals);
     this.CONSUME(T.LParen);
     const entries: NameEntry[] = [];
@@ -129,17 +140,33 @@ class McParser extends EmbeddedActionsParser {
       const name = this.CONSUME(T.Name);
       this.CONSUME2(T.Equals);
       const value = this.CONSUME(T.NumberLiteral);
-      let extra: IToken | undefined;
+      let alias: IToken | undefined;
       this.OPTION(() => {
         this.CONSUME(T.Colon);
-        extra = this.OR2([{ ALT: () => this.CONSUME2(T.Name) }, { ALT: () => this.CONSUME2(T.NumberLiteral) }]);
+        alias = this.CONSUME2(T.Name);
       });
-      this.ACTION(() =>
-        entries.push({ name: name.image, value: numberToken(value), extra: extra && nameToken(extra), ...at(name) }),
-      );
+      this.ACTION(() => entries.push({ name: name.image, value: numberToken(value), extra: alias && nameToken(alias), ...at(name) }));
     });
     this.CONSUME(T.RParen);
-    return { kind: 'names', table, entries, ...at(kw) };
+    return { kind: 'names', table: kw.tokenType === T.SeverityNames ? 'severity' : 'facility', entries, ...at(kw) };
+  });
+
+  /** LanguageNames: `( name=langid:file … )`; the file name may look like a number. */
+  languageNames = this.RULE('languageNames', (): NamesStatement => {
+    const kw = this.CONSUME(T.LanguageNames);
+    this.CONSUME(T.Equals);
+    this.CONSUME(T.LParen);
+    const entries: NameEntry[] = [];
+    this.MANY(() => {
+      const name = this.CONSUME(T.Name);
+      this.CONSUME2(T.Equals);
+      const value = this.CONSUME(T.NumberLiteral);
+      this.CONSUME(T.Colon);
+      const file = this.OR([{ ALT: () => this.CONSUME2(T.Name) }, { ALT: () => this.CONSUME2(T.NumberLiteral) }]);
+      this.ACTION(() => entries.push({ name: name.image, value: numberToken(value), extra: nameToken(file), ...at(name) }));
+    });
+    this.CONSUME(T.RParen);
+    return { kind: 'names', table: 'language', entries, ...at(kw) };
   });
 
   outputBase = this.RULE('outputBase', (): OutputBaseStatement => {

@@ -22,6 +22,7 @@ export interface ResolveOptions {
   maxMessageLength?: number;
   ansiBins: boolean;
   maxErrors: number;
+  maxMessages: number;
 }
 
 const C_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -281,6 +282,10 @@ export function resolve(statements: readonly Statement[], comments: readonly ITo
   };
 
   for (const s of statements) {
+    if (messages.length >= o.maxMessages) {
+      report('limitExceeded', `more than ${o.maxMessages} messages: the limit on messages in one file`, s);
+      break;
+    }
     switch (s.kind) {
       case 'typedef':
         flushCommentsBefore(s.offset);
