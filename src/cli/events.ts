@@ -1,5 +1,312 @@
-// Placeholder so the dispatcher type-checks; replaced by the module that implements 'events'.
-export async function run(_argv: string[], command: string): Promise<number> {
-  process.stderr.write(`winmc : error MC1001: '${command}' is not available in this build\n`);
-  return 2;
+// winmc events FILE [--provider NAME]… [--messages [PROVIDER=]FILE]… [--packets] [--json]
+//
+// Reads an .evtx or .evt log record by record, decodes the IO_ERROR_LOG_PACKET of every driver
+// event and, when message tables are given, renders each event's description from them. Output is
+// a table, or one JSON object per line with --json. Damage in the log is reported on stderr as
+// warnings naming the chunk and record; the readable records are still listed.
+
+import { stat } from 'node:fs/promises';
+import yargs from 'yargs';
+import { driverPacketOf, EventLogError, messageIdOf, readEventLogFile, type EventRecord, type ReadWarning } from '../packet/events.js';
+import { EvtxFormatError } from '../packet/evtx.js';
+import { EvtFormatError } from '../packet/evt.js';
+import type { IoErrorLogPacket } from '../packet/packet.js';
+import { formatMessage } from '../packet/format-message.js';
+import { findMessage, loadMessageTables, type MessageTableSet } from '../rc-gen/message-source.js';
+
+const USAGE = `Usage: winmc events FILE [options]
+
+Lists the records of an .evtx or .evt event log and decodes the IO_ERROR_LOG_PACKET of every
+driver event.
+
+Options:
+  --provider NAME             only events of this provider/source (case-insensitive; repeatable)
+  --messages [PROVIDER=]FILE  message table (.mc or MSGnnnnn.bin) to render descriptions from;
+                              with PROVIDER= only for that provider, otherwise for the providers
+                              given with --provider (or every event when there is none); repeatable
+  --packets                   only events whose data is an I/O error packet
+  --json                      one JSON object per line instead of a table
+  --help                      this text
+`;
+
+const CODE = {
+  usage: 'MC6001',
+  read: 'MC6002',
+  format: 'MC6003',
+  messages: 'MC6004',
+  damaged: 'MC6101',
+} as const;
+
+function error(code: string, text: string): void {
+  process.stderr.write(`winmc : error ${code}: ${text}\n`);
+}
+
+interface EventsCommand {
+  file: string;
+  providers: string[];
+  messages: { provider: string | null; path: string }[];
+  packetsOnly: boolean;
+  json: boolean;
+}
+
+export function parseEventsArgs(argv: readonly string[]): EventsCommand | { help: true } | { error: string } {
+  const args = yargs([...argv])
+    .parserConfiguration({ 'camel-case-expansion': false, 'parse-numbers': false, 'parse-positional-numbers': false, 'duplicate-arguments-array': true })
+    .help(false)
+    .version(false)
+    .exitProcess(false)
+    .strict(false)
+    .boolean(['json', 'packets', 'help'])
+    .array(['provider', 'messages'])
+    .string(['provider', 'messages'])
+    .parseSync() as Record<string, unknown> & { _: (string | number)[] };
+  if (args['help'] === true) return { help: true };
+  const known = new Set(['json', 'packets', 'help', 'provider', 'messages', '_', '$0']);
+  const unknown = Object.keys(args).find((k) => !known.has(k));
+  if (unknown !== undefined) return { error: `unknown option ${unknown.length === 1 ? '-' : '--'}${unknown}` };
+  const files = args._.map(String);
+  if (files.length !== 1) return { error: files.length === 0 ? 'no event log given (winmc events FILE)' : `one event log expected, found ${files.length}: ${files.join(' ')}` };
+  const list = (k: string) => ((args[k] as string[] | undefined) ?? []).map(String);
+  const providers = list('provider');
+  if (providers.some((p) => p === '')) return { error: '--provider needs a name' };
+  const messages: EventsCommand['messages'] = [];
+  for (const spec of list('messages')) {
+    if (spec === '') return { error: '--messages needs a file' };
+    // PROVIDER=FILE; a drive letter or path never contains '=' before the file name in practice.
+    const eq = spec.indexOf('=');
+    messages.push(eq > 0 ? { provider: spec.slice(0, eq), path: spec.slice(eq + 1) } : { provider: null, path: spec });
+  }
+  return { file: files[0]!, providers, messages, packetsOnly: args['packets'] === true, json: args['json'] === true };
+}
+
+/** Message tables by provider (lower case); the key '' holds tables for every provider. */
+type TablesByProvider = Map<string, MessageTableSet[]>;
+
+function tablesFor(tables: TablesByProvider, provider: string): MessageTableSet[] | undefined {
+  return tables.get(provider.toLowerCase()) ?? tables.get('');
+}
+
+export function packetJson(p: IoErrorLogPacket) {
+  return {
+    majorFunctionCode: p.majorFunctionCode,
+    retryCount: p.retryCount,
+    dumpDataSize: p.dumpDataSize,
+    numberOfStrings: p.numberOfStrings,
+    stringOffset: p.stringOffset,
+    eventCategory: p.eventCategory,
+    errorCode: p.errorCode >>> 0,
+    uniqueErrorValue: p.uniqueErrorValue >>> 0,
+    finalStatus: p.finalStatus >>> 0,
+    sequenceNumber: p.sequenceNumber >>> 0,
+    ioControlCode: p.ioControlCode >>> 0,
+    deviceOffset: p.deviceOffset.toString(),
+    dumpData: p.dumpData.map((w) => w >>> 0),
+  };
+}
+
+const hex = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+const hex32 = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0').toUpperCase()}`;
+
+export function eventJson(e: EventRecord, packet: IoErrorLogPacket | null, message: string | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    recordId: e.recordId,
+    timeCreated: e.timeCreated,
+    provider: e.provider,
+    eventId: e.eventId,
+    qualifiers: e.qualifiers,
+    level: e.level,
+    category: e.category,
+    computer: e.computer,
+    strings: e.strings,
+    data: e.data === null ? null : hex(e.data),
+    packet: packet === null ? null : packetJson(packet),
+  };
+  if (message !== undefined) out['message'] = message;
+  return out;
+}
+
+const LEVEL_NAMES: Record<number, string> = { 1: 'Critical', 2: 'Error', 3: 'Warning', 4: 'Info', 5: 'Verbose' };
+
+/** A string in double quotes with control characters and quotes escaped, backslashes as they are. */
+function quote(s: string): string {
+  const escaped = s.replace(/[\x00-\x1f"]/g, (c) =>
+    c === '"' ? '\\"' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
+  return `"${escaped}"`;
+}
+
+export function eventTableLines(e: EventRecord, packet: IoErrorLogPacket | null, message: string | undefined): string[] {
+  const id = e.qualifiers === null ? String(e.eventId) : `${e.eventId} (${hex32(messageIdOf(e))})`;
+  const time = e.timeCreated.replace('T', ' ').replace(/(\.\d{3})\d*Z$/, '$1');
+  const lines = [
+    `${String(e.recordId).padStart(8)}  ${time.padEnd(23)}  ${(LEVEL_NAMES[e.level] ?? String(e.level)).padEnd(8)}  ${e.provider.padEnd(20)}  ${id.padEnd(20)}  ${e.strings.map(quote).join(', ')}`,
+  ];
+  const indent = ' '.repeat(10);
+  if (packet !== null) {
+    lines.push(
+      `${indent}packet: MajorFunction 0x${packet.majorFunctionCode.toString(16).padStart(2, '0')}, Retry ${packet.retryCount}, ` +
+        `Strings ${packet.numberOfStrings}, StringOffset ${packet.stringOffset}, Category ${packet.eventCategory}, ` +
+        `ErrorCode ${hex32(packet.errorCode)}, Unique ${hex32(packet.uniqueErrorValue)}, FinalStatus ${hex32(packet.finalStatus)}, ` +
+        `Sequence ${packet.sequenceNumber >>> 0}, IoControl ${hex32(packet.ioControlCode)}, DeviceOffset ${packet.deviceOffset}`,
+    );
+    if (packet.dumpData.length > 0) lines.push(`${indent}DumpData (${packet.dumpDataSize} bytes): ${packet.dumpData.map(hex32).join(' ')}`);
+  } else if (e.data !== null) {
+    lines.push(`${indent}data (${e.data.length} bytes): ${hex(e.data.subarray(0, 64))}${e.data.length > 64 ? '…' : ''}`);
+  }
+  if (message !== undefined) {
+    for (const line of message.split(/\r?\n/)) lines.push(`${indent}| ${line}`);
+  }
+  return lines;
+}
+
+const TABLE_HEADER = `${'Record'.padStart(8)}  ${'Time (UTC)'.padEnd(23)}  ${'Level'.padEnd(8)}  ${'Provider'.padEnd(20)}  ${'Event ID'.padEnd(20)}  Strings`;
+
+/**
+ * The description as Event Viewer shows it (PACKET-REGISTRY.md §1.7): FormatMessage with the
+ * event's strings as inserts (%1 is the device name of a driver event), a sequence naming a
+ * missing insert left as written, and the message's final line break dropped.
+ */
+function renderMessage(text: string, event: EventRecord, warn: (w: ReadWarning) => void): string | undefined {
+  try {
+    return formatMessage(text, event.strings, { missingInsert: 'keep' }).replace(/(\r\n)+$/, '');
+  } catch (err) {
+    warn({ message: `record ${event.recordId}: message ${hex32(messageIdOf(event))} cannot be formatted: ${(err as Error).message}`, offset: event.offset });
+    return undefined;
+  }
+}
+
+/** Buffered stdout that waits for 'drain', and stops quietly when the reader went away (EPIPE). */
+class Output {
+  private pending: string[] = [];
+  private size = 0;
+  closed = false;
+
+  constructor(private readonly stream: NodeJS.WriteStream) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') this.closed = true;
+      else throw err;
+    });
+  }
+
+  async line(text: string): Promise<void> {
+    this.pending.push(text, '\n');
+    this.size += text.length + 1;
+    if (this.size >= 65536) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.pending.length === 0 || this.closed) return;
+    const chunk = this.pending.join('');
+    this.pending = [];
+    this.size = 0;
+    if (!this.stream.write(chunk)) await new Promise<void>((resolve) => this.stream.once('drain', resolve));
+  }
+}
+
+/** "reading FILE: 42% (1234 records)" on a terminal, at most four times a second. */
+class Progress {
+  private last = 0;
+  private shown = false;
+  constructor(
+    private readonly file: string,
+    private readonly size: number,
+    private readonly enabled: boolean,
+  ) {}
+
+  update(offset: number, records: number): void {
+    if (!this.enabled) return;
+    const now = Date.now();
+    if (now - this.last < 250) return;
+    this.last = now;
+    const percent = this.size > 0 ? Math.min(100, Math.floor((offset / this.size) * 100)) : 100;
+    process.stderr.write(`\rreading ${this.file}: ${percent}% (${records} records)\x1b[K`);
+    this.shown = true;
+  }
+
+  done(): void {
+    if (this.shown) process.stderr.write('\r\x1b[K');
+  }
+}
+
+export async function run(argv: string[], _command: string): Promise<number> {
+  const parsed = parseEventsArgs(argv);
+  if ('help' in parsed) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if ('error' in parsed) {
+    error(CODE.usage, `${parsed.error}\n${USAGE}`);
+    return 2;
+  }
+  const { file, providers, json, packetsOnly } = parsed;
+
+  const tables: TablesByProvider = new Map();
+  for (const m of parsed.messages) {
+    let loaded: MessageTableSet[];
+    try {
+      loaded = await loadMessageTables(m.path);
+    } catch (err) {
+      error(CODE.messages, `${m.path}: ${(err as Error).message}`);
+      return 1;
+    }
+    const keys = m.provider !== null ? [m.provider] : providers.length > 0 ? providers : [''];
+    for (const key of keys) {
+      const k = key.toLowerCase();
+      tables.set(k, [...(tables.get(k) ?? []), ...loaded]);
+    }
+  }
+
+  const wanted = new Set(providers.map((p) => p.toLowerCase()));
+  const out = new Output(process.stdout);
+  let size = 0;
+  try {
+    size = (await stat(file)).size;
+  } catch (err) {
+    error(CODE.read, `${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    return 1;
+  }
+  const progress = new Progress(file, size, process.stderr.isTTY === true && size >= 16 * 1024 * 1024);
+  const warnings: ReadWarning[] = [];
+  const warn = (w: ReadWarning) => {
+    warnings.push(w);
+    progress.done();
+    process.stderr.write(`winmc : warning ${CODE.damaged}: ${file}: ${w.message}\n`);
+  };
+
+  let records = 0;
+  let listed = 0;
+  try {
+    for await (const event of readEventLogFile(file, warn)) {
+      records++;
+      progress.update(event.offset, records);
+      if (wanted.size > 0 && !wanted.has(event.provider.toLowerCase())) continue;
+      const packet = driverPacketOf(event);
+      if (packetsOnly && packet === null) continue;
+      const forProvider = tablesFor(tables, event.provider);
+      let message: string | undefined;
+      if (forProvider !== undefined) {
+        const found = findMessage(forProvider, messageIdOf(event));
+          if (found !== undefined) message = renderMessage(found, event, warn);
+      }
+      if (!json && listed++ === 0) await out.line(TABLE_HEADER);
+      if (json) await out.line(JSON.stringify(eventJson(event, packet, message)));
+      else for (const line of eventTableLines(event, packet, message)) await out.line(line);
+      if (out.closed) break;
+    }
+  } catch (err) {
+    progress.done();
+    await out.flush();
+    if (err instanceof EvtxFormatError || err instanceof EvtFormatError || err instanceof EventLogError) {
+      error(CODE.format, `${file}: ${err.message}`);
+      return 1;
+    }
+    if ((err as NodeJS.ErrnoException).code !== undefined) {
+      error(CODE.read, `${file}: ${(err as Error).message}`);
+      return 1;
+    }
+    throw err;
+  }
+  progress.done();
+  await out.flush();
+  return 0;
 }
