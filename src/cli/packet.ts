@@ -1,5 +1,506 @@
-// Placeholder so the dispatcher type-checks; replaced by the module that implements 'packet'.
-export async function run(_argv: string[], command: string): Promise<number> {
-  process.stderr.write(`winmc : error MC1001: '${command}' is not available in this build\n`);
-  return 2;
+// winmc packet build|decode|limits: IO_ERROR_LOG_PACKETs from the command line.
+//
+//   build   fields by name, --dump words, --string repeated → hex (default), --json, or -o FILE;
+//           refused when the entry is over ERROR_LOG_MAXIMUM_SIZE (every architecture unless --arch).
+//   decode  FILE | --hex HEX | --xml FILE → the fields, and the message as Event Viewer shows it.
+//   limits  the size limits per architecture; --size N checks one EntrySize; --dump-words and
+//           --string report what still fits.
+
+import { readFile } from 'node:fs/promises';
+import yargs from 'yargs';
+import { writeFilesAtomically } from '../io/atomic-write.js';
+import {
+  PacketFormatError,
+  type DecodedEvent,
+  decodeDriverPacket,
+  decodeEventLogData,
+  decodeEventXml,
+  isEventLogPacket,
+  parseHex,
+  toHex,
+} from '../packet/decode.js';
+import { FormatMessageError } from '../packet/format-message.js';
+import { describeErrorCode, hex32, ioLogCodeByName, ntstatusParts } from '../packet/ntiologc.js';
+import {
+  ARCHES,
+  type Arch,
+  type IoErrorLogPacket,
+  type PacketFields,
+  PacketFieldError,
+  PacketSizeError,
+  type StringOffsetConvention,
+  archLimits,
+  buildPacket,
+  completePacket,
+  entrySizeOf,
+  fitReport,
+  isArch,
+  majorFunctionName,
+} from '../packet/packet.js';
+import { findEventMessage, renderEventMessage } from '../packet/render.js';
+import { loadMessageTables, type MessageTableSet } from '../rc-gen/message-source.js';
+
+const USAGE = `Usage: winmc packet build [fields] [--dump W]... [--string S]... [--arch A] [--json | --hex | -o FILE]
+       winmc packet decode [FILE | --hex HEX | --xml FILE] [--messages FILE]... [--json]
+       winmc packet limits [--arch A] [--size N] [--dump-words N] [--string S]...
+
+build fields (decimal or 0x hex):
+  --major N  --retry N  --category N  --error-code N|IO_ERR_NAME  --unique N
+  --final-status N  --sequence N  --ioctl N  --device-offset N
+  --dump W              one DumpData ULONG; repeatable, or comma-separated
+  --string S            one insertion string (becomes %2, %3, ... in the message); repeatable
+  --string-offset X     'struct' (48 + DumpDataSize, the default), 'header' (40 + DumpDataSize) or N
+  --arch A              x86, x64 or arm64; without it the packet must fit all three
+  --json | --hex | -o FILE   output (hex is the default)
+
+decode input (one of):
+  FILE                  raw bytes: a driver packet, or event data (40 + DumpDataSize bytes)
+  --hex HEX             the same as hex text (an event's Data/Binary field)
+  --xml FILE            an event XML export; every driver event in it is decoded
+  --form event|driver   force the shape of FILE/--hex instead of detecting it
+  --device NAME         %1 for a driver packet (the device object name; default empty)
+  --string S            the event's strings for event data, in record order (%1 first); repeatable
+  --messages FILE       message table (.mc or MSGnnnnn.bin), searched by the full 32-bit ErrorCode
+                        before the built-in IoLogMsg texts; repeatable
+  --language LANGID     prefer this language of the message tables (e.g. 0x409)
+  --json                JSON instead of text
+`;
+
+const CODE = {
+  usage: 'MC7001',
+  read: 'MC7002',
+  format: 'MC7003',
+  messages: 'MC7004',
+  size: 'MC7005',
+  field: 'MC7006',
+} as const;
+
+class CliError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+type Args = Record<string, unknown> & { _: (string | number)[] };
+
+function parse(argv: readonly string[], booleans: string[], strings: string[], arrays: string[]): Args {
+  const args = yargs([...argv])
+    .parserConfiguration({
+      'camel-case-expansion': false,
+      'parse-numbers': false,
+      'parse-positional-numbers': false,
+      'duplicate-arguments-array': true,
+      'short-option-groups': false,
+    })
+    .help(false)
+    .version(false)
+    .exitProcess(false)
+    .strict(false)
+    .boolean([...booleans, 'help'])
+    .string([...strings, ...arrays])
+    .array(arrays)
+    .parseSync() as Args;
+  const known = new Set([...booleans, ...strings, ...arrays, 'help', '_', '$0']);
+  const unknown = Object.keys(args).find((k) => !known.has(k));
+  if (unknown !== undefined) throw new CliError(CODE.usage, `unknown option ${unknown.length === 1 ? '-' : '--'}${unknown}`, 2);
+  for (const k of strings) {
+    if (Array.isArray(args[k])) throw new CliError(CODE.usage, `--${k} given more than once`, 2);
+  }
+  return args;
+}
+
+function single(args: Args, name: string): string | undefined {
+  const v = args[name];
+  return v === undefined ? undefined : String(v);
+}
+
+function list(args: Args, name: string): string[] {
+  return ((args[name] as unknown[] | undefined) ?? []).map(String);
+}
+
+function number(text: string, option: string, max: number): number {
+  const t = text.trim();
+  const value = /^0x[0-9a-f]+$/i.test(t) ? parseInt(t, 16) : /^[0-9]+$/.test(t) ? parseInt(t, 10) : NaN;
+  if (!Number.isSafeInteger(value) || value > max) {
+    throw new CliError(CODE.field, `--${option}: '${text}' is not a number from 0 to 0x${max.toString(16)}`);
+  }
+  return value;
+}
+
+function signed64(text: string, option: string): bigint {
+  const m = /^(-?)(0x[0-9a-f]+|[0-9]+)$/i.exec(text.trim());
+  if (!m) throw new CliError(CODE.field, `--${option}: '${text}' is not an integer`);
+  const v = BigInt(m[2]!);
+  return m[1] ? -v : v;
+}
+
+function archOption(args: Args): Arch | undefined {
+  const a = single(args, 'arch');
+  if (a === undefined) return undefined;
+  if (!isArch(a)) throw new CliError(CODE.usage, `--arch: '${a}' is not one of ${ARCHES.join(', ')}`, 2);
+  return a;
+}
+
+function stringOffsetOption(args: Args): { convention: StringOffsetConvention; explicit?: number } {
+  const v = single(args, 'string-offset');
+  if (v === undefined || v === 'struct') return { convention: 'struct' };
+  if (v === 'header') return { convention: 'header' };
+  return { convention: 'struct', explicit: number(v, 'string-offset', 0xffff) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// build
+
+const BUILD_FIELDS: { option: string; field: keyof PacketFields; max: number }[] = [
+  { option: 'major', field: 'majorFunctionCode', max: 0xff },
+  { option: 'retry', field: 'retryCount', max: 0xff },
+  { option: 'category', field: 'eventCategory', max: 0xffff },
+  { option: 'unique', field: 'uniqueErrorValue', max: 0xffffffff },
+  { option: 'final-status', field: 'finalStatus', max: 0xffffffff },
+  { option: 'sequence', field: 'sequenceNumber', max: 0xffffffff },
+  { option: 'ioctl', field: 'ioControlCode', max: 0xffffffff },
+];
+
+async function build(argv: readonly string[]): Promise<number> {
+  const args = parse(
+    argv,
+    ['json', 'hex'],
+    [...BUILD_FIELDS.map((f) => f.option), 'error-code', 'device-offset', 'string-offset', 'arch', 'o'],
+    ['dump', 'string'],
+  );
+  if (args['help'] === true) return help();
+  if (args._.length > 0) throw new CliError(CODE.usage, `unexpected argument '${args._[0]}'`, 2);
+  const outputs = [args['json'] === true, args['hex'] === true, single(args, 'o') !== undefined].filter(Boolean).length;
+  if (outputs > 1) throw new CliError(CODE.usage, 'choose one of --json, --hex and -o FILE', 2);
+
+  const fields: PacketFields = {};
+  const mutable = fields as Record<string, unknown>;
+  for (const f of BUILD_FIELDS) {
+    const v = single(args, f.option);
+    if (v !== undefined) mutable[f.field] = number(v, f.option, f.max);
+  }
+  const code = single(args, 'error-code');
+  if (code !== undefined) {
+    const named = ioLogCodeByName(code);
+    fields.errorCode = named ? named.value : number(code, 'error-code', 0xffffffff);
+  }
+  const offset = single(args, 'device-offset');
+  if (offset !== undefined) fields.deviceOffset = signed64(offset, 'device-offset');
+  fields.dumpData = list(args, 'dump')
+    .flatMap((d) => d.split(','))
+    .filter((d) => d.trim() !== '')
+    .map((d) => number(d, 'dump', 0xffffffff));
+  fields.strings = list(args, 'string');
+  const { convention, explicit } = stringOffsetOption(args);
+  if (explicit !== undefined) fields.stringOffset = explicit;
+
+  const given = archOption(args);
+  // Without --arch the packet has to fit everywhere; x86 has the smallest limit.
+  const arch: Arch = given ?? 'x86';
+  const bytes = buildPacket(fields, { arch, stringOffset: convention });
+  const packet = completePacket(fields, convention);
+  const limit = archLimits(arch).errorLogMaximumSize;
+
+  const outPath = single(args, 'o');
+  if (outPath !== undefined) {
+    writeFilesAtomically([{ path: outPath, bytes }]);
+    return 0;
+  }
+  if (args['json'] === true) {
+    const fits = Object.fromEntries(ARCHES.map((a) => [a, entrySizeOf(packet) <= archLimits(a).errorLogMaximumSize]));
+    process.stdout.write(JSON.stringify({ arch: given ?? 'all', entrySize: bytes.length, errorLogMaximumSize: limit, fits, packet: packetJson(packet), hex: toHex(bytes) }, null, 2) + '\n');
+    return 0;
+  }
+  process.stdout.write(toHex(bytes) + '\n');
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// decode
+
+interface DecodedItem {
+  form: 'event' | 'driver';
+  source: string;
+  packet: IoErrorLogPacket;
+  /** FormatMessage inserts: %1 = device name, then the driver's strings. */
+  inserts: string[];
+  provider?: string;
+  recordId?: number;
+}
+
+async function decode(argv: readonly string[]): Promise<number> {
+  const args = parse(argv, ['json'], ['hex', 'xml', 'form', 'device', 'language'], ['messages', 'string']);
+  if (args['help'] === true) return help();
+  const files = args._.map(String);
+  const hex = single(args, 'hex');
+  const xml = single(args, 'xml');
+  const inputs = files.length + (hex !== undefined ? 1 : 0) + (xml !== undefined ? 1 : 0);
+  if (inputs !== 1) throw new CliError(CODE.usage, inputs === 0 ? 'nothing to decode: give FILE, --hex HEX or --xml FILE' : 'give exactly one of FILE, --hex HEX and --xml FILE', 2);
+  const form = single(args, 'form');
+  if (form !== undefined && form !== 'event' && form !== 'driver') throw new CliError(CODE.usage, `--form: '${form}' is not 'event' or 'driver'`, 2);
+  const language = single(args, 'language');
+  const languageId = language === undefined ? undefined : number(language, 'language', 0xffff);
+
+  const tables: MessageTableSet[] = [];
+  for (const path of list(args, 'messages')) {
+    try {
+      tables.push(...(await loadMessageTables(path)));
+    } catch (err) {
+      throw new CliError(CODE.messages, `${path}: ${(err as Error).message}`);
+    }
+  }
+
+  let items: DecodedItem[];
+  if (xml !== undefined) {
+    const text = await readInput(xml, 'utf8');
+    let events: DecodedEvent[];
+    try {
+      events = decodeEventXml(text);
+    } catch (err) {
+      if (err instanceof PacketFormatError) throw new CliError(CODE.format, `${xml}: ${err.message}`);
+      throw err;
+    }
+    if (events.length === 0) throw new CliError(CODE.format, `${xml}: no event with an I/O error packet in its <Binary> data`);
+    items = events.map((e) => ({
+      form: 'event',
+      source: `${xml}(${e.record.line})`,
+      packet: e.packet,
+      inserts: e.record.strings,
+      provider: e.record.provider,
+      recordId: e.record.recordId,
+    }));
+  } else {
+    const source = hex !== undefined ? '--hex' : files[0]!;
+    const bytes = hex !== undefined ? parseHexOption(hex) : await readInput(files[0]!);
+    const asEvent = form === 'event' || (form === undefined && isEventLogPacket(bytes));
+    try {
+      if (asEvent) {
+        items = [{ form: 'event', source, packet: decodeEventLogData(bytes), inserts: list(args, 'string') }];
+      } else {
+        const packet = decodeDriverPacket(bytes);
+        items = [{ form: 'driver', source, packet, inserts: [single(args, 'device') ?? '', ...packet.strings] }];
+      }
+    } catch (err) {
+      if (err instanceof PacketFormatError) throw new CliError(CODE.format, `${source}: ${err.message}`);
+      throw err;
+    }
+  }
+
+  const rendered = items.map((item) => ({ item, message: message(tables, item, languageId) }));
+  if (args['json'] === true) {
+    const json = rendered.map(({ item, message }) => ({
+      source: item.source,
+      form: item.form,
+      ...(item.provider !== undefined ? { provider: item.provider } : {}),
+      ...(item.recordId !== undefined ? { recordId: item.recordId } : {}),
+      packet: packetJson(item.packet),
+      inserts: item.inserts,
+      message: message.text ?? null,
+      messageSource: message.source ?? null,
+      ...(message.error ? { messageError: message.error } : {}),
+    }));
+    process.stdout.write(JSON.stringify(xml !== undefined ? json : json[0], null, 2) + '\n');
+    return 0;
+  }
+  const blocks = rendered.map(({ item, message }) => describe(item, message));
+  process.stdout.write(blocks.join('\n'));
+  return 0;
+}
+
+function parseHexOption(hex: string): Uint8Array {
+  try {
+    return parseHex(hex);
+  } catch (err) {
+    if (err instanceof PacketFormatError) throw new CliError(CODE.format, `--hex: ${err.message}`);
+    throw err;
+  }
+}
+
+async function readInput(path: string): Promise<Uint8Array>;
+async function readInput(path: string, encoding: 'utf8'): Promise<string>;
+async function readInput(path: string, encoding?: 'utf8'): Promise<Uint8Array | string> {
+  try {
+    return encoding ? await readFile(path, encoding) : new Uint8Array(await readFile(path));
+  } catch (err) {
+    throw new CliError(CODE.read, `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+interface RenderedMessage {
+  text?: string;
+  source?: 'table' | 'iologmsg';
+  error?: string;
+}
+
+function message(tables: readonly MessageTableSet[], item: DecodedItem, languageId: number | undefined): RenderedMessage {
+  const found = findEventMessage(tables, item.packet.errorCode, languageId);
+  if (!found) return {};
+  try {
+    return { text: renderEventMessage(found.text, item.inserts), source: found.source };
+  } catch (err) {
+    if (err instanceof FormatMessageError) return { source: found.source, error: err.message };
+    throw err;
+  }
+}
+
+function packetJson(p: IoErrorLogPacket): Record<string, unknown> {
+  return {
+    majorFunctionCode: p.majorFunctionCode,
+    retryCount: p.retryCount,
+    dumpDataSize: p.dumpDataSize,
+    numberOfStrings: p.numberOfStrings,
+    stringOffset: p.stringOffset,
+    eventCategory: p.eventCategory,
+    errorCode: p.errorCode,
+    errorCodeName: describeErrorCode(p.errorCode),
+    uniqueErrorValue: p.uniqueErrorValue,
+    finalStatus: p.finalStatus,
+    sequenceNumber: p.sequenceNumber,
+    ioControlCode: p.ioControlCode,
+    deviceOffset: p.deviceOffset.toString(),
+    dumpData: p.dumpData,
+    strings: p.strings,
+  };
+}
+
+/** A string between quotes with line breaks and other control characters made visible. */
+function quote(s: string): string {
+  const visible = s.replace(/[\u0000-\u001f]/g, (c) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return `"${visible}"`;
+}
+
+function describe(item: DecodedItem, msg: RenderedMessage): string {
+  const p = item.packet;
+  const status = ntstatusParts(p.errorCode);
+  const row = (name: string, value: string) => `  ${(name ? name + ':' : '').padEnd(19)} ${value}\n`;
+  let out = `${item.source}: ${item.form === 'event' ? 'event data (40 + DumpDataSize bytes; strings are the event\'s)' : 'driver packet'}`;
+  if (item.provider !== undefined) out += `, provider ${item.provider}`;
+  if (item.recordId !== undefined) out += `, record ${item.recordId}`;
+  out += '\n';
+  const mj = majorFunctionName(p.majorFunctionCode);
+  out += row('MajorFunctionCode', `0x${p.majorFunctionCode.toString(16).toUpperCase().padStart(2, '0')}${mj ? ` (${mj})` : ''}`);
+  out += row('RetryCount', String(p.retryCount));
+  out += row('DumpDataSize', String(p.dumpDataSize));
+  out += row('NumberOfStrings', String(p.numberOfStrings));
+  out += row('StringOffset', String(p.stringOffset));
+  out += row('EventCategory', String(p.eventCategory));
+  out += row('ErrorCode', `${describeErrorCode(p.errorCode)}, ${status.severityName}, facility ${status.facility}, code ${status.code}`);
+  out += row('UniqueErrorValue', hex32(p.uniqueErrorValue));
+  out += row('FinalStatus', hex32(p.finalStatus));
+  out += row('SequenceNumber', String(p.sequenceNumber));
+  out += row('IoControlCode', hex32(p.ioControlCode));
+  out += row('DeviceOffset', p.deviceOffset.toString());
+  out += row('DumpData', p.dumpData.length === 0 ? '(none)' : p.dumpData.map((w) => w.toString(16).toUpperCase().padStart(8, '0')).join(' '));
+  item.inserts.forEach((s, i) => {
+    out += row(i === 0 ? 'Inserts' : '', `%${i + 1} = ${quote(s)}${i === 0 ? ' (device name)' : ''}`);
+  });
+  if (msg.text !== undefined) {
+    out += row('Message', msg.text.replace(/\r\n/g, '\n' + ' '.repeat(22)));
+    if (msg.source === 'iologmsg') out += row('', '(standard IoLogMsg text built into winmc)');
+  } else if (msg.error !== undefined) {
+    out += row('Message', `(cannot be formatted: ${msg.error})`);
+  } else {
+    out += row('Message', `(no message ${hex32(p.errorCode)} in the given tables)`);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// limits
+
+async function limits(argv: readonly string[]): Promise<number> {
+  const args = parse(argv, ['json'], ['arch', 'size', 'dump-words', 'string-offset'], ['string']);
+  if (args['help'] === true) return help();
+  if (args._.length > 0) throw new CliError(CODE.usage, `unexpected argument '${args._[0]}'`, 2);
+  const given = archOption(args);
+  const arches = given ? [given] : [...ARCHES];
+  const size = single(args, 'size');
+  if (size !== undefined) {
+    const entrySize = number(size, 'size', 0xffff);
+    const results = arches.map((arch) => ({ arch, limit: archLimits(arch).errorLogMaximumSize, fits: entrySize <= archLimits(arch).errorLogMaximumSize && entrySize <= 0xff }));
+    if (args['json'] === true) process.stdout.write(JSON.stringify({ entrySize, results }, null, 2) + '\n');
+    else for (const r of results) process.stdout.write(`${r.arch}: ${entrySize} bytes ${r.fits ? 'fits' : 'refused'} (ERROR_LOG_MAXIMUM_SIZE ${r.limit})\n`);
+    return results.every((r) => r.fits) ? 0 : 1;
+  }
+
+  const dumpWordsText = single(args, 'dump-words');
+  const strings = list(args, 'string');
+  if (dumpWordsText !== undefined || strings.length > 0) {
+    const dumpWords = dumpWordsText === undefined ? 0 : number(dumpWordsText, 'dump-words', 0x3fff);
+    const { convention } = stringOffsetOption(args);
+    const reports = arches.map((arch) => fitReport({ dumpData: new Array<number>(dumpWords).fill(0), strings }, { arch, stringOffset: convention }));
+    if (args['json'] === true) {
+      process.stdout.write(JSON.stringify(reports, null, 2) + '\n');
+    } else {
+      for (const r of reports) {
+        process.stdout.write(
+          `${r.arch}: entry ${r.entrySize} of ${r.errorLogMaximumSize} bytes, ${r.fits ? `${r.spare} spare` : `${-r.spare} over`}; ` +
+            `with these strings at most ${r.maxDumpWords} DumpData words; ` +
+            (r.maxExtraStringChars >= 0 ? `one more string of up to ${r.maxExtraStringChars} characters` : 'no room for another string') +
+            (r.maxLastStringChars !== undefined ? `; the last string may have up to ${Math.max(r.maxLastStringChars, 0)} characters` : '') +
+            '\n',
+        );
+      }
+    }
+    return reports.every((r) => r.fits) ? 0 : 1;
+  }
+
+  const all = arches.map(archLimits);
+  if (args['json'] === true) {
+    process.stdout.write(JSON.stringify(all, null, 2) + '\n');
+    return 0;
+  }
+  process.stdout.write('arch   PORT_MAXIMUM_MESSAGE_LENGTH  IO_ERROR_LOG_MESSAGE_LENGTH  ERROR_LOG_MAXIMUM_SIZE  after sizeof(packet)=48  after header=40\n');
+  for (const l of all) {
+    process.stdout.write(
+      `${l.arch.padEnd(6)} ${String(l.portMaximumMessageLength).padStart(27)}  ${String(l.ioErrorLogMessageLength).padStart(27)}  ${String(l.errorLogMaximumSize).padStart(22)}  ${String(l.roomAfterStruct).padStart(23)}  ${String(l.roomAfterHeader).padStart(15)}\n`,
+    );
+  }
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function help(): number {
+  process.stdout.write(USAGE);
+  return 0;
+}
+
+export async function run(argv: string[], _command: string): Promise<number> {
+  const [verb, ...rest] = argv;
+  try {
+    switch (verb) {
+      case 'build':
+        return await build(rest);
+      case 'decode':
+        return await decode(rest);
+      case 'limits':
+        return await limits(rest);
+      case undefined:
+      case '--help':
+      case 'help':
+        process.stdout.write(USAGE);
+        return verb === undefined ? 2 : 0;
+      default:
+        throw new CliError(CODE.usage, `unknown packet command '${verb}' (expected build, decode or limits)`, 2);
+    }
+  } catch (err) {
+    if (err instanceof CliError) {
+      process.stderr.write(`winmc : error ${err.code}: ${err.message}\n`);
+      return err.exitCode;
+    }
+    if (err instanceof PacketSizeError) {
+      process.stderr.write(`winmc : error ${CODE.size}: ${err.message}\n`);
+      return 1;
+    }
+    if (err instanceof PacketFieldError) {
+      process.stderr.write(`winmc : error ${CODE.field}: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
 }

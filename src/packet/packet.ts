@@ -399,3 +399,22 @@ export function fitReport(fields: Pick<PacketFields, 'dumpData' | 'strings'>, op
   }
   return report;
 }
+
+/** IRP_MJ_* names of wdm.h by value (0x0F is also IRP_MJ_SCSI, 0x1B IRP_MJ_PNP_POWER). */
+export const IRP_MJ_NAMES: readonly string[] = [
+  'IRP_MJ_CREATE', 'IRP_MJ_CREATE_NAMED_PIPE', 'IRP_MJ_CLOSE', 'IRP_MJ_READ', 'IRP_MJ_WRITE',
+  'IRP_MJ_QUERY_INFORMATION', 'IRP_MJ_SET_INFORMATION', 'IRP_MJ_QUERY_EA', 'IRP_MJ_SET_EA',
+  'IRP_MJ_FLUSH_BUFFERS', 'IRP_MJ_QUERY_VOLUME_INFORMATION', 'IRP_MJ_SET_VOLUME_INFORMATION',
+  'IRP_MJ_DIRECTORY_CONTROL', 'IRP_MJ_FILE_SYSTEM_CONTROL', 'IRP_MJ_DEVICE_CONTROL',
+  'IRP_MJ_INTERNAL_DEVICE_CONTROL', 'IRP_MJ_SHUTDOWN', 'IRP_MJ_LOCK_CONTROL', 'IRP_MJ_CLEANUP',
+  'IRP_MJ_CREATE_MAILSLOT', 'IRP_MJ_QUERY_SECURITY', 'IRP_MJ_SET_SECURITY', 'IRP_MJ_POWER',
+  'IRP_MJ_SYSTEM_CONTROL', 'IRP_MJ_DEVICE_CHANGE', 'IRP_MJ_QUERY_QUOTA', 'IRP_MJ_SET_QUOTA', 'IRP_MJ_PNP',
+];
+
+/**
+ * The IRP_MJ_* name of a MajorFunctionCode. 0 gives undefined: the field is optional and most
+ * drivers leave it 0, so naming it IRP_MJ_CREATE would mislead.
+ */
+export function majorFunctionName(code: number): string | undefined {
+  return code === 0 ? undefined : IRP_MJ_NAMES[code];
+}

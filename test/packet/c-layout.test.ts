@@ -19,6 +19,7 @@ import {
   PACKET_HEADER_SIZE,
   PACKET_LAYOUT,
   PACKET_STRUCT_SIZE,
+  IRP_MJ_NAMES,
   archLimits,
 } from '../../src/packet/packet.js';
 import { IO_LOG_CODES } from '../../src/packet/ntiologc.js';
@@ -57,6 +58,7 @@ function assertionsFor(arch: Arch): string {
     lines.push(`CHECK(offsetof(IO_ERROR_LOG_PACKET, ${f.cName}) == ${f.offset});`);
     lines.push(`CHECK(sizeof(((IO_ERROR_LOG_PACKET *)0)->${f.cName}${f.cName === 'DumpData' ? '[0]' : ''}) == ${f.size});`);
   }
+  IRP_MJ_NAMES.forEach((name, value) => lines.push(`CHECK(${name} == ${value});`));
   for (const code of IO_LOG_CODES) lines.push(`CHECK((ULONG)${code.name} == 0x${code.value.toString(16)}u);`);
   return lines.join('\n') + '\n';
 }
