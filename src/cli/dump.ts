@@ -1,5 +1,264 @@
-// Placeholder so the dispatcher type-checks; replaced by the module that implements 'dump'.
-export async function run(_argv: string[], command: string): Promise<number> {
-  process.stderr.write(`winmc : error MC1001: '${command}' is not available in this build\n`);
-  return 2;
+// `winmc dump FILE...`: the message tables of .bin, .res and PE files, as text, as JSON, or
+// (--as mc) as a message text file that compiles back to the same tables.
+
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import yargs from 'yargs';
+import { writeFilesAtomically } from '../io/atomic-write.js';
+import { isKnownCodepage } from '../mc/codepage.js';
+import { encodeMcSource, messageTablesToMc } from '../rc-gen/mc-source.js';
+import { readMessageTable, type MessageTableEntry } from '../rc-gen/message-table.js';
+import { languageFromBinName, readTableFile, type TableFile } from '../rc-gen/table-file.js';
+import type { ResourceId } from '../rc-gen/res.js';
+
+const ERRORS = {
+  badSwitch: 'MC1001',
+  readFailed: 'MC1003',
+  writeFailed: 'MC1004',
+  badCodepage: 'MC1005',
+  malformedFile: 'MC3001',
+  notExpressible: 'MC3002',
+  noTables: 'MC3003',
+} as const;
+
+export const USAGE = `Usage: winmc dump [options] FILE...
+
+Lists every message table of mc.exe .bin files, .res files and PE images (.dll, .sys, .exe).
+
+Options:
+  --json               machine-readable output
+  --as mc              write an .mc that compiles back to the same tables
+  --lossy              with --as mc: write what an .mc can express even if not byte-exact
+  -o, --out FILE       write to FILE instead of standard output
+  --language ID        LANGID of a .bin (default: from its MSGnnnnn name, else 0)
+  --codepage N         code page of ANSI message texts (default 1252)
+`;
+
+/** One message table as dump reports it. */
+export interface DumpedTable {
+  file: string;
+  format: TableFile['format'];
+  machine?: string;
+  languageId: number;
+  /** Where languageId came from when the file does not store it (a .bin). */
+  languageSource: 'resource' | 'file name' | 'option' | 'default';
+  resourceName?: ResourceId;
+  entries: MessageTableEntry[];
+}
+
+interface DumpCommand {
+  files: string[];
+  json: boolean;
+  asMc: boolean;
+  lossy: boolean;
+  out?: string;
+  language?: number;
+  codepage: number;
+  help: boolean;
+  errors: string[];
+}
+
+function parseDumpArgs(argv: readonly string[]): DumpCommand {
+  const errors: string[] = [];
+  const args = yargs([...argv])
+    .parserConfiguration({ 'camel-case-expansion': false, 'parse-numbers': false, 'parse-positional-numbers': false, 'duplicate-arguments-array': false })
+    .help(false)
+    .version(false)
+    .exitProcess(false)
+    .strict(false)
+    .boolean(['json', 'lossy', 'help'])
+    .string(['as', 'out', 'language', 'codepage'])
+    .alias('o', 'out')
+    .parseSync() as Record<string, unknown> & { _: (string | number)[] };
+  for (const key of Object.keys(args)) {
+    if (!['json', 'lossy', 'help', 'as', 'out', 'o', 'language', 'codepage', '_', '$0'].includes(key)) {
+      errors.push(`unknown switch ${key.length === 1 ? '-' : '--'}${key}`);
+    }
+  }
+  const as = args.as as string | undefined;
+  if (as !== undefined && as !== 'mc') errors.push(`--as takes mc, not '${as}'`);
+  let language: number | undefined;
+  if (args.language !== undefined) {
+    const v = String(args.language);
+    language = /^0x[0-9a-f]{1,4}$/i.test(v) ? parseInt(v, 16) : /^\d{1,5}$/.test(v) ? Number(v) : NaN;
+    if (!(language >= 0 && language <= 0xffff)) errors.push(`--language takes a LANGID such as 0x409, not '${v}'`);
+  }
+  let codepage = 1252;
+  if (args.codepage !== undefined) {
+    codepage = /^\d+$/.test(String(args.codepage)) ? Number(args.codepage) : NaN;
+    if (!isKnownCodepage(codepage)) errors.push(`--codepage: code page ${String(args.codepage)} is not known`);
+  }
+  const files = args._.map(String);
+  const help = args.help === true;
+  if (!help && files.length === 0) errors.push('no input file: winmc dump [options] FILE...');
+  if (args.json === true && as !== undefined) errors.push('--json and --as mc exclude each other');
+  if (args.lossy === true && as === undefined) errors.push('--lossy only applies to --as mc');
+  const out = args.out as string | undefined;
+  if (out === '') errors.push('--out needs a file name');
+  return { files, json: args.json === true, asMc: as === 'mc', lossy: args.lossy === true, out, language, codepage, help, errors };
+}
+
+/** The message tables of one file (see readTableFile); throws the readers' located errors. */
+export function dumpTables(file: TableFile, fileName: string, options: { language?: number; codepage?: number } = {}): DumpedTable[] {
+  return file.tables.map((t) => {
+    let languageId = t.languageId;
+    let languageSource: DumpedTable['languageSource'] = 'resource';
+    if (languageId === undefined) {
+      const fromName = languageFromBinName(fileName);
+      [languageId, languageSource] =
+        options.language !== undefined ? [options.language, 'option'] : fromName !== undefined ? [fromName, 'file name'] : [0, 'default'];
+    }
+    const { entries } = readMessageTable(t.data, options.codepage ?? 1252);
+    return {
+      file: fileName,
+      format: file.format,
+      ...(file.machine !== undefined ? { machine: file.machine } : {}),
+      languageId,
+      languageSource,
+      ...(t.resourceName !== undefined ? { resourceName: t.resourceName } : {}),
+      entries,
+    };
+  });
+}
+
+/** A message text on one line: CR, LF, tab, backslash and other control characters escaped. */
+export function showText(text: string): string {
+  return text.replace(/[\\\x00-\x1f\x7f]/g, (c) => {
+    switch (c) {
+      case '\\':
+        return '\\\\';
+      case '\r':
+        return '\\r';
+      case '\n':
+        return '\\n';
+      case '\t':
+        return '\\t';
+      default:
+        return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+    }
+  });
+}
+
+const hex = (n: number, digits: number) => `0x${(n >>> 0).toString(16).toUpperCase().padStart(digits, '0')}`;
+
+export function renderText(tables: readonly DumpedTable[], formats: ReadonlyMap<string, string>): string {
+  const lines: string[] = [];
+  for (const [file, description] of formats) {
+    const own = tables.filter((t) => t.file === file);
+    lines.push(`${file}: ${description}, ${own.length} message table${own.length === 1 ? '' : 's'}`);
+    for (const t of own) {
+      const lang = `language ${hex(t.languageId, 4)}${t.languageSource === 'resource' ? '' : ` (${t.languageSource === 'default' ? 'not stored in a .bin; assumed' : `from the ${t.languageSource}`})`}`;
+      const name = t.resourceName !== undefined ? `, resource ${typeof t.resourceName === 'number' ? t.resourceName : `"${t.resourceName}"`}` : '';
+      lines.push(`  ${lang}${name}: ${t.entries.length} message${t.entries.length === 1 ? '' : 's'}`);
+      for (const e of t.entries) lines.push(`    ${hex(e.id, 8)}${e.unicode ? '' : ' [ANSI]'}  ${showText(e.text)}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function renderJson(tables: readonly DumpedTable[], formats: ReadonlyMap<string, string>): string {
+  const files = [...formats.keys()].map((file) => {
+    const own = tables.filter((t) => t.file === file);
+    return {
+      file,
+      format: own[0]?.format,
+      ...(own[0]?.machine !== undefined ? { machine: own[0].machine } : {}),
+      tables: own.map((t) => ({
+        languageId: t.languageId,
+        language: hex(t.languageId, 4),
+        languageSource: t.languageSource,
+        ...(t.resourceName !== undefined ? { resourceName: t.resourceName } : {}),
+        messages: t.entries.map((e) => ({ id: e.id >>> 0, hex: hex(e.id, 8), unicode: e.unicode, text: e.text })),
+      })),
+    };
+  });
+  return JSON.stringify({ files }, null, 2) + '\n';
+}
+
+function describeFormat(file: TableFile): string {
+  switch (file.format) {
+    case 'pe':
+      return `${file.is64 ? 'PE32+' : 'PE32'} image for ${file.machine}`;
+    case 'res':
+      return 'Win32 .res file';
+    case 'bin':
+      return 'message table (.bin)';
+  }
+}
+
+export async function run(argv: string[], _command = 'dump'): Promise<number> {
+  const cmd = parseDumpArgs(argv);
+  const fail = (code: string, message: string) => process.stderr.write(`winmc : error ${code}: ${message}\n`);
+  if (cmd.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (cmd.errors.length > 0) {
+    for (const e of cmd.errors) fail(ERRORS.badSwitch, e);
+    return 2;
+  }
+
+  const tables: DumpedTable[] = [];
+  const formats = new Map<string, string>();
+  for (const path of cmd.files) {
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(path);
+    } catch (err) {
+      fail(ERRORS.readFailed, (err as Error).message);
+      return 1;
+    }
+    try {
+      const file = readTableFile(bytes);
+      tables.push(...dumpTables(file, path, { language: cmd.language, codepage: cmd.codepage }));
+      formats.set(path, describeFormat(file));
+    } catch (err) {
+      fail(ERRORS.malformedFile, `${path}: ${(err as Error).message}`);
+      return 1;
+    }
+  }
+
+  let output: Uint8Array;
+  if (cmd.asMc) {
+    if (tables.length === 0) {
+      fail(ERRORS.noTables, `${cmd.files.join(', ')}: no message tables to write`);
+      return 1;
+    }
+    const mc = messageTablesToMc(
+      tables.map((t) => ({ languageId: t.languageId, entries: t.entries })),
+      { source: cmd.files.map((f) => basename(f)).join(', '), lossy: cmd.lossy },
+    );
+    const shown = mc.problems.slice(0, 20);
+    for (const p of shown) {
+      const where = p.languageId !== undefined ? ` (language ${hex(p.languageId, 4)})` : '';
+      process.stderr.write(`winmc : ${cmd.lossy ? 'warning' : 'error'} ${ERRORS.notExpressible}: ${p.message}${where}\n`);
+    }
+    if (mc.problems.length > shown.length) {
+      process.stderr.write(`winmc : ${cmd.lossy ? 'warning' : 'error'} ${ERRORS.notExpressible}: ... and ${mc.problems.length - shown.length} more\n`);
+    }
+    if (mc.problems.length > 0 && !cmd.lossy) {
+      process.stderr.write(`winmc : error ${ERRORS.notExpressible}: no .mc written; --lossy writes the closest one\n`);
+      return 1;
+    }
+    output = encodeMcSource(mc.text);
+    if (mc.switches.length > 0) process.stderr.write(`winmc: compile the .mc with ${mc.switches.join(' ')} to get the same tables\n`);
+  } else {
+    output = new TextEncoder().encode(cmd.json ? renderJson(tables, formats) : renderText(tables, formats));
+  }
+
+  if (cmd.out === undefined) {
+    // A reader that stops early (`| head`) closes the pipe: that is not an error of ours.
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+    });
+    process.stdout.write(output);
+    return 0;
+  }
+  try {
+    writeFilesAtomically([{ path: cmd.out, bytes: output }]);
+  } catch (err) {
+    fail(ERRORS.writeFailed, (err as Error).message);
+    return 1;
+  }
+  return 0;
 }

@@ -60,9 +60,12 @@ export function messageTablesToMc(tables: readonly McSourceTable[], options: McS
   }
 
   const all = tables.flatMap((t) => t.entries.map((e) => ({ ...e, languageId: t.languageId })));
+  const lineBreak = /\r\n|\r|\n/g;
+  // --lossy writes lone CR and LF as line breaks, so they count as CR LF when choosing -n.
+  const stored = (text: string) => (lossy ? text.replace(lineBreak, '\r\n') : text);
   const customer = all.length > 0 && all.every((e) => (e.id & CUSTOMER_BIT) !== 0);
   const ansi = !lossy && all.length > 0 && all.every((e) => !e.unicode);
-  const needsNoNewline = all.some((e) => !e.text.endsWith('\r\n') && e.text !== '');
+  const needsNoNewline = all.some((e) => !stored(e.text).endsWith('\r\n') && e.text !== '');
 
   const messages = new Map<number, { id: number; blocks: { languageId: number; lines: string[] }[] }>();
   for (const e of all) {
@@ -80,7 +83,10 @@ export function messageTablesToMc(tables: readonly McSourceTable[], options: McS
     if (!ansi && !e.unicode && !lossy) {
       problems.push({ ...where, message: `message ${idText(id)} is ANSI in a file with Unicode messages; -A applies to all` });
     }
-    const lines = textLines(e.text, needsNoNewline, lossy, (message) => problems.push({ ...where, message: `message ${idText(id)}: ${message}` }));
+    if (lossy && stored(e.text) !== e.text) {
+      problems.push({ ...where, message: `message ${idText(id)}: has a line break other than CR LF, which an .mc cannot store (mc.exe ends every line with CR LF)` });
+    }
+    const lines = textLines(stored(e.text), needsNoNewline, lossy, (message) => problems.push({ ...where, message: `message ${idText(id)}: ${message}` }));
     if (skip && lossy) continue;
     let m = messages.get(id);
     if (!m) messages.set(id, (m = { id, blocks: [] }));
