@@ -16,6 +16,17 @@ export interface DecodedInput {
 }
 
 export function decodeInput(bytes: Uint8Array, o: DecodeOptions): { input?: DecodedInput; diagnostics: Diagnostic[] } {
+  const result = decodeText(bytes, o);
+  const nul = result.input ? result.input.text.indexOf('\0') : -1;
+  if (nul >= 0) {
+    // A message table entry ends at its first NUL: text after it would be lost without a word.
+    const line = lineAt(result.input!.text, nul);
+    return { diagnostics: [diagnostic('nulCharacter', `NUL character at line ${line}: an .mc file is text, and a message would end at the NUL`, { line })] };
+  }
+  return result;
+}
+
+function decodeText(bytes: Uint8Array, o: DecodeOptions): { input?: DecodedInput; diagnostics: Diagnostic[] } {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return utf8(bytes.subarray(3));
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return utf16(bytes.subarray(2), 'UTF-16LE (BOM)');
   if (bytes[0] === 0xfe && bytes[1] === 0xff) {

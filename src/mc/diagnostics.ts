@@ -41,6 +41,7 @@ export const DIAGNOSTICS = {
   expectedLineEnd: { code: 'MC0026', severity: 'error', title: 'end of line expected after Language=name' },
   missingLanguage: { code: 'MC0027', severity: 'error', title: 'message without a Language= block' },
   redefinedLanguageFile: { code: 'MC0028', severity: 'error', title: '.bin file name used by two languages' },
+  nulCharacter: { code: 'MC0029', severity: 'error', title: 'NUL character in the input' },
   // Command line and file system (no line).
   badSwitch: { code: 'MC1001', severity: 'error', title: 'unknown or malformed switch' },
   manifestSwitch: { code: 'MC1002', severity: 'error', title: 'manifest switch not supported' },
