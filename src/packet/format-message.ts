@@ -7,7 +7,10 @@
 //                  insert 10 followed by "0".
 //   %n!fmt!        insert n through the printf conversion fmt: flags - + 0 space #, width,
 //                  .precision, size prefixes h l w ll I32 I64, conversions s S c C d i u x X o.
-//                  Floating point (e E f g G a A) is refused, as FormatMessage does not support it.
+//                  Floating point (e E f g G a A) is refused, as FormatMessage does not support it;
+//                  so is any other conversion (Windows hands those to printf with undefined results).
+//                  The size prefixes and S/C pick C types; inserts here are already text, so
+//                  !S! and !hs! print the string as !s! does (FormatMessageW would read a char*).
 //   * in fmt       width or precision from an insert: the first * takes insert n itself, every
 //                  later value (the next *, then the insert to format) takes the insert after
 //                  the highest-numbered one used so far in the message (argument-array rule).
