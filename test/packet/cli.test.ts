@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeMessageTable } from '../../src/rc-gen/message-table.js';
+import { writeMessageTable } from '../../src/rc-gen/message-table.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const corpus = process.env.WINMC_CORPUS ?? resolve(repoRoot, '../shared/corpus');
 const bin = join(repoRoot, 'bin', 'winmc.js');
-const built = existsSync(join(repoRoot, 'dist', 'cli', 'packet.js'));
+const built = existsSync(join(repoRoot, 'dist', 'cli', 'main.js'));
 const dir = mkdtempSync(join(tmpdir(), 'winmc-packet-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -23,7 +23,7 @@ function winmc(...args: string[]): { status: number | null; stdout: string; stde
 
 const SERIAL_EVENT = '000008000200300000000000020006400f0000000000000000000000000000000000000000000000f803000000000000';
 
-describe.skipIf(!built)(`winmc packet${built ? '' : ' (skipped: run npm run build first, dist/cli/packet.js is missing)'}`, () => {
+describe.skipIf(!built)(`winmc packet${built ? '' : ' (skipped: run npm run build first, dist/cli/main.js is missing)'}`, () => {
   it('limits: the table, and --size 153 refused on x86 only, 241 everywhere', () => {
     const table = winmc('limits');
     expect(table.status).toBe(0);

@@ -11,9 +11,9 @@ import {
   isEventLogPacket,
   parseEventXml,
   parseHex,
-} from '../../src/packet/decode.js';
-import { describeErrorCode } from '../../src/packet/ntiologc.js';
-import type { IoErrorLogPacket } from '../../src/packet/packet.js';
+} from '../../src/packet/decode.ts';
+import { describeErrorCode } from '../../src/packet/ntiologc.ts';
+import type { IoErrorLogPacket } from '../../src/packet/packet.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const corpus = process.env.WINMC_CORPUS ?? resolve(repoRoot, '../shared/corpus');
