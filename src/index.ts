@@ -8,3 +8,29 @@ export { FLAVORS } from './mc/flavors.js';
 export type { Flavor, FlavorName } from './mc/flavors.js';
 export { readMessageTable, writeMessageTable } from './rc-gen/message-table.js';
 export type { MessageTableEntry } from './rc-gen/message-table.js';
+export { loadMessageTables, messageTablesFromBytes, findMessage } from './rc-gen/message-source.js';
+export type { MessageTableSet } from './rc-gen/message-source.js';
+
+// IO_ERROR_LOG_PACKET: build, size-check, decode, render (docs/packet.md).
+export {
+  buildPacket,
+  completePacket,
+  writeEventLogData,
+  fitReport,
+  archLimits,
+  checkEntrySize,
+  entrySizeOf,
+  PacketSizeError,
+  PacketFieldError,
+} from './packet/packet.js';
+export type { IoErrorLogPacket, Arch, PacketFields } from './packet/packet.js';
+export { decodeDriverPacket, decodeEventLogData, decodeEventXml, parseEventXml, parseHex, isEventLogPacket, PacketFormatError } from './packet/decode.js';
+export { formatMessage, FormatMessageError } from './packet/format-message.js';
+export { describeErrorCode, IO_LOG_CODES } from './packet/ntiologc.js';
+export { findEventMessage, renderEventMessage } from './packet/render.js';
+
+// Event logs: .evtx and .evt, record by record (docs/events.md).
+export { readEventLogFile, readEventRecords, memoryByteSource, fileByteSource, driverPacketOf, isIoPacketData, messageIdOf } from './packet/events.js';
+export type { EventRecord, ReadWarning, ByteSource } from './packet/events.js';
+export { readEvtxRecords, largeEvtxPieces, makeLargeEvtx } from './packet/evtx.js';
+export { readEvtRecords } from './packet/evt.js';
