@@ -109,6 +109,9 @@ export function messageTablesToMc(tables: readonly McSourceTable[], options: McS
       .map((t) => ({ name: languageName(t.languageId), hex: hex(t.languageId, 4), file: `MSG${hex(t.languageId, 5)}` })),
     messages: sorted.map((m) => ({
       code: hex(m.id & 0xffff, 4),
+      // A SymbolicName would fill an empty block with its own name, so a message stored with
+      // an empty text in some language goes without one (wmc then refuses the file).
+      symbolicName: m.blocks.some((b) => b.lines.length === 0) ? undefined : `MSG_${hex(m.id, 8)}`,
       severity: SEVERITY_NAMES[m.id >>> 30],
       facility: facilityName((m.id >>> 16) & 0xfff),
       blocks: m.blocks.map((b) => ({ language: languageName(b.languageId), lines: b.lines })),

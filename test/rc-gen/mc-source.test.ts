@@ -1,10 +1,17 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { compileMc } from '../../src/mc/compile.js';
 import { readMessageTable, writeMessageTable, type MessageTableEntry } from '../../src/rc-gen/message-table.js';
 import { encodeMcSource, messageTablesToMc, type McSourceTable } from '../../src/rc-gen/mc-source.js';
-import { corpusRoot, corpusTables, hasCorpus } from './peers.js';
+import { corpusRoot, corpusTables, hasCorpus, hasTool, run, tempDir } from './peers.js';
+
+const WINDMC = 'x86_64-w64-mingw32-windmc';
+const WMC = '/usr/lib/wine/wmc';
+const hasWindmc = hasTool(WINDMC);
+const hasWmc = hasTool(WMC);
+const work = tempDir('mc-source');
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 if (!hasCorpus) console.warn(`mc-source.test: corpus not found at ${corpusRoot}; the corpus round trips are skipped`);
 
@@ -41,6 +48,40 @@ describe.skipIf(!hasCorpus)('genuine mc.exe tables → .mc → compile gives the
     }
     const bins = compileBack(tables, codepage);
     for (const t of c.tables!) expect(Buffer.from(bins.get(t.languageId)!).equals(Buffer.from(t.data)), `language 0x${t.languageId.toString(16)}`).toBe(true);
+  });
+});
+
+/** The .bin files a compiler wrote, by LANGID, read from the LANGUAGE lines of its .rc. */
+function binsOfRc(dir: string, rcName: string): Map<number, Uint8Array> {
+  const bins = new Map<number, Uint8Array>();
+  let language = -1;
+  for (const line of readFileSync(join(dir, rcName), 'latin1').split(/\r?\n/)) {
+    const lang = /^LANGUAGE\s+0x([0-9a-f]+),\s*0x([0-9a-f]+)/i.exec(line);
+    if (lang) language = (parseInt(lang[2]!, 16) << 10) | parseInt(lang[1]!, 16);
+    const res = /^1\s+(?:11|MESSAGETABLE)\s+"([^"]+)"/.exec(line);
+    if (res) bins.set(language, readFileSync(join(dir, res[1]!)));
+  }
+  return bins;
+}
+
+describe.skipIf(!hasCorpus || !hasWindmc || !hasWmc)('windmc and wmc compile the dumped .mc to the same tables (skipped without corpus, windmc or wmc)', () => {
+  // Both read only plain ASCII here (windmc knows no BOM); -n, -A and -c differ between the tools.
+  const portable = cases
+    .map((c) => ({ ...c, mc: messageTablesToMc(c.tables!.map((t) => ({ languageId: t.languageId, entries: readMessageTable(t.data, c.json.ansiCodepage).entries }))) }))
+    .filter((c) => c.mc.problems.length === 0 && c.mc.switches.length === 0 && /^[\x00-\x7f]*$/.test(c.mc.text));
+
+  it('covers several corpus cases', () => expect(portable.length).toBeGreaterThan(5));
+
+  it.each(portable.map((c) => [c.name, c] as const))('%s', (name, c) => {
+    const dir = join(work, name);
+    for (const tool of ['windmc', 'wmc']) mkdirSync(join(dir, tool), { recursive: true });
+    writeFileSync(join(dir, 'dumped.mc'), c.mc.text);
+    run(WINDMC, ['-U', '-r', 'windmc', '-h', 'windmc', 'dumped.mc'], dir);
+    run(WMC, ['-o', 'dumped.rc', '../dumped.mc'], join(dir, 'wmc'));
+    for (const [tool, bins] of [['windmc', binsOfRc(join(dir, 'windmc'), 'dumped.rc')], ['wmc', binsOfRc(join(dir, 'wmc'), 'dumped.rc')]] as const) {
+      expect([...bins.keys()].sort(), tool).toEqual(c.tables!.map((t) => t.languageId).sort());
+      for (const t of c.tables!) expect(Buffer.from(bins.get(t.languageId)!).equals(Buffer.from(t.data)), `${tool} 0x${t.languageId.toString(16)}`).toBe(true);
+    }
   });
 });
 
