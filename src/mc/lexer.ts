@@ -10,7 +10,21 @@ import { createToken, Lexer, type CustomPatternMatcherReturn, type IToken, type 
 // error can say which rule the name broke.
 const NAME_PATTERN = /[^\s=():;+0-9][^\s=():;+]*/;
 
-export const Name = createToken({ name: 'Name', pattern: NAME_PATTERN, label: 'a name' });
+/**
+ * Every UTF-16 code unit except `excluded` (ASCII only). chevrotain cannot analyse a negated
+ * character class, and one token it cannot analyse turns off its first-character dispatch for
+ * the whole mode: each token is then tried against every pattern in turn. A hint may list
+ * characters that never start a match (the pattern still decides), so non-ASCII spaces may stay in.
+ */
+function startCharsExcept(excluded: string): number[] {
+  const skip = new Set([...excluded].map((c) => c.charCodeAt(0)));
+  const codes: number[] = [];
+  for (let c = 0; c <= 0xffff; c++) if (!skip.has(c)) codes.push(c);
+  return codes;
+}
+const ASCII_SPACE = ' \t\n\v\f\r';
+
+export const Name = createToken({ name: 'Name', pattern: NAME_PATTERN, start_chars_hint: startCharsExcept(`${ASCII_SPACE}=():;+0123456789`), label: 'a name' });
 // Digits followed by any run of name characters: validated as a C number when it is used, so
 // `12abc` is reported as a bad number rather than as two tokens.
 export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: /[0-9][A-Za-z0-9_]*/, label: 'a number' });
@@ -48,7 +62,7 @@ export const Comment = createToken({ name: 'Comment', pattern: /;[^\n]*/, label:
 
 const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED, line_breaks: true });
 const InlineSpace = createToken({ name: 'InlineSpace', pattern: /[ \t]+/, group: Lexer.SKIPPED });
-export const LanguageName = createToken({ name: 'LanguageName', pattern: /[^\s=;()]+/, label: 'a language name' });
+export const LanguageName = createToken({ name: 'LanguageName', pattern: /[^\s=;()]+/, start_chars_hint: startCharsExcept(`${ASCII_SPACE}=;()`), label: 'a language name' });
 export const LineEnd = createToken({
   name: 'LineEnd',
   pattern: /\r?\n/,
