@@ -11,8 +11,8 @@ import { driverPacketOf, EventLogError, messageIdOf, readEventLogFile, type Even
 import { EvtxFormatError } from '../packet/evtx.js';
 import { EvtFormatError } from '../packet/evt.js';
 import type { IoErrorLogPacket } from '../packet/packet.js';
-import { formatMessage } from '../packet/format-message.js';
-import { findMessage, loadMessageTables, type MessageTableSet } from '../rc-gen/message-source.js';
+import { findEventMessage, renderEventMessage } from '../packet/render.js';
+import { loadMessageTables, type MessageTableSet } from '../rc-gen/message-source.js';
 
 const USAGE = `Usage: winmc events FILE [options]
 
@@ -168,7 +168,7 @@ const TABLE_HEADER = `${'Record'.padStart(8)}  ${'Time (UTC)'.padEnd(23)}  ${'Le
  */
 function renderMessage(text: string, event: EventRecord, warn: (w: ReadWarning) => void): string | undefined {
   try {
-    return formatMessage(text, event.strings, { missingInsert: 'keep' }).replace(/(\r\n)+$/, '');
+    return renderEventMessage(text, event.strings);
   } catch (err) {
     warn({ message: `record ${event.recordId}: message ${hex32(messageIdOf(event))} cannot be formatted: ${(err as Error).message}`, offset: event.offset });
     return undefined;
@@ -285,8 +285,10 @@ export async function run(argv: string[], _command: string): Promise<number> {
       const forProvider = tablesFor(tables, event.provider);
       let message: string | undefined;
       if (forProvider !== undefined) {
-        const found = findMessage(forProvider, messageIdOf(event));
-          if (found !== undefined) message = renderMessage(found, event, warn);
+        // The provider's tables first, then (for driver events) the standard IoLogMsg texts,
+        // as Event Viewer walks EventMessageFile.
+        const found = findEventMessage(forProvider, messageIdOf(event));
+        if (found !== undefined && (found.source === 'table' || packet !== null)) message = renderMessage(found.text, event, warn);
       }
       if (!json && listed++ === 0) await out.line(TABLE_HEADER);
       if (json) await out.line(JSON.stringify(eventJson(event, packet, message)));
