@@ -178,16 +178,17 @@ export class RegfHive {
     hive.bins = [{ offset: 0, size: HBIN_ALIGN }];
 
     const sd = defaultSecurityDescriptor();
-    const sk = hive.alloc(SK_DESCRIPTOR + sd.length);
-    hive.setU16(sk, SIG.sk);
-    hive.setU32(sk + SK_FLINK, sk);
-    hive.setU32(sk + SK_BLINK, sk);
-    hive.setU32(sk + SK_REFCOUNT, 1);
-    hive.setU32(sk + SK_DESCRIPTOR_SIZE, sd.length);
-    hive.buf.set(sd, hive.abs(sk + SK_DESCRIPTOR));
+    const skData = hive.alloc(SK_DESCRIPTOR + sd.length);
+    const sk = skData - 4;
+    hive.setU16(skData, SIG.sk);
+    hive.setU32(skData + SK_FLINK, sk);
+    hive.setU32(skData + SK_BLINK, sk);
+    hive.setU32(skData + SK_REFCOUNT, 1);
+    hive.setU32(skData + SK_DESCRIPTOR_SIZE, sd.length);
+    hive.buf.set(sd, hive.abs(skData + SK_DESCRIPTOR));
 
     const root = hive.newKeyNode(rootName, NO_CELL, sk);
-    hive.setU16(root + NK_FLAGS, KEY_HIVE_ENTRY | KEY_NO_DELETE | KEY_COMP_NAME);
+    hive.setU16(root + 4 + NK_FLAGS, KEY_HIVE_ENTRY | KEY_NO_DELETE | KEY_COMP_NAME);
     dv.setUint32(HDR_ROOT_CELL, root, true);
     return hive;
   }
