@@ -55,11 +55,12 @@ interface DumpCommand {
   language?: number;
   codepage: number;
   help: boolean;
-  errors: string[];
+  errors: { code: string; message: string }[];
 }
 
 function parseDumpArgs(argv: readonly string[]): DumpCommand {
-  const errors: string[] = [];
+  const errors: { code: string; message: string }[] = [];
+  const bad = (message: string) => errors.push({ code: ERRORS.badSwitch, message });
   const args = yargs([...argv])
     .parserConfiguration({ 'camel-case-expansion': false, 'parse-numbers': false, 'parse-positional-numbers': false, 'duplicate-arguments-array': false })
     .help(false)
@@ -72,29 +73,29 @@ function parseDumpArgs(argv: readonly string[]): DumpCommand {
     .parseSync() as Record<string, unknown> & { _: (string | number)[] };
   for (const key of Object.keys(args)) {
     if (!['json', 'lossy', 'help', 'as', 'out', 'o', 'language', 'codepage', '_', '$0'].includes(key)) {
-      errors.push(`unknown switch ${key.length === 1 ? '-' : '--'}${key}`);
+      bad(`unknown switch ${key.length === 1 ? '-' : '--'}${key}`);
     }
   }
   const as = args.as as string | undefined;
-  if (as !== undefined && as !== 'mc') errors.push(`--as takes mc, not '${as}'`);
+  if (as !== undefined && as !== 'mc') bad(`--as takes mc, not '${as}'`);
   let language: number | undefined;
   if (args.language !== undefined) {
     const v = String(args.language);
     language = /^0x[0-9a-f]{1,4}$/i.test(v) ? parseInt(v, 16) : /^\d{1,5}$/.test(v) ? Number(v) : NaN;
-    if (!(language >= 0 && language <= 0xffff)) errors.push(`--language takes a LANGID such as 0x409, not '${v}'`);
+    if (!(language >= 0 && language <= 0xffff)) bad(`--language takes a LANGID such as 0x409, not '${v}'`);
   }
   let codepage = 1252;
   if (args.codepage !== undefined) {
     codepage = /^\d+$/.test(String(args.codepage)) ? Number(args.codepage) : NaN;
-    if (!isKnownCodepage(codepage)) errors.push(`--codepage: code page ${String(args.codepage)} is not known`);
+    if (!isKnownCodepage(codepage)) errors.push({ code: ERRORS.badCodepage, message: `--codepage: code page ${String(args.codepage)} is not known` });
   }
   const files = args._.map(String);
   const help = args.help === true;
-  if (!help && files.length === 0) errors.push('no input file: winmc dump [options] FILE...');
-  if (args.json === true && as !== undefined) errors.push('--json and --as mc exclude each other');
-  if (args.lossy === true && as === undefined) errors.push('--lossy only applies to --as mc');
+  if (!help && files.length === 0) bad('no input file: winmc dump [options] FILE...');
+  if (args.json === true && as !== undefined) bad('--json and --as mc exclude each other');
+  if (args.lossy === true && as === undefined) bad('--lossy only applies to --as mc');
   const out = args.out as string | undefined;
-  if (out === '') errors.push('--out needs a file name');
+  if (out === '') bad('--out needs a file name');
   return { files, json: args.json === true, asMc: as === 'mc', lossy: args.lossy === true, out, language, codepage, help, errors };
 }
 
@@ -194,7 +195,7 @@ export async function run(argv: string[], _command = 'dump'): Promise<number> {
     return 0;
   }
   if (cmd.errors.length > 0) {
-    for (const e of cmd.errors) fail(ERRORS.badSwitch, e);
+    for (const e of cmd.errors) fail(e.code, e.message);
     return 2;
   }
 

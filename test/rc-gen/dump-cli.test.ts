@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readMessageTable } from '../../src/rc-gen/message-table.js';
+import { readMessageTable, writeMessageTable } from '../../src/rc-gen/message-table.js';
 import { readPeResources } from '../../src/rc-gen/pe.js';
 import { corpusRoot, hasCorpus, repoRoot, tempDir } from './peers.js';
 
@@ -25,6 +25,15 @@ describe.skipIf(!built)('winmc dump: arguments and bad input (skipped without a 
     expect(cli(['dump', 'x.dll', '--frob'])).toMatchObject({ code: 2, stderr: 'winmc : error MC1001: unknown switch --frob\n' });
     expect(cli(['dump'])).toMatchObject({ code: 2, stderr: 'winmc : error MC1001: no input file: winmc dump [options] FILE...\n' });
     expect(cli(['dump', '--as', 'rc', 'x.dll']).stderr).toContain("--as takes mc, not 'rc'");
+    expect(cli(['dump', '--codepage', '99999', 'x.dll'])).toMatchObject({ code: 2, stderr: 'winmc : error MC1005: --codepage: code page 99999 is not known\n' });
+  });
+
+  it('decodes ANSI texts with --codepage and marks them', () => {
+    const table = writeMessageTable([{ id: 7, text: '\u0416\r\n', unicode: false }], 1251);
+    writeFileSync(join(work, 'MSG00419.bin'), table);
+    const r = cli(['dump', '--codepage', '1251', 'MSG00419.bin']);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toBe('MSG00419.bin: message table (.bin), 1 message table\n  language 0x0419 (from the file name): 1 message\n    0x00000007 [ANSI]  \u0416\\r\\n\n');
   });
 
   it('names an unreadable file', () => {

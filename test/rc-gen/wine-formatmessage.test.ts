@@ -133,12 +133,16 @@ describe.skipIf(skip)('FormatMessageW under Wine reads winmc DLLs (skipped witho
         skipped.push(`${source.name}: two languages share a LANGID, which one DLL cannot hold`);
         continue;
       }
-      // Every machine's DLL loads as a data file; cover x86 and arm64 with the multi-language nssm case.
-      const machines: Machine[] = source.name === 'bitforgebr__nssm__messages' ? ['x64', 'x86', 'arm64'] : ['x64'];
-      for (const machine of machines) {
-        const dll = join(work, `${source.name}.${machine}.dll`);
+      // Every machine's DLL loads as a data file; cover x86 and arm64 with the multi-language nssm
+      // case, and load its x64 DLL once more as an ordinary module (no entry point, no imports).
+      const loads: { machine: Machine; how: 'dll' | 'load' }[] =
+        source.name === 'bitforgebr__nssm__messages'
+          ? [{ machine: 'x64', how: 'dll' }, { machine: 'x86', how: 'dll' }, { machine: 'arm64', how: 'dll' }, { machine: 'x64', how: 'load' }]
+          : [{ machine: 'x64', how: 'dll' }];
+      for (const { machine, how } of loads) {
+        const dll = join(work, `${source.name}.${machine}.${how}.dll`);
         writeFileSync(dll, writeMessageDll(tables, { machine }));
-        requests.push(`dll ${toWinePath(dll)}`);
+        requests.push(`${how} ${toWinePath(dll)}`);
         for (const lang of result.model.languages) {
           for (const m of lang.messages) {
             const kinds = insertKinds(m.text);
@@ -169,7 +173,8 @@ describe.skipIf(skip)('FormatMessageW under Wine reads winmc DLLs (skipped witho
     expect(at, 'every answer read').toBe(bytes.length);
   }, 600_000);
 
-  it('answers every message of every language', () => {
+  it('answers every message of every language, from data-file and module loads alike', () => {
+    expect(new Set(probes.map((p) => p.dll)).size).toBeGreaterThan(37);
     if (skipped.length > 0) console.warn(`wine-formatmessage: not compiled: ${skipped.join('; ')}`);
     expect(probes.length).toBeGreaterThan(10_000);
     const missing = probes.filter((p) => !answers.has(key(p.dll, p.languageId, p.id, 0)));
