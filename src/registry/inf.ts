@@ -127,6 +127,7 @@ export function writeInf(p: Plan, options: InfOptions = {}): Uint8Array {
     install,
     service: options.service ?? reg.source,
     section: sectionName(reg.source),
+    hkr: `HKLM\\${sourceKeyPath(reg)}`,
     lines,
     notes,
   }).replace(/\r?\n/g, '\r\n');

@@ -54,6 +54,8 @@ export function valueLine(name: string, value: RegValue): string {
 
 interface Section {
   key: string;
+  /** The key with its root, as the [key] line names it. */
+  path: string;
   remove: boolean;
   lines: string[];
 }
@@ -75,7 +77,7 @@ export function writeRegFile(resolution: Resolution, options: RegFileOptions = {
     const last = sections[sections.length - 1];
     const open = (remove: boolean): Section => {
       if (last && !last.remove && !remove && last.key.toLowerCase() === c.key.toLowerCase()) return last;
-      const s: Section = { key: c.key, remove, lines: [] };
+      const s: Section = { key: c.key, path: `${HKLM}\\${c.key}`, remove, lines: [] };
       sections.push(s);
       return s;
     };
