@@ -142,9 +142,10 @@ export function showText(text: string): string {
 
 const hex = (n: number, digits: number) => `0x${(n >>> 0).toString(16).toUpperCase().padStart(digits, '0')}`;
 
-export function renderText(tables: readonly DumpedTable[], formats: ReadonlyMap<string, string>): string {
+export function renderText(tables: readonly DumpedTable[], files: ReadonlyMap<string, TableFile>): string {
   const lines: string[] = [];
-  for (const [file, description] of formats) {
+  for (const [file, info] of files) {
+    const description = describeFormat(info);
     const own = tables.filter((t) => t.file === file);
     lines.push(`${file}: ${description}, ${own.length} message table${own.length === 1 ? '' : 's'}`);
     for (const t of own) {
@@ -157,13 +158,13 @@ export function renderText(tables: readonly DumpedTable[], formats: ReadonlyMap<
   return lines.join('\n') + '\n';
 }
 
-export function renderJson(tables: readonly DumpedTable[], formats: ReadonlyMap<string, string>): string {
-  const files = [...formats.keys()].map((file) => {
+export function renderJson(tables: readonly DumpedTable[], files: ReadonlyMap<string, TableFile>): string {
+  const list = [...files].map(([file, info]) => {
     const own = tables.filter((t) => t.file === file);
     return {
       file,
-      format: own[0]?.format,
-      ...(own[0]?.machine !== undefined ? { machine: own[0].machine } : {}),
+      format: info.format,
+      ...(info.machine !== undefined ? { machine: info.machine } : {}),
       tables: own.map((t) => ({
         languageId: t.languageId,
         language: hex(t.languageId, 4),
@@ -173,7 +174,7 @@ export function renderJson(tables: readonly DumpedTable[], formats: ReadonlyMap<
       })),
     };
   });
-  return JSON.stringify({ files }, null, 2) + '\n';
+  return JSON.stringify({ files: list }, null, 2) + '\n';
 }
 
 function describeFormat(file: TableFile): string {
@@ -200,7 +201,7 @@ export async function run(argv: string[], _command = 'dump'): Promise<number> {
   }
 
   const tables: DumpedTable[] = [];
-  const formats = new Map<string, string>();
+  const files = new Map<string, TableFile>();
   for (const path of cmd.files) {
     let bytes: Uint8Array;
     try {
@@ -212,7 +213,7 @@ export async function run(argv: string[], _command = 'dump'): Promise<number> {
     try {
       const file = readTableFile(bytes);
       tables.push(...dumpTables(file, path, { language: cmd.language, codepage: cmd.codepage }));
-      formats.set(path, describeFormat(file));
+      files.set(path, file);
     } catch (err) {
       fail(ERRORS.malformedFile, `${path}: ${(err as Error).message}`);
       return 1;
@@ -244,7 +245,7 @@ export async function run(argv: string[], _command = 'dump'): Promise<number> {
     output = encodeMcSource(mc.text);
     if (mc.switches.length > 0) process.stderr.write(`winmc: compile the .mc with ${mc.switches.join(' ')} to get the same tables\n`);
   } else {
-    output = new TextEncoder().encode(cmd.json ? renderJson(tables, formats) : renderText(tables, formats));
+    output = new TextEncoder().encode(cmd.json ? renderJson(tables, files) : renderText(tables, files));
   }
 
   if (cmd.out === undefined) {

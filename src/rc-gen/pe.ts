@@ -487,6 +487,7 @@ export function readPeResources(bytes: Uint8Array, image: PeImage = readPeImage(
         continue;
       }
       if (isDirectory) throw new PeFormatError('resource language entry points at a fourth directory level', e);
+      if (typeof id === 'string') throw new PeFormatError('resource language entry has a name instead of a LANGID', e);
       const dataEntry = base + target;
       if (dataEntry + RESOURCE_DATA_ENTRY_SIZE > limit) throw new PeFormatError('IMAGE_RESOURCE_DATA_ENTRY lies outside the resource section', e);
       const dataRva = view.getUint32(dataEntry, true);
@@ -495,7 +496,7 @@ export function readPeResources(bytes: Uint8Array, image: PeImage = readPeImage(
       out.push({
         type: path[0]!,
         name: path[1]!,
-        languageId: typeof id === 'number' ? id : 0,
+        languageId: id,
         codepage: view.getUint32(dataEntry + 8, true),
         data: bytes.slice(dataAt, dataAt + dataSize),
       });

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readMessageTable, writeMessageTable } from '../../src/rc-gen/message-table.js';
-import { readPeResources } from '../../src/rc-gen/pe.js';
+import { readPeResources, writeResourceDll } from '../../src/rc-gen/pe.js';
 import { corpusRoot, hasCorpus, repoRoot, tempDir } from './peers.js';
 
 const winmc = join(repoRoot, 'bin', 'winmc.js');
@@ -26,6 +26,13 @@ describe.skipIf(!built)('winmc dump: arguments and bad input (skipped without a 
     expect(cli(['dump'])).toMatchObject({ code: 2, stderr: 'winmc : error MC1001: no input file: winmc dump [options] FILE...\n' });
     expect(cli(['dump', '--as', 'rc', 'x.dll']).stderr).toContain("--as takes mc, not 'rc'");
     expect(cli(['dump', '--codepage', '99999', 'x.dll'])).toMatchObject({ code: 2, stderr: 'winmc : error MC1005: --codepage: code page 99999 is not known\n' });
+  });
+
+  it('reports a PE file without message tables as such', () => {
+    writeFileSync(join(work, 'rcdata.dll'), writeResourceDll([{ type: 10, name: 1, languageId: 0, codepage: 0, data: new Uint8Array(4) }], { machine: 'x86' }));
+    expect(cli(['dump', 'rcdata.dll'])).toMatchObject({ code: 0, stdout: 'rcdata.dll: PE32 image for x86, 0 message tables\n' });
+    expect(JSON.parse(cli(['dump', '--json', 'rcdata.dll']).stdout)).toEqual({ files: [{ file: 'rcdata.dll', format: 'pe', machine: 'x86', tables: [] }] });
+    expect(cli(['dump', '--as', 'mc', 'rcdata.dll'])).toMatchObject({ code: 1, stderr: 'winmc : error MC3003: rcdata.dll: no message tables to write\n' });
   });
 
   it('decodes ANSI texts with --codepage and marks them', () => {

@@ -203,6 +203,7 @@ describe('readPeImage / readPeResources reject malformed images with a located e
     ['raw data past the end of the file', patched(section + 20, 0x100000), /resource directory at RVA 0x1000 .* is not stored in the file \(section \.rsrc\)/],
     ['a directory pointing at itself', patched(0x200 + 16 + 4, 0x80000000), 'resource directory reached twice (shared or looping subdirectory) (at byte offset 0x200)'],
     ['a type entry pointing at data', patched(0x200 + 16 + 4, 0x58), 'resource type entry points at data instead of a directory (at byte offset 0x210)'],
+    ['a language entry with a name', patched(0x200 + 0x40, 0x80000000), 'resource language entry has a name instead of a LANGID (at byte offset 0x240)'],
     ['data outside every section', patched(0x200 + 0x58, 0x90000), 'resource data of type 11, name 1 at RVA 0x90000 lies in no section (at byte offset 0x0)'],
     ['a data size past the section', patched(0x200 + 0x58 + 4, 0x10000), /resource data of type 11, name 1 at RVA 0x[0-9a-f]+ \(65536 bytes\) is not stored in the file/],
   ])('%s', (_what, bytes, message) => {
