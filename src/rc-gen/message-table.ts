@@ -5,6 +5,7 @@
 //   +4  MESSAGE_RESOURCE_BLOCK[NumberOfBlocks]  { DWORD LowId; DWORD HighId; DWORD OffsetToEntries }
 //   ... MESSAGE_RESOURCE_ENTRY { WORD Length; WORD Flags; BYTE Text[Length - 4] }
 
+import { Buffer } from 'node:buffer';
 import { encodeAnsi, decodeAnsi } from '../mc/codepage.js';
 
 export const MESSAGE_RESOURCE_UNICODE = 0x0001;
@@ -53,7 +54,8 @@ function align4(n: number): number {
  */
 export function writeMessageTable(entries: readonly MessageTableEntry[], codepage = 1252): Uint8Array {
   const sorted = [...entries].sort((a, b) => (a.id >>> 0) - (b.id >>> 0));
-  const bodies: { bytes: Uint8Array; unicode: boolean }[] = [];
+  // A Unicode body is written straight into the table; an ANSI one is encoded first for its size.
+  const bodies: { text: string; ansi?: Uint8Array; size: number }[] = [];
   const blocks: { lowId: number; highId: number; first: number }[] = [];
   for (let i = 0; i < sorted.length; i++) {
     const e = sorted[i]!;
@@ -62,20 +64,25 @@ export function writeMessageTable(entries: readonly MessageTableEntry[], codepag
     if (last && id === last.highId) throw new RangeError(`duplicate message id 0x${id.toString(16)}`);
     if (last && id === last.highId + 1) last.highId = id;
     else blocks.push({ lowId: id, highId: id, first: i });
-    bodies.push({ bytes: e.unicode ? encodeUtf16z(e.text) : encodeAnsiz(e.text, codepage), unicode: e.unicode });
+    if (e.unicode) bodies.push({ text: e.text, size: e.text.length * 2 + 2 });
+    else {
+      const ansi = encodeAnsiz(e.text, codepage);
+      bodies.push({ text: e.text, ansi, size: ansi.length });
+    }
   }
 
   let offset = 4 + BLOCK_SIZE * blocks.length;
   const entryOffsets: number[] = [];
   for (const b of bodies) {
     entryOffsets.push(offset);
-    const length = ENTRY_HEADER_SIZE + align4(b.bytes.length);
+    const length = ENTRY_HEADER_SIZE + align4(b.size);
     if (length > MAX_ENTRY_SIZE) throw new RangeError(`message entry of ${length} bytes exceeds ${MAX_ENTRY_SIZE}`);
     offset += length;
   }
 
   const out = new Uint8Array(offset);
   const view = new DataView(out.buffer);
+  const writer = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
   view.setUint32(0, blocks.length, true);
   blocks.forEach((b, i) => {
     const at = 4 + i * BLOCK_SIZE;
@@ -85,20 +92,13 @@ export function writeMessageTable(entries: readonly MessageTableEntry[], codepag
   });
   bodies.forEach((b, i) => {
     const at = entryOffsets[i]!;
-    view.setUint16(at, ENTRY_HEADER_SIZE + align4(b.bytes.length), true);
-    view.setUint16(at + 2, b.unicode ? MESSAGE_RESOURCE_UNICODE : 0, true);
-    out.set(b.bytes, at + ENTRY_HEADER_SIZE);
+    view.setUint16(at, ENTRY_HEADER_SIZE + align4(b.size), true);
+    view.setUint16(at + 2, b.ansi ? 0 : MESSAGE_RESOURCE_UNICODE, true);
+    // UTF-16LE code units as they are (unpaired surrogates too); the zero terminator and the
+    // padding are already zero.
+    if (b.ansi) out.set(b.ansi, at + ENTRY_HEADER_SIZE);
+    else writer.write(b.text, at + ENTRY_HEADER_SIZE, 'utf16le');
   });
-  return out;
-}
-
-function encodeUtf16z(text: string): Uint8Array {
-  const out = new Uint8Array(text.length * 2 + 2);
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    out[i * 2] = c & 0xff;
-    out[i * 2 + 1] = c >>> 8;
-  }
   return out;
 }
 
