@@ -7,7 +7,7 @@ import { readPeResources, writeResourceDll } from '../../src/rc-gen/pe.js';
 import { corpusRoot, hasCorpus, repoRoot, tempDir } from './peers.js';
 
 const winmc = join(repoRoot, 'bin', 'winmc.js');
-const built = existsSync(join(repoRoot, 'dist', 'cli', 'dump.js'));
+const built = existsSync(join(repoRoot, 'dist', 'cli', 'main.js'));
 if (!built) console.warn('dump-cli.test: dist/ is missing; run `npm run build` (npm test does) — the CLI tests are skipped');
 const KERNELBASE = '/usr/lib/x86_64-linux-gnu/wine/x86_64-windows/kernelbase.dll';
 const NSSM = join(corpusRoot, 'mc', 'bitforgebr__nssm__messages');
