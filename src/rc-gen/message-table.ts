@@ -120,6 +120,15 @@ export function readMessageTable(bytes: Uint8Array, codepage = 1252): { blocks: 
   if (4 + count * BLOCK_SIZE > bytes.length) {
     throw new MessageTableFormatError(`NumberOfBlocks ${count} does not fit in ${bytes.length} bytes`, 0);
   }
+  // Every entry takes at least 4 bytes, so the blocks cannot honestly claim more entries than fit;
+  // checking first keeps overlapping blocks in a hostile file from multiplying the work.
+  const room = Math.floor((bytes.length - 4 - count * BLOCK_SIZE) / ENTRY_HEADER_SIZE);
+  let claimed = 0;
+  for (let i = 0; i < count; i++) {
+    const at = 4 + i * BLOCK_SIZE;
+    claimed += Math.max(0, view.getUint32(at + 4, true) - view.getUint32(at, true) + 1);
+    if (claimed > room) throw new MessageTableFormatError(`blocks 0..${i} claim ${claimed} entries, more than the ${room} that fit in the table`, at);
+  }
   const blocks: MessageTableBlock[] = [];
   const entries: MessageTableEntry[] = [];
   for (let i = 0; i < count; i++) {

@@ -1,0 +1,62 @@
+// MESSAGE_RESOURCE_DATA reader and writer: round trips, and hostile tables rejected with the
+// structure and offset named, without reading past the end or multiplying work.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MessageTableFormatError, readMessageTable, writeMessageTable, type MessageTableEntry } from '../../src/rc-gen/message-table.js';
+
+const entries = fc
+  .uniqueArray(fc.record({ id: fc.nat({ max: 0xffffffff }), text: fc.string({ maxLength: 40 }).filter((t) => !t.includes('\0')) }), { selector: (e) => e.id, maxLength: 30 })
+  .map((es) => es.map((e): MessageTableEntry => ({ ...e, unicode: true })));
+
+describe('message table', () => {
+  it('round-trips any set of unique ids and texts, grouped into blocks of consecutive ids', () => {
+    fc.assert(
+      fc.property(entries, (es) => {
+        const table = readMessageTable(writeMessageTable(es));
+        expect(table.entries).toEqual([...es].sort((a, b) => a.id - b.id));
+        for (const b of table.blocks) expect(b.highId).toBeGreaterThanOrEqual(b.lowId);
+        expect(table.blocks.length).toBe(new Set(es.map((e) => e.id)).size - es.filter((e) => es.some((f) => f.id === e.id - 1)).length);
+      }),
+      { numRuns: 300, seed: 7 },
+    );
+  });
+
+  it('refuses duplicate ids when writing', () => {
+    expect(() => writeMessageTable([{ id: 1, text: 'a', unicode: true }, { id: 1, text: 'b', unicode: true }])).toThrow('duplicate message id 0x1');
+  });
+
+  it('rejects every truncation of a valid table with a located error', () => {
+    const bytes = writeMessageTable([
+      { id: 1, text: 'one\r\n', unicode: true },
+      { id: 2, text: 'two\r\n', unicode: false },
+      { id: 0xc0000010, text: 'far\r\n', unicode: true },
+    ]);
+    for (let n = 0; n < bytes.length; n++) {
+      expect(() => readMessageTable(bytes.subarray(0, n)), `truncated to ${n} bytes`).toThrow(MessageTableFormatError);
+    }
+  });
+
+  it('rejects overlapping blocks that claim more entries than the table holds, at once', () => {
+    // 5,000 blocks, each claiming the same 10,000 ids at the same entry: 50 million reads if trusted.
+    const count = 5000;
+    const bytes = new Uint8Array(4 + count * 12 + 8);
+    const view = new DataView(bytes.buffer);
+    view.setUint32(0, count, true);
+    for (let i = 0; i < count; i++) {
+      view.setUint32(4 + i * 12, 0, true);
+      view.setUint32(8 + i * 12, 9999, true);
+      view.setUint32(12 + i * 12, 4 + count * 12, true);
+    }
+    view.setUint16(4 + count * 12, 8, true);
+    expect(() => readMessageTable(bytes)).toThrow(/blocks 0\.\.0 claim 10000 entries, more than the 2 that fit in the table \(at byte offset 0x4\)/);
+  });
+
+  it('names the block whose HighId is below its LowId', () => {
+    const bytes = new Uint8Array(16);
+    const view = new DataView(bytes.buffer);
+    view.setUint32(0, 1, true);
+    view.setUint32(4, 5, true);
+    view.setUint32(8, 4, true);
+    expect(() => readMessageTable(bytes)).toThrow('block 0: HighId 0x4 below LowId 0x5 (at byte offset 0x4)');
+  });
+});
