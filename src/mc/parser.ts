@@ -104,17 +104,25 @@ class McParser extends EmbeddedActionsParser {
     });
   });
 
-  statement = this.RULE('statement', (): Statement => {
-    return this.OR({
-      DEF: [
-        { ALT: () => this.SUBRULE(this.typedef) },
-        { ALT: () => this.SUBRULE(this.names) },
-        { ALT: () => this.SUBRULE(this.outputBase) },
-        { ALT: () => this.SUBRULE(this.message) },
-      ],
-      ERR_MSG: 'statement',
-    });
-  });
+  // The alternatives of the rules run once per message are built once, not on every call
+  // (chevrotain's "caching arrays of alternatives"); they only consume, so nothing goes stale.
+  private readonly statementAlternatives = {
+    DEF: [
+      { ALT: () => this.SUBRULE(this.typedef) },
+      { ALT: () => this.SUBRULE(this.names) },
+      { ALT: () => this.SUBRULE(this.outputBase) },
+      { ALT: () => this.SUBRULE(this.message) },
+    ],
+    ERR_MSG: 'statement',
+  };
+  private readonly messageItemAlternatives = [{ ALT: () => this.SUBRULE(this.field) }, { ALT: () => this.SUBRULE(this.outputBase) }];
+  private readonly fieldKeywordAlternatives = [
+    { ALT: () => this.CONSUME(T.Severity) },
+    { ALT: () => this.CONSUME(T.Facility) },
+    { ALT: () => this.CONSUME(T.SymbolicName) },
+  ];
+
+  statement = this.RULE('statement', (): Statement => this.OR(this.statementAlternatives));
 
   typedef = this.RULE('typedef', (): TypedefStatement => {
     const kw = this.OR([{ ALT: () => this.CONSUME(T.MessageIdTypedef) }, { ALT: () => this.CONSUME(T.MessageIdTypedefMacro) }]);
@@ -199,10 +207,7 @@ class McParser extends EmbeddedActionsParser {
     });
     const items: MessageItem[] = [];
     this.MANY(() => {
-      const item = this.OR2([
-        { ALT: () => this.SUBRULE(this.field) },
-        { ALT: () => this.SUBRULE(this.outputBase) },
-      ]);
+      const item = this.OR2(this.messageItemAlternatives);
       this.ACTION(() => items.push(item));
     });
     this.AT_LEAST_ONE({
@@ -212,19 +217,15 @@ class McParser extends EmbeddedActionsParser {
       },
       ERR_MSG: 'a Language= block with the message text',
     });
-    return { kind: 'message', id, items, ...at(kw) };
+    return { kind: 'message', id, items, line: kw.startLine ?? 0, column: kw.startColumn ?? 0, offset: kw.startOffset };
   });
 
   field = this.RULE('field', (): FieldStatement => {
-    const kw = this.OR([
-      { ALT: () => this.CONSUME(T.Severity) },
-      { ALT: () => this.CONSUME(T.Facility) },
-      { ALT: () => this.CONSUME(T.SymbolicName) },
-    ]);
+    const kw = this.OR(this.fieldKeywordAlternatives);
     this.CONSUME(T.Equals);
     const name = this.CONSUME(T.Name);
     const kind = kw.tokenType === T.Severity ? 'severity' : kw.tokenType === T.Facility ? 'facility' : 'symbolicName';
-    return { kind, name: nameToken(name), ...at(kw) };
+    return { kind, name: nameToken(name), line: kw.startLine ?? 0, column: kw.startColumn ?? 0, offset: kw.startOffset };
   });
 
   languageBlock = this.RULE('languageBlock', (): LanguageBlock => {
@@ -244,7 +245,7 @@ class McParser extends EmbeddedActionsParser {
         endOffset = t.startOffset + t.image.length;
       });
     });
-    return { kind: 'language', name: nameToken(name), text, textLine, endOffset, ...at(kw) };
+    return { kind: 'language', name: nameToken(name), text, textLine, endOffset, line: kw.startLine ?? 0, column: kw.startColumn ?? 0, offset: kw.startOffset };
   });
 }
 
