@@ -113,7 +113,7 @@ export function writeInf(p: Plan, options: InfOptions = {}): Uint8Array {
       case 'delete-key-if-empty':
         if (deletesKey) emit(`HKLM,${infString(step.key)}`);
         else if (deletesKey === undefined) notes.push(`not written, needs the current registry contents: ${describeStep(step)}`);
-        else notes.push(`HKLM\\${step.key} keeps values or subkeys winmc did not write, so it is not deleted`);
+        else if (options.view!.keyExists(step.key)) notes.push(`HKLM\\${step.key} keeps values or subkeys winmc did not write, so it is not deleted`);
         break;
     }
   }
@@ -122,7 +122,7 @@ export function writeInf(p: Plan, options: InfOptions = {}): Uint8Array {
   }
   const text = renderTemplate('eventlog.inf.hbs', {
     source: reg.source,
-    log: reg.log,
+    logName: reg.log,
     direction: install ? 'register' : 'unregister',
     install,
     service: options.service ?? reg.source,
