@@ -67,12 +67,12 @@ decode input (one of):
 `;
 
 const CODE = {
-  usage: 'MC7001',
-  read: 'MC7002',
-  format: 'MC7003',
-  messages: 'MC7004',
-  size: 'MC7005',
-  field: 'MC7006',
+  usage: 'MC4001',
+  read: 'MC4002',
+  format: 'MC4003',
+  messages: 'MC4004',
+  size: 'MC4005',
+  field: 'MC4006',
 } as const;
 
 class CliError extends Error {

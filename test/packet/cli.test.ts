@@ -79,13 +79,13 @@ describe.skipIf(!built)(`winmc packet${built ? '' : ' (skipped: run npm run buil
     const big = winmc('build', '--dump', new Array(27).fill('1').join(','));
     expect(big.status).toBe(1);
     expect(big.stderr).toBe(
-      'winmc : error MC7005: packet of 156 bytes exceeds ERROR_LOG_MAXIMUM_SIZE 152 on x86 (108 bytes of DumpData, 0 bytes of strings at StringOffset 156)\n',
+      'winmc : error MC4005: packet of 156 bytes exceeds ERROR_LOG_MAXIMUM_SIZE 152 on x86 (108 bytes of DumpData, 0 bytes of strings at StringOffset 156)\n',
     );
     expect(winmc('build', '--dump', new Array(27).fill('1').join(','), '--arch', 'x64', '--hex').status).toBe(0);
     const field = winmc('build', '--major', '256');
     expect(field.status).toBe(1);
-    expect(field.stderr).toBe("winmc : error MC7006: --major: '256' is not a number from 0 to 0xff\n");
-    expect(winmc('build', '--bogus', '1').stderr).toBe('winmc : error MC7001: unknown option --bogus\n');
+    expect(field.stderr).toBe("winmc : error MC4006: --major: '256' is not a number from 0 to 0xff\n");
+    expect(winmc('build', '--bogus', '1').stderr).toBe('winmc : error MC4001: unknown option --bogus\n');
   });
 
   it('decode --hex of event data renders a message from an .mc with %1 = device name, %2 = first driver string', () => {
@@ -122,10 +122,10 @@ describe.skipIf(!built)(`winmc packet${built ? '' : ' (skipped: run npm run buil
   it('decode rejects a truncated packet naming the field', () => {
     const r = winmc('decode', '--hex', SERIAL_EVENT.slice(0, 88), '--form', 'event');
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe('winmc : error MC7003: --hex: DumpDataSize (at offset 0x2): 8 bytes of DumpData would end at 48, past the 44-byte event data\n');
+    expect(r.stderr).toBe('winmc : error MC4003: --hex: DumpDataSize (at offset 0x2): 8 bytes of DumpData would end at 48, past the 44-byte event data\n');
     const odd = winmc('decode', '--hex', '0x123');
-    expect(odd.stderr).toBe('winmc : error MC7003: --hex: hex (at offset 0x4): odd number of hex digits (3): the last byte is incomplete\n');
-    expect(winmc('decode', join(dir, 'missing.bin')).stderr).toBe(`winmc : error MC7002: ${join(dir, 'missing.bin')}: cannot read (ENOENT)\n`);
+    expect(odd.stderr).toBe('winmc : error MC4003: --hex: hex (at offset 0x4): odd number of hex digits (3): the last byte is incomplete\n');
+    expect(winmc('decode', join(dir, 'missing.bin')).stderr).toBe(`winmc : error MC4002: ${join(dir, 'missing.bin')}: cannot read (ENOENT)\n`);
     expect(winmc('decode').status).toBe(2);
   });
 
