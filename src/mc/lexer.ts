@@ -17,9 +17,9 @@ const NAME_PATTERN = /[^\s=():;+0-9][^\s=():;+]*/;
  * characters that never start a match (the pattern still decides), so non-ASCII spaces may stay in.
  */
 function startCharsExcept(excluded: string): number[] {
-  const skip = new Set([...excluded].map((c) => c.charCodeAt(0)));
   const codes: number[] = [];
-  for (let c = 0; c <= 0xffff; c++) if (!skip.has(c)) codes.push(c);
+  for (let c = 0; c < 0x80; c++) if (!excluded.includes(String.fromCharCode(c))) codes.push(c);
+  for (let c = 0x80; c <= 0xffff; c++) codes.push(c);
   return codes;
 }
 const ASCII_SPACE = ' \t\n\v\f\r';
