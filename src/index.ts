@@ -34,3 +34,9 @@ export { readEventLogFile, readEventRecords, memoryByteSource, fileByteSource, d
 export type { EventRecord, ReadWarning, ByteSource } from './packet/events.js';
 export { readEvtxRecords, largeEvtxPieces, makeLargeEvtx } from './packet/evtx.js';
 export { readEvtRecords } from './packet/evt.js';
+
+// Resources: .res files, message DLLs, reading tables back (docs/resources.md).
+export { writeRes, readRes, messageTablesOfRes } from './rc-gen/res.js';
+export { writeMessageDll, readPeImage, readPeResources } from './rc-gen/pe.js';
+export { readTableFile, detectTableFileFormat } from './rc-gen/table-file.js';
+export { messageTablesToMc } from './rc-gen/mc-source.js';
