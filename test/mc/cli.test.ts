@@ -117,6 +117,20 @@ describe('winmc CLI', () => {
     expect(readFileSync(join(work, 'tpl/example.ts'), 'utf8')).toBe(readFileSync(join(repoRoot, 'fixtures/templates/constants.expected.ts'), 'utf8'));
   });
 
+  it('--res and --dll package the tables; dump reads back the same messages from both', () => {
+    const r = winmc(['-h', 'pk', '-r', 'pk', '--res', 'pk/example.res', '--dll', 'pk/example.dll', '--machine', 'x86', example]);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    const texts = (file: string) => {
+      const d = winmc(['dump', '--json', file]);
+      expect(d.code).toBe(0);
+      const json = JSON.parse(d.stdout) as { files: { tables: { languageId: number; messages: { id: number; text: string }[] }[] }[] };
+      return json.files[0]!.tables.map((t) => [t.languageId, t.messages.map((m) => [m.id, m.text])]);
+    };
+    const want = [[0x409, [[1, 'Hello\r\n'], [2, 'Name? %0\r\n'], [0xc1000010, 'Failed: %1\r\n']]]];
+    expect(texts('pk/example.res')).toEqual(want);
+    expect(texts('pk/example.dll')).toEqual(want);
+  });
+
   it('compiles the README example from a copy of fixtures/', () => {
     const dir = join(work, 'readme');
     cpSync(join(repoRoot, 'fixtures/compile/spec-example/input'), dir, { recursive: true });
