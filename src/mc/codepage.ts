@@ -40,3 +40,16 @@ function asciiBytes(text: string): Uint8Array {
   Buffer.from(out.buffer, out.byteOffset, out.byteLength).write(text, 0, 'latin1');
   return out;
 }
+
+/** UTF-16LE bytes of a string, optionally with a BOM in front and a NUL terminator after it. */
+export function encodeUtf16le(text: string, options: { bom?: boolean; nul?: boolean } = {}): Uint8Array {
+  const start = options.bom ? 2 : 0;
+  const out = new Uint8Array(start + text.length * 2 + (options.nul ? 2 : 0));
+  if (options.bom) out.set([0xff, 0xfe]);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    out[start + i * 2] = c & 0xff;
+    out[start + i * 2 + 1] = c >>> 8;
+  }
+  return out;
+}

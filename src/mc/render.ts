@@ -5,7 +5,7 @@
 
 import Handlebars from 'handlebars';
 import { readFileSync } from 'node:fs';
-import { encodeAnsi } from './codepage.js';
+import { encodeAnsi, encodeUtf16le } from './codepage.js';
 
 export type TextEncoding = 'ansi' | 'utf-8' | 'utf-16';
 
@@ -40,16 +40,7 @@ export function encodeText(text: string, encoding: TextEncoding, ansiCodepage: n
       out.set(body, 3);
       return out;
     }
-    case 'utf-16': {
-      const out = new Uint8Array(text.length * 2 + 2);
-      out[0] = 0xff;
-      out[1] = 0xfe;
-      for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        out[2 + i * 2] = c & 0xff;
-        out[3 + i * 2] = c >>> 8;
-      }
-      return out;
-    }
+    case 'utf-16':
+      return encodeUtf16le(text, { bom: true });
   }
 }

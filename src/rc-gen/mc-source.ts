@@ -7,6 +7,7 @@
 // values are rebuilt from Severity, Facility and MessageId; bit 28 cannot be set from an .mc
 // and the Customer bit (29) only for all messages at once (-c). An ANSI table needs -A.
 
+import { encodeUtf16le } from '../mc/codepage.js';
 import { loadTemplate, renderTemplate } from '../mc/render.js';
 import type { MessageTableEntry } from './message-table.js';
 
@@ -140,13 +141,5 @@ function textLines(text: string, noNewline: boolean, lossy: boolean, report: (me
 /** The .mc bytes: plain ASCII when that suffices, else UTF-16LE with a BOM (honoured by mc.exe and wmc). */
 export function encodeMcSource(text: string): Uint8Array {
   if (/^[\x00-\x7f]*$/.test(text)) return new TextEncoder().encode(text);
-  const out = new Uint8Array(2 + text.length * 2);
-  out[0] = 0xff;
-  out[1] = 0xfe;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    out[2 + i * 2] = c & 0xff;
-    out[3 + i * 2] = c >>> 8;
-  }
-  return out;
+  return encodeUtf16le(text, { bom: true });
 }
