@@ -159,6 +159,8 @@ function warn(text: string): void {
 
 function execute(cmd: RegisterCommand): void {
   const t = cmd.target;
+  // Say that the live registry is unavailable before complaining about files it would name.
+  const nativeReg = t.kind === 'live' ? loadNativeReg() : undefined;
   const registration = validateRegistration(cmd.input, {
     forUnregister: cmd.direction === 'unregister',
     // Paths name files on this machine only when the live registry is the target.
@@ -172,7 +174,7 @@ function execute(cmd: RegisterCommand): void {
   }
   switch (t.kind) {
     case 'live': {
-      const changes = applyToLiveRegistry(p);
+      const changes = applyToLiveRegistry(p, { nativeReg });
       process.stdout.write(`${changes.length} change(s) made to the registry\n`);
       break;
     }

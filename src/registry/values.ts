@@ -88,16 +88,21 @@ export function sameValue(a: RegValue | undefined, b: RegValue | undefined): boo
   return true;
 }
 
+/** Quotes text for display without escaping backslashes, so registry paths read as typed. */
+function quoted(text: string): string {
+  return '"' + text.replace(/[\u0000-\u001f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`) + '"';
+}
+
 /** A readable rendering of a value for plans and messages: `REG_EXPAND_SZ "%SystemRoot%\x.dll"`. */
 export function describeValue(v: RegValue): string {
   switch (v.type) {
     case RegType.SZ:
     case RegType.EXPAND_SZ:
-      return `${regTypeName(v.type)} ${JSON.stringify(decodeString(v.data))}`;
+      return `${regTypeName(v.type)} ${quoted(decodeString(v.data))}`;
     case RegType.DWORD:
       return v.data.length === 4 ? `REG_DWORD ${decodeDword(v.data)}` : `REG_DWORD (${v.data.length} bytes)`;
     case RegType.MULTI_SZ:
-      return `REG_MULTI_SZ [${decodeMultiString(v.data).map((s) => JSON.stringify(s)).join(', ')}]`;
+      return `REG_MULTI_SZ [${decodeMultiString(v.data).map(quoted).join(', ')}]`;
     default:
       return `${regTypeName(v.type)} (${v.data.length} bytes)`;
   }
