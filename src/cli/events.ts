@@ -10,7 +10,7 @@ import yargs from 'yargs';
 import { driverPacketOf, EventLogError, messageIdOf, readEventLogFile, type EventRecord, type ReadWarning } from '../packet/events.js';
 import { EvtxFormatError } from '../packet/evtx.js';
 import { EvtFormatError } from '../packet/evt.js';
-import type { IoErrorLogPacket } from '../packet/packet.js';
+import { packetToJson, type IoErrorLogPacket } from '../packet/packet.js';
 import { findEventMessage, renderEventMessage } from '../packet/render.js';
 import { loadMessageTables, type MessageTableSet } from '../rc-gen/message-source.js';
 
@@ -86,23 +86,6 @@ function tablesFor(tables: TablesByProvider, provider: string): MessageTableSet[
   return tables.get(provider.toLowerCase()) ?? tables.get('');
 }
 
-export function packetJson(p: IoErrorLogPacket) {
-  return {
-    majorFunctionCode: p.majorFunctionCode,
-    retryCount: p.retryCount,
-    dumpDataSize: p.dumpDataSize,
-    numberOfStrings: p.numberOfStrings,
-    stringOffset: p.stringOffset,
-    eventCategory: p.eventCategory,
-    errorCode: p.errorCode >>> 0,
-    uniqueErrorValue: p.uniqueErrorValue >>> 0,
-    finalStatus: p.finalStatus >>> 0,
-    sequenceNumber: p.sequenceNumber >>> 0,
-    ioControlCode: p.ioControlCode >>> 0,
-    deviceOffset: p.deviceOffset.toString(),
-    dumpData: p.dumpData.map((w) => w >>> 0),
-  };
-}
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 const hex32 = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0').toUpperCase()}`;
@@ -119,7 +102,7 @@ export function eventJson(e: EventRecord, packet: IoErrorLogPacket | null, messa
     computer: e.computer,
     strings: e.strings,
     data: e.data === null ? null : hex(e.data),
-    packet: packet === null ? null : packetJson(packet),
+    packet: packet === null ? null : packetToJson(packet),
   };
   if (message !== undefined) out['message'] = message;
   return out;

@@ -25,6 +25,7 @@ import {
   ARCHES,
   type Arch,
   type IoErrorLogPacket,
+  packetToJson,
   type PacketFields,
   PacketFieldError,
   PacketSizeError,
@@ -347,24 +348,15 @@ function message(tables: readonly MessageTableSet[], item: DecodedItem, language
   }
 }
 
+/** `winmc packet` JSON: the shared field set, with the ErrorCode's name and the strings. */
 function packetJson(p: IoErrorLogPacket): Record<string, unknown> {
-  return {
-    majorFunctionCode: p.majorFunctionCode,
-    retryCount: p.retryCount,
-    dumpDataSize: p.dumpDataSize,
-    numberOfStrings: p.numberOfStrings,
-    stringOffset: p.stringOffset,
-    eventCategory: p.eventCategory,
-    errorCode: p.errorCode,
-    errorCodeName: describeErrorCode(p.errorCode),
-    uniqueErrorValue: p.uniqueErrorValue,
-    finalStatus: p.finalStatus,
-    sequenceNumber: p.sequenceNumber,
-    ioControlCode: p.ioControlCode,
-    deviceOffset: p.deviceOffset.toString(),
-    dumpData: p.dumpData,
-    strings: p.strings,
-  };
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(packetToJson(p))) {
+    out[key] = value;
+    if (key === 'errorCode') out.errorCodeName = describeErrorCode(p.errorCode);
+  }
+  out.strings = p.strings;
+  return out;
 }
 
 /** A string between quotes with line breaks and other control characters made visible. */

@@ -418,3 +418,25 @@ export const IRP_MJ_NAMES: readonly string[] = [
 export function majorFunctionName(code: number): string | undefined {
   return code === 0 ? undefined : IRP_MJ_NAMES[code];
 }
+
+/**
+ * The packet as JSON, fields named as in the C struct in camelCase: NTSTATUS and ULONG fields as
+ * unsigned numbers, DeviceOffset as a decimal string (a LARGE_INTEGER does not fit a double).
+ */
+export function packetToJson(p: IoErrorLogPacket) {
+  return {
+    majorFunctionCode: p.majorFunctionCode,
+    retryCount: p.retryCount,
+    dumpDataSize: p.dumpDataSize,
+    numberOfStrings: p.numberOfStrings,
+    stringOffset: p.stringOffset,
+    eventCategory: p.eventCategory,
+    errorCode: p.errorCode >>> 0,
+    uniqueErrorValue: p.uniqueErrorValue >>> 0,
+    finalStatus: p.finalStatus >>> 0,
+    sequenceNumber: p.sequenceNumber >>> 0,
+    ioControlCode: p.ioControlCode >>> 0,
+    deviceOffset: p.deviceOffset.toString(),
+    dumpData: p.dumpData.map((w) => w >>> 0),
+  };
+}
