@@ -16,6 +16,7 @@ export {
   buildPacket,
   completePacket,
   writeEventLogData,
+  packetToJson,
   fitReport,
   archLimits,
   checkEntrySize,
