@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HiveRegistry, applyToHiveFile } from '../../src/registry/hive.ts';
 import { validateRegistration, type RegistrationInput } from '../../src/registry/model.ts';
 import { plan } from '../../src/registry/plan.ts';
+import { RegistryError } from '../../src/registry/errors.ts';
 import { RegfHive, baseBlockChecksum } from '../../src/registry/regf.ts';
 import { HIVEXGET, HIVEXSH, REGFEXPORT, hivexValues, multiSz, regfexportTypes, run, utf16z } from './peers.ts';
 
@@ -259,5 +260,57 @@ describe('regf reader rejects malformed hives with a located message', () => {
     dv.setUint32(8, dv.getUint32(4, true) + 1, true);
     dv.setUint32(508, baseBlockChecksum(b), true);
     expect(() => RegfHive.open(b, 'X.hiv')).toThrow(/hive is dirty/);
+  });
+});
+
+describe('regf reader on damaged hives', () => {
+  /** A small hive with keys, values, an lh list and big data, built by our editor. */
+  function sample(): Uint8Array {
+    const hive = RegfHive.create();
+    const root = hive.rootOffset;
+    for (const name of ['Alpha', 'beta', 'Gamma']) {
+      const k = hive.createSubkey(root, name);
+      hive.setValue(k, 'S', { type: 1, data: utf16z(name) });
+      hive.setValue(k, 'D', { type: 4, data: Uint8Array.of(1, 2, 3, 4) });
+    }
+    hive.setValue(hive.findSubkey(root, 'beta')!, 'Big', { type: 3, data: new Uint8Array(20000).fill(7) });
+    return hive.toBytes();
+  }
+
+  /** Reads everything reachable, as a consumer would; depth-limited so a cyclic list cannot recurse forever. */
+  function walk(h: RegfHive, nk: number, depth = 0): number {
+    if (depth > 8) return 0;
+    let n = 0;
+    h.keyName(nk);
+    for (const name of h.valueNames(nk)) n += h.getValue(nk, name)!.data.length;
+    for (const k of h.subkeys(nk)) n += walk(h, k, depth + 1);
+    return n;
+  }
+
+  it('reads the undamaged sample completely', () => {
+    const h = RegfHive.open(sample());
+    // Per key: 'S' (name + NUL in UTF-16) and 'D' (4 bytes); beta also 'Big'.
+    expect(walk(h, h.rootOffset)).toBe(12 + 4 + (10 + 4) + (12 + 4) + 20000);
+    expect(h.getValue(h.findSubkey(h.rootOffset, 'BETA')!, 'big')!.data).toEqual(new Uint8Array(20000).fill(7));
+  });
+
+  it('random byte damage in the bins gives a located MC7003 error or a successful read, never a crash', async () => {
+    const fc = await import('fast-check');
+    const good = sample();
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 4096, max: good.length - 1 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }), (edits) => {
+        const b = Uint8Array.from(good);
+        for (const [at, v] of edits) b[at] = v;
+        try {
+          const h = RegfHive.open(b, 'damaged.hiv');
+          walk(h, h.rootOffset);
+        } catch (err) {
+          expect(err).toBeInstanceOf(RegistryError);
+          expect((err as RegistryError).code).toBe('MC7003');
+          expect((err as Error).message.startsWith('damaged.hiv: ')).toBe(true);
+        }
+      }),
+      { numRuns: 400 },
+    );
   });
 });
