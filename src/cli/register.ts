@@ -135,8 +135,14 @@ function targetView(t: Target): RegistryView | undefined {
       return openHiveFile(t.file);
     case 'reg':
     case 'inf':
-      // A file is usually made for the machine it is made on; on Windows read that registry.
-      return process.platform === 'win32' ? new LiveRegistry(loadNativeReg()) : undefined;
+      // A file is usually made for the machine it is made on; on Windows read that registry,
+      // but a file can still be written without it.
+      if (process.platform !== 'win32') return undefined;
+      try {
+        return new LiveRegistry(loadNativeReg());
+      } catch {
+        return undefined;
+      }
   }
 }
 
@@ -168,7 +174,7 @@ function execute(cmd: RegisterCommand): void {
   });
   const p = plan(registration, cmd.direction);
   if (cmd.dryRun) {
-    const view = t.kind === 'reg' || t.kind === 'inf' ? (process.platform === 'win32' ? targetView(t) : undefined) : targetView(t);
+    const view = targetView(t);
     printPlan(p, t, view ? resolve(p, view).changes : undefined);
     return;
   }
