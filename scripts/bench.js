@@ -1,0 +1,371 @@
+#!/usr/bin/env node
+// `npm run bench`: times winmc against binutils' windmc and Wine's wmc (issue 9).
+//
+// Inputs: the large real .mc files of <corpus>/large (read in place) and seeded synthetic files
+// of 1k, 10k, 40k and 100k messages (scripts/synthetic-mc.js, written to bench/work/).
+// Tools, run alternately (one repetition of each in turn, the order rotating every round):
+//   node -e 0        the floor: starting node and doing nothing
+//   winmc            `node bin/winmc.js compile -h DIR -r DIR FILE`, the whole process
+//   compileMc        the in-process API from dist/index.js on bytes already in memory
+//   windmc, wmc      the peers, when installed
+// Prints medians, ratios, MB/s and the fitted growth exponent over the synthetic sizes, checks
+// the issue's targets, and writes everything (raw times included) to bench/results.json.
+//
+//   node scripts/bench.js [--reps N] [--budget SECONDS] [--sizes 1000,10000,40000,100000]
+//                         [--peer-max-messages N] [--min-real-kb N] [--no-real] [--no-evtx]
+//
+// --budget caps the time one tool spends on one input: once its runs add up to more, it gets no
+// further repetitions there (windmc needs over a minute per run on the 40k file).
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { syntheticMc } from './synthetic-mc.js';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const corpus = process.env.WINMC_CORPUS ?? resolve(root, '../shared/corpus');
+const work = join(root, 'bench', 'work');
+const resultsPath = join(root, 'bench', 'results.json');
+
+const args = parseArgs(process.argv.slice(2));
+const REPS = args.reps;
+const BUDGET_MS = args.budget * 1000;
+const SEED = 1;
+
+const PEERS = {
+  windmc: 'x86_64-w64-mingw32-windmc',
+  wmc: '/usr/lib/wine/wmc',
+};
+
+function parseArgs(argv) {
+  const out = { reps: 5, budget: 60, sizes: [1000, 10000, 40000, 100000], peerMaxMessages: 40000, minRealKb: 0, real: true, evtx: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--reps') out.reps = positive(value(), a);
+    else if (a === '--budget') out.budget = positive(value(), a);
+    else if (a === '--sizes') out.sizes = value().split(',').map((s) => positive(s, a));
+    else if (a === '--peer-max-messages') out.peerMaxMessages = positive(value(), a);
+    else if (a === '--min-real-kb') out.minRealKb = positive(value(), a);
+    else if (a === '--no-real') out.real = false;
+    else if (a === '--no-evtx') out.evtx = false;
+    else throw new Error(`unknown option ${a}`);
+  }
+  return out;
+}
+
+function positive(s, name) {
+  const n = Number(s);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} takes a positive number, not '${s}'`);
+  return n;
+}
+
+function which(command) {
+  if (command.includes('/')) return existsSync(command) ? command : undefined;
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    const p = join(dir, command);
+    if (dir && existsSync(p)) return p;
+  }
+  return undefined;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length === 0 ? NaN : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** Least-squares slope of log(y) against log(x): y ~ x^k. */
+function growthExponent(points) {
+  const pts = points.filter((p) => p.x > 0 && p.y > 0);
+  if (pts.length < 2) return NaN;
+  const lx = pts.map((p) => Math.log(p.x));
+  const ly = pts.map((p) => Math.log(p.y));
+  const mx = lx.reduce((a, b) => a + b) / pts.length;
+  const my = ly.reduce((a, b) => a + b) / pts.length;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < pts.length; i++) {
+    num += (lx[i] - mx) * (ly[i] - my);
+    den += (lx[i] - mx) ** 2;
+  }
+  return num / den;
+}
+
+const fmt = (ms) => (Number.isNaN(ms) ? '-' : ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 100 ? 1 : 0)} ms`);
+const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? a / b : NaN);
+const fmtRatio = (r) => (Number.isNaN(r) ? '-' : `${r.toFixed(r < 10 ? 2 : 1)}x`);
+
+// ---------------------------------------------------------------------------------------------
+// Inputs
+
+function realInputs() {
+  const dir = join(corpus, 'large');
+  if (!args.real) return [];
+  if (!existsSync(dir)) {
+    console.log(`bench: no real inputs, ${dir} is absent (set WINMC_CORPUS)`);
+    return [];
+  }
+  const inputs = [];
+  for (const name of readdirSync(dir).sort()) {
+    for (const file of readdirSync(join(dir, name)).filter((f) => f.endsWith('.mc'))) {
+      const path = join(dir, name, file);
+      const size = statSync(path).size;
+      if (file === 'winerror.mc') {
+        console.log(`bench: ${name}/${file} left out: it uses Facility=Null, which only Wine's wmc predefines; mc.exe (and winmc) reject it`);
+        continue;
+      }
+      if (size < args.minRealKb * 1024) continue;
+      const codepage = file === 'ru-RU.mc' ? 1251 : 1252;
+      inputs.push({ kind: 'real', name: file, path, bytes: size, codepage });
+    }
+  }
+  return inputs;
+}
+
+function syntheticInputs() {
+  mkdirSync(work, { recursive: true });
+  return args.sizes.map((messages) => {
+    const path = join(work, `synthetic-${messages}.mc`);
+    const text = syntheticMc(messages, SEED);
+    if (!existsSync(path) || readFileSync(path, 'latin1') !== text) writeFileSync(path, text, 'latin1');
+    return { kind: 'synthetic', name: `synthetic-${messages}.mc`, path, bytes: statSync(path).size, messages, codepage: 1252 };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tools
+
+function outDir(tool) {
+  const dir = join(work, 'out', tool);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+function processTools() {
+  const tools = [
+    { name: 'node -e 0', command: process.execPath, args: () => ['-e', '0'] },
+    {
+      name: 'winmc',
+      command: process.execPath,
+      args: (input, dir) => [join(root, 'bin', 'winmc.js'), 'compile', '-h', dir, '-r', dir, ...(input.codepage !== 1252 ? ['--ansi-codepage', String(input.codepage)] : []), input.path],
+    },
+  ];
+  const windmc = which(PEERS.windmc);
+  if (windmc) {
+    tools.push({ name: 'windmc', peer: true, command: windmc, args: (input, dir) => [...(input.codepage !== 1252 ? ['-C', String(input.codepage)] : []), '-h', dir, '-r', dir, input.path] });
+  } else console.log(`bench: windmc skipped: ${PEERS.windmc} is not installed (Debian package binutils-mingw-w64-x86-64)`);
+  const wmc = which(PEERS.wmc);
+  if (wmc) {
+    // wmc writes its .bin files into the working directory.
+    tools.push({ name: 'wmc', peer: true, cwd: true, command: wmc, args: (input, dir) => ['-H', join(dir, 'out.h'), '-o', join(dir, 'out.rc'), input.path] });
+  } else console.log(`bench: wmc skipped: ${PEERS.wmc} is not installed (Debian package wine64-tools or wine-tools)`);
+  return tools;
+}
+
+function runProcess(tool, input) {
+  const dir = outDir(tool.name.replace(/\W+/g, '_'));
+  const log = join(dir, 'log.txt');
+  const start = process.hrtime.bigint();
+  const r = spawnSync(tool.command, tool.args(input, dir), { cwd: tool.cwd ? dir : root, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) {
+    writeFileSync(log, `${r.stdout}\n${r.stderr}`);
+    return { ms, ok: false, error: `exit ${r.status ?? r.signal}: ${String(r.stderr || r.stdout).trim().split('\n')[0]}` };
+  }
+  return { ms, ok: true };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const api = await import(pathToFileURL(join(root, 'dist', 'index.js')).href);
+  // `npm run build` bundles the CLI; a later plain tsc run puts the slow unbundled one back.
+  const bundled = readFileSync(join(root, 'dist', 'cli', 'main.js'), 'utf8').startsWith('/* winmc bundle');
+  if (!bundled) console.log('bench: WARNING dist/cli/main.js is not the bundle (tsc ran after npm run build?): winmc start-up is measured unbundled');
+  const startLoad = loadavg();
+  const tools = processTools();
+  const inputs = [...realInputs(), ...syntheticInputs()];
+  const results = [];
+
+  console.log(`bench: ${REPS} repetitions (time budget ${BUDGET_MS / 1000} s per tool and input), node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load ${startLoad.map((l) => l.toFixed(2)).join(' ')}`);
+  for (const input of inputs) {
+    const bytes = readFileSync(input.path);
+    const options = { inputName: input.path, ansiCodepage: input.codepage };
+    // The first call builds the lexer and parser and compiles the templates: timed apart.
+    const t0 = process.hrtime.bigint();
+    const first = api.compileMc(bytes, options);
+    const firstMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    const errors = first.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length > 0) {
+      console.log(`bench: ${input.name}: winmc reports ${errors.length} error(s), first: ${api.formatDiagnostic(errors[0], input.name)}; input skipped`);
+      continue;
+    }
+
+    const times = new Map([...tools.map((t) => [t.name, []]), ['compileMc', []]]);
+    const failures = new Map();
+    const skipped = new Map();
+    for (const t of tools) {
+      if (t.peer && input.messages !== undefined && input.messages > args.peerMaxMessages) {
+        skipped.set(t.name, `more than ${args.peerMaxMessages} messages (--peer-max-messages): the peers take minutes here`);
+      }
+    }
+    const order = [...tools.map((t) => t.name), 'compileMc'];
+    for (let rep = 0; rep < REPS; rep++) {
+      for (let k = 0; k < order.length; k++) {
+        const name = order[(k + rep) % order.length];
+        const spent = times.get(name).reduce((a, b) => a + b, 0);
+        if (skipped.has(name) || failures.has(name) || spent > BUDGET_MS) continue;
+        if (name === 'compileMc') {
+          const s = process.hrtime.bigint();
+          api.compileMc(bytes, options);
+          times.get(name).push(Number(process.hrtime.bigint() - s) / 1e6);
+          continue;
+        }
+        const r = runProcess(tools.find((t) => t.name === name), input);
+        if (r.ok) times.get(name).push(r.ms);
+        else failures.set(name, r.error);
+      }
+    }
+
+    const med = Object.fromEntries([...times].map(([k, v]) => [k, median(v)]));
+    const row = {
+      ...input,
+      firstCompileMcMs: firstMs,
+      medians: med,
+      runs: Object.fromEntries([...times].map(([k, v]) => [k, v])),
+      failures: Object.fromEntries(failures),
+      skipped: Object.fromEntries(skipped),
+      mbPerSecond: {
+        winmc: input.bytes / 1e6 / (med.winmc / 1000),
+        compileMc: input.bytes / 1e6 / (med.compileMc / 1000),
+      },
+      ratios: {
+        winmcToFloor: ratio(med.winmc, med['node -e 0']),
+        windmcToWinmc: ratio(med.windmc, med.winmc),
+        wmcToWinmc: ratio(med.wmc, med.winmc),
+      },
+    };
+    results.push(row);
+    printRow(row);
+  }
+
+  const synthetic = results.filter((r) => r.kind === 'synthetic');
+  const exponents = {};
+  for (const tool of ['compileMc', 'winmc', 'windmc', 'wmc']) {
+    const pts = synthetic.filter((r) => Number.isFinite(r.medians[tool])).map((r) => ({ x: r.messages, y: r.medians[tool] }));
+    exponents[tool] = { exponent: growthExponent(pts), sizes: pts.map((p) => p.x) };
+  }
+  // Whole-process time less the floor: what the compile itself adds to a run.
+  const floorPts = synthetic.filter((r) => Number.isFinite(r.medians.winmc)).map((r) => ({ x: r.messages, y: r.medians.winmc - r.medians['node -e 0'] }));
+  exponents['winmc minus floor'] = { exponent: growthExponent(floorPts), sizes: floorPts.map((p) => p.x) };
+  console.log('\ngrowth exponent (log-log least squares over the synthetic sizes; 1 = linear):');
+  for (const [tool, e] of Object.entries(exponents)) {
+    console.log(`  ${tool.padEnd(18)} ${Number.isNaN(e.exponent) ? '- (fewer than two sizes)' : e.exponent.toFixed(3)}  over ${e.sizes.join(', ') || '-'}`);
+  }
+
+  const evtx = args.evtx ? await evtxThroughput() : { skipped: 'disabled with --no-evtx' };
+  const targets = checkTargets(results, exponents);
+  const endLoad = loadavg();
+  console.log(`\nload average at start ${startLoad.map((l) => l.toFixed(2)).join(' ')}, at end ${endLoad.map((l) => l.toFixed(2)).join(' ')}`);
+
+  mkdirSync(join(root, 'bench'), { recursive: true });
+  const json = {
+    date: new Date().toISOString(),
+    machine: { node: process.version, platform: process.platform, arch: process.arch, cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryBytes: totalmem(), loadAverageStart: startLoad, loadAverageEnd: endLoad },
+    settings: { cliBundled: bundled, reps: REPS, budgetSeconds: BUDGET_MS / 1000, sizes: args.sizes, seed: SEED, peerMaxMessages: args.peerMaxMessages, corpus },
+    inputs: results,
+    growthExponents: exponents,
+    evtx,
+    targets,
+  };
+  writeFileSync(resultsPath, JSON.stringify(json, null, 2) + '\n');
+  console.log(`bench: wrote ${resultsPath}`);
+}
+
+function printRow(r) {
+  const size = r.bytes >= 1e6 ? `${(r.bytes / 1e6).toFixed(1)} MB` : `${(r.bytes / 1e3).toFixed(0)} kB`;
+  console.log(`\n${r.name} (${size}${r.messages ? `, ${r.messages} messages` : ''}${r.codepage !== 1252 ? `, code page ${r.codepage}` : ''})`);
+  for (const [tool, runs] of Object.entries(r.runs)) {
+    const why = r.failures[tool] ? `failed: ${r.failures[tool]}` : r.skipped[tool] ? `skipped: ${r.skipped[tool]}` : '';
+    if (why) {
+      console.log(`  ${tool.padEnd(10)} ${why}`);
+      continue;
+    }
+    const med = r.medians[tool];
+    let extra = '';
+    if (tool === 'winmc' || tool === 'compileMc') extra = `  ${r.mbPerSecond[tool].toFixed(2)} MB/s`;
+    if (tool === 'winmc') extra += `  ${fmtRatio(r.ratios.winmcToFloor)} the floor`;
+    if (tool === 'windmc') extra = `  ${fmtRatio(r.ratios.windmcToWinmc)} winmc's time`;
+    if (tool === 'wmc') extra = `  ${fmtRatio(r.ratios.wmcToWinmc)} winmc's time`;
+    if (tool === 'compileMc') extra += `  (first call ${fmt(r.firstCompileMcMs)})`;
+    console.log(`  ${tool.padEnd(10)} median ${fmt(med).padStart(9)}  (${runs.length} run${runs.length === 1 ? '' : 's'})${extra}`);
+  }
+}
+
+function checkTargets(results, exponents) {
+  const targets = [];
+  const add = (name, value, limit, pass, shown) => targets.push({ name, value, limit, pass, shown });
+  const e = exponents.compileMc.exponent;
+  add('growth exponent of compileMc over 1k..100k messages <= 1.05', e, 1.05, e <= 1.05, Number.isNaN(e) ? '-' : e.toFixed(3));
+  const ew = exponents.winmc.exponent;
+  add('growth exponent of winmc (whole process) <= 1.05', ew, 1.05, ew <= 1.05, Number.isNaN(ew) ? '-' : ew.toFixed(3));
+  const s40 = results.find((r) => r.messages === 40000);
+  for (const peer of ['windmc', 'wmc']) {
+    const v = s40?.ratios[`${peer}ToWinmc`];
+    add(`40k synthetic: winmc >= 10x faster than ${peer} (whole process)`, v, 10, v >= 10, v === undefined || Number.isNaN(v) ? '- (not measured)' : fmtRatio(v));
+  }
+  const err = results.find((r) => r.name === 'errcodes.mc');
+  const ef = err?.ratios.winmcToFloor;
+  add('errcodes.mc whole process <= 1.5x node -e 0', ef, 1.5, ef <= 1.5, ef === undefined || Number.isNaN(ef) ? '- (not measured)' : `${fmtRatio(ef)} (${fmt(err.medians.winmc)} vs ${fmt(err.medians['node -e 0'])})`);
+  const largest = results.filter((r) => r.kind === 'synthetic').sort((a, b) => b.messages - a.messages)[0];
+  const mbs = largest?.mbPerSecond.compileMc;
+  add(`compileMc throughput on the largest synthetic (${largest?.messages ?? '-'} messages) >= 30 MB/s`, mbs, 30, mbs >= 30, mbs === undefined ? '-' : `${mbs.toFixed(1)} MB/s`);
+  console.log('\ntargets (issue 9):');
+  for (const t of targets) console.log(`  ${t.pass ? 'MET   ' : 'MISSED'} ${t.name}: ${t.shown}`);
+  return targets;
+}
+
+/** Reading throughput of the EVTX reader over a large log made from a real one. */
+async function evtxThroughput() {
+  const sample = join(corpus, 'evtx', 'system.evtx');
+  const evtxModule = join(root, 'dist', 'packet', 'evtx.js');
+  const eventsModule = join(root, 'dist', 'packet', 'events.js');
+  if (!existsSync(sample)) return note(`no sample log at ${sample}`);
+  if (!existsSync(evtxModule) || !existsSync(eventsModule)) return note('dist/packet/evtx.js or events.js is not built');
+  const evtx = await import(pathToFileURL(evtxModule).href);
+  const events = await import(pathToFileURL(eventsModule).href);
+  if (typeof evtx.makeLargeEvtx !== 'function' || typeof events.readEventRecords !== 'function' || typeof events.memoryByteSource !== 'function') {
+    return note('src/packet does not export makeLargeEvtx, readEventRecords and memoryByteSource');
+  }
+  const bytes = evtx.makeLargeEvtx(readFileSync(sample), 64 * 1024 * 1024);
+  const runs = [];
+  let records = 0;
+  for (let rep = 0; rep < Math.min(REPS, 3); rep++) {
+    records = 0;
+    const s = process.hrtime.bigint();
+    for await (const _ of events.readEventRecords(events.memoryByteSource(bytes))) records++;
+    runs.push(Number(process.hrtime.bigint() - s) / 1e6);
+  }
+  const ms = median(runs);
+  const result = { sample: basename(sample), bytes: bytes.length, records, runs, medianMs: ms, mbPerSecond: bytes.length / 1e6 / (ms / 1000), recordsPerSecond: records / (ms / 1000) };
+  console.log(`\nevent-log reading: ${(bytes.length / 1e6).toFixed(1)} MB EVTX (chunks of ${basename(sample)} repeated), ${records} records: median ${fmt(ms)}, ${result.mbPerSecond.toFixed(1)} MB/s, ${Math.round(result.recordsPerSecond)} records/s`);
+  return result;
+
+  function note(why) {
+    console.log(`\nevent-log reading: skipped (${why})`);
+    return { skipped: why };
+  }
+}
+
+main().catch((err) => {
+  console.error(`bench: ${err && err.stack ? err.stack : err}`);
+  process.exitCode = 1;
+});
