@@ -41,3 +41,6 @@ export { writeRes, readRes, messageTablesOfRes } from './rc-gen/res.js';
 export { writeMessageDll, readPeImage, readPeResources } from './rc-gen/pe.js';
 export { readTableFile, detectTableFileFormat } from './rc-gen/table-file.js';
 export { messageTablesToMc } from './rc-gen/mc-source.js';
+
+// EventLog source registration: plan, validate and apply to live, .reg, INF or hive targets (docs/registry.md).
+export * from './registry/index.js';
