@@ -15,7 +15,8 @@
 // is replaced by the URL its unbundled file has, computed relative to the chunk at run time.
 
 import { build } from 'esbuild';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import Handlebars from 'handlebars';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -67,5 +68,18 @@ const result = await build({
   legalComments: 'none',
 });
 
+// templates/*.hbs precompiled with the options and line ends src/mc/render.ts compiles them with,
+// keyed by the source it is given: a compile then needs only the handlebars runtime.
+const { normalizeTemplate, TEMPLATE_OPTIONS } = await import(new URL('../dist/mc/render.js', import.meta.url).href);
+const templates = resolve(root, 'templates');
+const specs = readdirSync(templates)
+  .filter((f) => f.endsWith('.hbs'))
+  .sort()
+  .map((f) => {
+    const source = readFileSync(resolve(templates, f), 'utf8');
+    return [source, Handlebars.precompile(normalizeTemplate(source), TEMPLATE_OPTIONS)];
+  });
+writeFileSync(resolve(root, 'dist', 'templates.precompiled.json'), JSON.stringify(specs));
+
 const outputs = Object.entries(result.metafile.outputs).map(([file, o]) => `${relative(root, file)} ${(o.bytes / 1024).toFixed(0)} KB`);
-console.log(`bundle: ${outputs.join(', ')}`);
+console.log(`bundle: ${outputs.join(', ')}; ${specs.length} templates precompiled into dist/templates.precompiled.json`);

@@ -3,8 +3,10 @@
 // compiling, so a template saved with LF still gives mc.exe's CR LF output, while the data
 // (comment text, message text) is never touched.
 
-import Handlebars from 'handlebars';
+import type HandlebarsCompiler from 'handlebars';
+import HandlebarsRuntime from 'handlebars/runtime.js';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { encodeAnsi, encodeUtf16le } from './codepage.js';
 
 export type TextEncoding = 'ansi' | 'utf-8' | 'utf-16';
@@ -19,10 +21,50 @@ export function loadTemplate(name: string): string {
   return readFileSync(templatePath(name), 'utf8');
 }
 
+export const TEMPLATE_OPTIONS = { noEscape: true, strict: false } as const;
+
+/** The CR LF form every template is compiled from. */
+export function normalizeTemplate(source: string): string {
+  return source.replace(/\r?\n/g, '\r\n');
+}
+
+// `npm run build` precompiles templates/*.hbs (scripts/bundle.js) so that a compile needs only the
+// handlebars runtime: parsing and compiling a template, and loading the compiler, cost more than
+// rendering a small file. Specs are keyed by the template's source, so an edited template (or a
+// user's --header-template) is never served a stale spec; it is compiled here instead.
+const handlebars = HandlebarsRuntime as unknown as typeof HandlebarsCompiler;
+let precompiled: Map<string, string> | undefined;
+
+function precompiledSpec(source: string): string | undefined {
+  if (!precompiled) {
+    precompiled = new Map();
+    try {
+      const entries = JSON.parse(readFileSync(new URL('../templates.precompiled.json', import.meta.url), 'utf8')) as [string, string][];
+      for (const [templateSource, spec] of entries) precompiled.set(templateSource, spec);
+    } catch {
+      // Built by tsc alone: every template is compiled at run time.
+    }
+  }
+  return precompiled.get(source);
+}
+
+function compileTemplate(source: string): HandlebarsTemplateDelegate {
+  const spec = precompiledSpec(source);
+  if (spec !== undefined) {
+    try {
+      return handlebars.template(new Function(`return ${spec}`)());
+    } catch {
+      // A spec from another handlebars version: compile it afresh.
+    }
+  }
+  const compiler = createRequire(import.meta.url)('handlebars') as typeof HandlebarsCompiler;
+  return compiler.compile(normalizeTemplate(source), TEMPLATE_OPTIONS);
+}
+
 export function renderTemplate(source: string, model: object): string {
   let template = compiled.get(source);
   if (!template) {
-    template = Handlebars.compile(source.replace(/\r?\n/g, '\r\n'), { noEscape: true, strict: false });
+    template = compileTemplate(source);
     compiled.set(source, template);
   }
   return template(model);
