@@ -280,6 +280,8 @@ export function parse(tokens: IToken[], maxErrors = 100): ParseResult {
     while (index < tokens.length && !STATEMENT_STARTS.has(tokens[index]!.tokenType)) index++;
     start = index;
   }
+  // The cached parser must not keep this file's tokens alive after the parse.
   parser.statements = [];
+  parser.input = [];
   return { statements, diagnostics };
 }
