@@ -26,6 +26,9 @@ export interface ResolveOptions {
 }
 
 const C_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** The `.` line that ends a message text: group 1 the line end before it, group 2 its own. */
+const TERMINATOR = /(^|\n)\.(\r?\n|\r)?$/;
+const LONE_LF = /(^|[^\r])\n/;
 const FILE_NAME_FORBIDDEN = /[\\/:*?"<>|\x00-\x1f]/;
 
 export function parseNumber(image: string): number | undefined {
@@ -147,23 +150,23 @@ export function resolve(statements: readonly Statement[], comments: readonly ITo
 
   const storedText = (block: LanguageBlock, symbolicName: string | undefined): string | undefined => {
     const raw = block.text;
-    const lines = raw.length === 0 ? [] : raw.split('\n');
-    let last = lines.length - 1;
-    if (last >= 0 && lines[last] === '') lines.pop();
-    last = lines.length - 1;
-    const terminator = last >= 0 ? lines[last]!.replace(/\r$/, '') : undefined;
-    if (terminator !== '.') {
+    // The lexer ends a text token just after its terminator line ('.' and its line end), or at
+    // the end of the input when there is none.
+    const terminator = TERMINATOR.exec(raw);
+    if (!terminator) {
       report('unterminatedText', `message text for language '${block.name.name}' is not terminated: the file ends before a line holding only '.'`, block);
       return undefined;
     }
-    if (!raw.endsWith('\n')) {
-      report('finalPeriodNoLineEnd', `the '.' that ends the message text must be followed by a line end`, { line: block.textLine + last });
+    const body = raw.slice(0, terminator.index + terminator[1]!.length);
+    if (terminator[2] === undefined || terminator[2] === '\r') {
+      const line = block.textLine + (body.match(/\n/g)?.length ?? 0);
+      report('finalPeriodNoLineEnd', `the '.' that ends the message text must be followed by a line end`, { line });
     }
-    lines.pop();
-    let text = '';
-    for (const line of lines) text += (line.endsWith('\r') ? line.slice(0, -1) : line) + '\r\n';
+    // Every text line is stored with CR LF, whatever the source used (a CR right before the LF
+    // belongs to the line end); a CR LF source is stored as it stands.
+    let text = LONE_LF.test(body) ? body.replace(/\r?\n/g, '\r\n') : body;
     // An empty text block takes the symbolic name as its text (MC-SPEC.md §4.1).
-    if (lines.length === 0 && symbolicName !== undefined) text = symbolicName + '\r\n';
+    if (body.length === 0 && symbolicName !== undefined) text = symbolicName + '\r\n';
     if (o.noTrailingNewline && text.endsWith('\r\n')) text = text.slice(0, -2);
     return text;
   };
