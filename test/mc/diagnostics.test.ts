@@ -36,3 +36,10 @@ describe('diagnostic fixtures', () => {
     expect(fileLevel.filter((d) => !covered.has(d.code)).map((d) => d.code)).toEqual([]);
   });
 });
+
+describe('grammar', () => {
+  it("passes chevrotain's validations (skipped at run time for start-up speed)", async () => {
+    const { validateGrammar } = await import('../../src/mc/parser.js');
+    expect(() => validateGrammar()).not.toThrow();
+  });
+});
