@@ -10,7 +10,7 @@ import { validateRegistration, type RegistrationInput } from '../../src/registry
 import { plan } from '../../src/registry/plan.ts';
 import { RegistryError } from '../../src/registry/errors.ts';
 import { RegfHive, baseBlockChecksum } from '../../src/registry/regf.ts';
-import { HIVEXGET, HIVEXSH, REGFEXPORT, hivexValues, multiSz, regfexportTypes, run, utf16z } from './peers.ts';
+import { HIVEXGET, HIVEXSH, REGFEXPORT, hivexValues, multiSz, regfexportTypes, run, utf16z, SAMPLE_SOURCE } from './peers.ts';
 
 const hasHivex = HIVEXSH !== undefined && HIVEXGET !== undefined;
 if (!hasHivex) console.warn('hive backend tests skipped: hivexsh/hivexget (libhivex-bin) not installed');
@@ -18,15 +18,7 @@ if (!REGFEXPORT) console.warn('regfexport checks skipped: regfexport (libregf-ut
 
 const SYSTEM_KEY = '\\ControlSet001\\Services\\EventLog\\System';
 
-const A: RegistrationInput = {
-  log: 'System',
-  source: 'WinmcA',
-  eventMessageFiles: ['%SystemRoot%\\System32\\IoLogMsg.dll', '%SystemRoot%\\System32\\drivers\\winmca.sys'],
-  categoryMessageFile: '%SystemRoot%\\System32\\drivers\\winmca.sys',
-  categoryCount: 3,
-  parameterMessageFile: '%SystemRoot%\\System32\\kernel32.dll',
-  providerGuid: '{12345678-1234-1234-1234-123456789abc}',
-};
+const A: RegistrationInput = { ...SAMPLE_SOURCE, parameterMessageFile: '%SystemRoot%\\System32\\kernel32.dll' };
 const B: RegistrationInput = { log: 'System', source: 'WinmcB', eventMessageFiles: ['%SystemRoot%\\System32\\drivers\\winmcb.sys'], typesSupported: 0x1f };
 
 function hexOf(data: Buffer): string {

@@ -11,7 +11,7 @@ import { FLG_DELREG_MULTI_SZ_DELSTRING, writeInf } from '../../src/registry/inf.
 import { validateRegistration, type RegistrationInput } from '../../src/registry/model.ts';
 import { plan } from '../../src/registry/plan.ts';
 import { RegFileView, parseRegFile } from '../../src/registry/reg-file.ts';
-import { WINE64, WinePrefix, multiSz, regQuery, repoRoot, run, which, winePath } from './peers.ts';
+import { WINE64, WinePrefix, multiSz, regQuery, repoRoot, run, which, winePath, SAMPLE_SOURCE } from './peers.ts';
 
 const MINGW_GCC = which('x86_64-w64-mingw32-gcc');
 const skipReason = !WINE64 ? 'wine64 not installed' : !MINGW_GCC ? 'x86_64-w64-mingw32-gcc not installed' : '';
@@ -20,14 +20,7 @@ if (skipReason) console.warn(`INF tests against Wine's setupapi skipped: ${skipR
 const EVENTLOG = 'SYSTEM\\CurrentControlSet\\Services\\EventLog';
 const SYSTEM = `${EVENTLOG}\\System`;
 
-const A: RegistrationInput = {
-  log: 'System',
-  source: 'WinmcA',
-  eventMessageFiles: ['%SystemRoot%\\System32\\IoLogMsg.dll', '%SystemRoot%\\System32\\drivers\\winmca.sys'],
-  categoryMessageFile: '%SystemRoot%\\System32\\drivers\\winmca.sys',
-  categoryCount: 3,
-  providerGuid: '{12345678-1234-1234-1234-123456789abc}',
-};
+const A: RegistrationInput = SAMPLE_SOURCE;
 const B: RegistrationInput = { log: 'System', source: 'Winmc B', eventMessageFiles: ['C:\\Program Files\\B "q"\\b.dll'], typesSupported: 1 };
 
 describe('INF writer', () => {

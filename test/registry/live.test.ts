@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RegistrationInput } from '../../src/registry/model.ts';
-import { NATIVE_REG_DIR, WINE64, WinePrefix, hasNativeRegPrebuild, regQuery, transpileRegistry, winePath, windowsNode } from './peers.ts';
+import { NATIVE_REG_DIR, WINE64, WinePrefix, hasNativeRegPrebuild, regQuery, transpileRegistry, winePath, windowsNode, SAMPLE_SOURCE } from './peers.ts';
 
 const nodeExe = WINE64 && hasNativeRegPrebuild ? windowsNode() : undefined;
 const skipReason = !WINE64
@@ -41,15 +41,7 @@ try {
 console.log(JSON.stringify(result));
 `;
 
-const A: RegistrationInput = {
-  log: 'System',
-  source: 'WinmcA',
-  eventMessageFiles: ['%SystemRoot%\\System32\\IoLogMsg.dll', '%SystemRoot%\\System32\\drivers\\winmca.sys'],
-  categoryMessageFile: '%SystemRoot%\\System32\\drivers\\winmca.sys',
-  categoryCount: 3,
-  parameterMessageFile: '%SystemRoot%\\System32\\kernel32.dll',
-  providerGuid: '{12345678-1234-1234-1234-123456789abc}',
-};
+const A: RegistrationInput = { ...SAMPLE_SOURCE, parameterMessageFile: '%SystemRoot%\\System32\\kernel32.dll' };
 const B: RegistrationInput = { log: 'System', source: 'WinmcB', eventMessageFiles: ['%ProgramFiles%\\B\\b.dll'] };
 
 interface JobResult {

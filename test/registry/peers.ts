@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import type { RegistrationInput } from '../../src/registry/model.ts';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -200,3 +201,13 @@ export function utf16z(text: string): Buffer {
 export function multiSz(items: string[]): Buffer {
   return Buffer.from(items.map((s) => s + '\0').join('') + '\0', 'utf16le');
 }
+
+/** The registration the backend tests share: two message files, categories and a ProviderGuid. */
+export const SAMPLE_SOURCE: Readonly<RegistrationInput> = {
+  log: 'System',
+  source: 'WinmcA',
+  eventMessageFiles: ['%SystemRoot%\\System32\\IoLogMsg.dll', '%SystemRoot%\\System32\\drivers\\winmca.sys'],
+  categoryMessageFile: '%SystemRoot%\\System32\\drivers\\winmca.sys',
+  categoryCount: 3,
+  providerGuid: '{12345678-1234-1234-1234-123456789abc}',
+};

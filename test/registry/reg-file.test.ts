@@ -11,7 +11,7 @@ import { validateRegistration, type RegistrationInput } from '../../src/registry
 import { plan, resolve, type Resolution } from '../../src/registry/plan.ts';
 import { RegFileView, parseRegFile, valueLine, writeRegFile } from '../../src/registry/reg-file.ts';
 import { RegType, multiStringValue, stringValue } from '../../src/registry/values.ts';
-import { WINE64, WinePrefix, regQuery, winePath } from './peers.ts';
+import { WINE64, WinePrefix, regQuery, winePath, SAMPLE_SOURCE } from './peers.ts';
 
 const hasWine = WINE64 !== undefined;
 if (!hasWine) console.warn('.reg tests against Wine skipped: wine64 not installed');
@@ -19,14 +19,7 @@ if (!hasWine) console.warn('.reg tests against Wine skipped: wine64 not installe
 const EVENTLOG = 'SYSTEM\\CurrentControlSet\\Services\\EventLog';
 const SYSTEM = `${EVENTLOG}\\System`;
 
-const A: RegistrationInput = {
-  log: 'System',
-  source: 'WinmcA',
-  eventMessageFiles: ['%SystemRoot%\\System32\\IoLogMsg.dll', '%SystemRoot%\\System32\\drivers\\winmca.sys'],
-  categoryMessageFile: '%SystemRoot%\\System32\\drivers\\winmca.sys',
-  categoryCount: 3,
-  providerGuid: '{12345678-1234-1234-1234-123456789abc}',
-};
+const A: RegistrationInput = SAMPLE_SOURCE;
 const B: RegistrationInput = { log: 'System', source: 'WinmcB', eventMessageFiles: ['C:\\Program Files\\B "quoted"\\b.dll'], typesSupported: 0x1f };
 
 describe.skipIf(!hasWine)(`.reg backend imported by Wine's reg.exe${hasWine ? '' : ' (skipped: wine64 not installed)'}`, () => {
