@@ -123,6 +123,7 @@ export function compileMc(input: Uint8Array, options: CompileOptions = {}): Comp
     noTrailingNewline: options.noTrailingNewline ?? false,
     maxMessageLength: options.maxMessageLength,
     ansiBins: options.ansiBins ?? false,
+    ansiCodepage,
     maxErrors,
     maxMessages: limits.messages,
   });

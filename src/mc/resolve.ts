@@ -9,7 +9,7 @@ import { inFlavorOrder, type Flavor } from './flavors.js';
 import type { HeaderItem, HeaderMessage, LanguageOutput, McModel, NameDefine } from './model.js';
 import type { LanguageBlock, MessageStatement, NamesStatement, NumberToken, Statement } from './statements.js';
 import { FACILITY_BUILTINS, LANGUAGE_BUILTINS, NameTable, SEVERITY_BUILTINS, type LanguageEntry, type SeverityOrFacility } from './tables.js';
-import { MAX_ENTRY_SIZE } from '../rc-gen/message-table.js';
+import { entrySize, MAX_ENTRY_SIZE } from '../rc-gen/message-table.js';
 
 export interface ResolveOptions {
   flavor: Flavor;
@@ -21,6 +21,7 @@ export interface ResolveOptions {
   noTrailingNewline: boolean;
   maxMessageLength?: number;
   ansiBins: boolean;
+  ansiCodepage: number;
   maxErrors: number;
   maxMessages: number;
 }
@@ -228,8 +229,9 @@ export function resolve(statements: readonly Statement[], comments: readonly ITo
   };
 
   const checkLength = (h: HeaderMessage, lang: LanguageEntry, text: string, at: { line: number; column: number }) => {
-    const body = o.ansiBins ? text.length + 1 : text.length * 2 + 2;
-    if (4 + ((body + 3) & ~3) > MAX_ENTRY_SIZE) {
+    // Measured as the writer will encode it: in a double-byte code page an ANSI entry can be
+    // twice as long as its character count.
+    if (entrySize(text, !o.ansiBins, o.ansiCodepage) > MAX_ENTRY_SIZE) {
       report('entryTooLong', `message ${h.symbolicName ?? h.valueHex} (${lang.name}) has ${text.length} characters: a .bin entry holds at most ${o.ansiBins ? MAX_ENTRY_SIZE - 5 : (MAX_ENTRY_SIZE - 6) / 2}`, at);
     }
     if (o.maxMessageLength !== undefined && text.length > o.maxMessageLength) {

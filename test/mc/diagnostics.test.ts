@@ -43,3 +43,13 @@ describe('grammar', () => {
     expect(() => validateGrammar()).not.toThrow();
   });
 });
+
+describe('entry size in a double-byte code page', () => {
+  it('-A with code page 932 measures entries in encoded bytes: a long Japanese text is MC0018, not a crash', () => {
+    const text = '\u3042'.repeat(32766); // 2 bytes each in cp932: 65,533 bytes with the NUL
+    const input = new TextEncoder().encode(`\ufeffMessageId=1 SymbolicName=MSG_JA\r\nLanguage=English\r\n${text}\r\n.\r\n`);
+    const result = compileMc(input, { ansiBins: true, ansiCodepage: 932, noTrailingNewline: true });
+    expect(result.files).toEqual([]);
+    expect(result.diagnostics.map((d) => `${d.code} ${d.line}`)).toEqual(['MC0018 2']);
+  });
+});
