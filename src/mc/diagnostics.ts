@@ -61,11 +61,3 @@ export function formatDiagnostic(d: Diagnostic, path: string): string {
   const where = d.line === undefined ? path : `${path}(${d.line}${d.column === undefined ? '' : `,${d.column}`})`;
   return `${where} : ${d.severity} ${d.code}: ${d.message}`;
 }
-
-/** Thrown by the parser and resolver; the compile loop turns it into a Diagnostic. */
-export class McError extends Error {
-  constructor(readonly diagnostic: Diagnostic) {
-    super(diagnostic.message);
-    this.name = 'McError';
-  }
-}
