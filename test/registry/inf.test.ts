@@ -11,7 +11,7 @@ import { FLG_DELREG_MULTI_SZ_DELSTRING, writeInf } from '../../src/registry/inf.
 import { validateRegistration, type RegistrationInput } from '../../src/registry/model.ts';
 import { plan } from '../../src/registry/plan.ts';
 import { RegFileView, parseRegFile } from '../../src/registry/reg-file.ts';
-import { WINE64, WinePrefix, multiSz, regQuery, repoRoot, run, which, winePath, SAMPLE_SOURCE } from './peers.ts';
+import { WINE64, WinePrefix, multiSz, regQuery, repoRoot, run, which, winePath, SAMPLE_SOURCE, SAMPLE_SOURCE_QUERIED } from './peers.ts';
 
 const MINGW_GCC = which('x86_64-w64-mingw32-gcc');
 const skipReason = !WINE64 ? 'wine64 not installed' : !MINGW_GCC ? 'x86_64-w64-mingw32-gcc not installed' : '';
@@ -120,13 +120,7 @@ describe.skipIf(!!skipReason)(`INF backend run by Wine's setupapi${skipReason ? 
   it('install → reg query → uninstall → reg query round-trips, types exact and %SystemRoot% unexpanded', () => {
     const before = tree();
     install(A);
-    expect(Object.fromEntries(regQuery(prefix, `${SYSTEM}\\WinmcA`)!)).toEqual({
-      EventMessageFile: { type: 'REG_EXPAND_SZ', data: '%SystemRoot%\\System32\\IoLogMsg.dll;%SystemRoot%\\System32\\drivers\\winmca.sys' },
-      TypesSupported: { type: 'REG_DWORD', data: '0x7' },
-      CategoryMessageFile: { type: 'REG_EXPAND_SZ', data: '%SystemRoot%\\System32\\drivers\\winmca.sys' },
-      CategoryCount: { type: 'REG_DWORD', data: '0x3' },
-      ProviderGuid: { type: 'REG_SZ', data: '{12345678-1234-1234-1234-123456789abc}' },
-    });
+    expect(Object.fromEntries(regQuery(prefix, `${SYSTEM}\\WinmcA`)!)).toEqual(SAMPLE_SOURCE_QUERIED);
     expect(sources()).toEqual({ type: 'REG_MULTI_SZ', data: 'WinmcA' });
     uninstall('WinmcA');
     expectSourcesAfterDelString([]);

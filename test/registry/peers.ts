@@ -211,3 +211,12 @@ export const SAMPLE_SOURCE: Readonly<RegistrationInput> = {
   categoryCount: 3,
   providerGuid: '{12345678-1234-1234-1234-123456789abc}',
 };
+
+/** What `reg query` shows for SAMPLE_SOURCE's key: every value typed exactly, %SystemRoot% unexpanded. */
+export const SAMPLE_SOURCE_QUERIED: Readonly<Record<string, QueriedValue>> = {
+  EventMessageFile: { type: 'REG_EXPAND_SZ', data: '%SystemRoot%\\System32\\IoLogMsg.dll;%SystemRoot%\\System32\\drivers\\winmca.sys' },
+  TypesSupported: { type: 'REG_DWORD', data: '0x7' },
+  CategoryMessageFile: { type: 'REG_EXPAND_SZ', data: '%SystemRoot%\\System32\\drivers\\winmca.sys' },
+  CategoryCount: { type: 'REG_DWORD', data: '0x3' },
+  ProviderGuid: { type: 'REG_SZ', data: '{12345678-1234-1234-1234-123456789abc}' },
+};

@@ -11,7 +11,7 @@ import { validateRegistration, type RegistrationInput } from '../../src/registry
 import { plan, resolve, type Resolution } from '../../src/registry/plan.ts';
 import { RegFileView, parseRegFile, valueLine, writeRegFile } from '../../src/registry/reg-file.ts';
 import { RegType, multiStringValue, stringValue } from '../../src/registry/values.ts';
-import { WINE64, WinePrefix, regQuery, winePath, SAMPLE_SOURCE } from './peers.ts';
+import { WINE64, WinePrefix, regQuery, winePath, SAMPLE_SOURCE, SAMPLE_SOURCE_QUERIED } from './peers.ts';
 
 const hasWine = WINE64 !== undefined;
 if (!hasWine) console.warn('.reg tests against Wine skipped: wine64 not installed');
@@ -69,13 +69,7 @@ describe.skipIf(!hasWine)(`.reg backend imported by Wine's reg.exe${hasWine ? ''
 
     apply(A, 'register');
     const a = regQuery(prefix, `${SYSTEM}\\WinmcA`)!;
-    expect(Object.fromEntries(a)).toEqual({
-      EventMessageFile: { type: 'REG_EXPAND_SZ', data: '%SystemRoot%\\System32\\IoLogMsg.dll;%SystemRoot%\\System32\\drivers\\winmca.sys' },
-      TypesSupported: { type: 'REG_DWORD', data: '0x7' },
-      CategoryMessageFile: { type: 'REG_EXPAND_SZ', data: '%SystemRoot%\\System32\\drivers\\winmca.sys' },
-      CategoryCount: { type: 'REG_DWORD', data: '0x3' },
-      ProviderGuid: { type: 'REG_SZ', data: '{12345678-1234-1234-1234-123456789abc}' },
-    });
+    expect(Object.fromEntries(a)).toEqual(SAMPLE_SOURCE_QUERIED);
     expect(sources()).toEqual({ type: 'REG_MULTI_SZ', data: 'WinmcA' });
 
     apply({ log: 'System', source: 'WinmcA' }, 'unregister');
