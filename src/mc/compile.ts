@@ -4,11 +4,11 @@
 import { diagnostic, type Diagnostic } from './diagnostics.js';
 import { decodeInput } from './decode.js';
 import { FLAVORS, type FlavorName } from './flavors.js';
-import { tokenize } from './lexer.js';
+import { Scanner } from './lexer.js';
 import type { McModel } from './model.js';
-import { parse } from './parser.js';
+import { parseStream } from './parser.js';
 import { encodeText, loadTemplate, renderTemplate, type TextEncoding } from './render.js';
-import { resolve } from './resolve.js';
+import { createResolver } from './resolve.js';
 import { writeMessageTable } from '../rc-gen/message-table.js';
 
 export interface CompileOptions {
@@ -105,15 +105,11 @@ export function compileMc(input: Uint8Array, options: CompileOptions = {}): Comp
 
   const baseName = options.baseName ?? baseNameOf(options.inputName ?? 'input.mc');
   const diagnostics: Diagnostic[] = [];
-  const { tokens, comments, errors: lexErrors } = tokenize(source);
-  for (const e of lexErrors) diagnostics.push(diagnostic('unexpectedToken', e.message, e));
-  const parsed = parse(tokens, maxErrors);
-  // Nothing after the parse needs the tokens: let the collector have them (a third of the time
-  // on big files went to garbage collection while they stayed reachable).
-  tokens.length = 0;
-  diagnostics.push(...parsed.diagnostics);
   const flavor = FLAVORS[options.compat ?? 'modern'];
-  const resolved = resolve(parsed.statements, comments, source, {
+  // One pass: the scanner's tokens are parsed a statement at a time and each statement is
+  // resolved as soon as it is parsed; comments reach the resolver through the scanner.
+  const scanner = new Scanner(source);
+  const resolver = createResolver(scanner.comments, source, {
     flavor,
     baseName,
     binPrefix: (options.binPrefix ?? false) || options.baseName !== undefined,
@@ -127,6 +123,10 @@ export function compileMc(input: Uint8Array, options: CompileOptions = {}): Comp
     maxErrors,
     maxMessages: limits.messages,
   });
+  const parseErrors = parseStream(scanner, resolver.add, maxErrors);
+  for (const e of scanner.errors) diagnostics.push(diagnostic('unexpectedToken', e.message, e));
+  diagnostics.push(...parseErrors);
+  const resolved = resolver.finish();
   diagnostics.push(...resolved.diagnostics);
   diagnostics.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   const errors = diagnostics.filter((d) => d.severity === 'error').length;

@@ -1,36 +1,23 @@
-// Tokens of the .mc message text file (MC-SPEC.md §2). Three lexer modes:
+// Tokens of the .mc message text file (MC-SPEC.md §2), scanned by hand into chevrotain tokens
+// for the chevrotain parser (parser.ts). Three modes:
 //   statements  keywords, names, numbers, punctuation and `;` comments, whitespace-separated
 //   language    the rest of a `Language=Name` line, up to and including its line end
 //   text        one MessageText token: every line up to and including a line holding only `.`
+//
+// chevrotain's own lexer tried each token's regular expression in turn and cost 0.4 µs a token,
+// more than the whole compile may spend (docs/performance.md). This scanner makes one pass over
+// the character codes. test/mc/lexer.test.ts checks it token for token against the regular
+// expressions it replaces (test/mc/reference-lexer.ts), errors included.
 
-import { createToken, Lexer, type CustomPatternMatcherReturn, type IToken, type TokenType } from 'chevrotain';
+import { createToken, type IToken, type TokenType } from 'chevrotain';
 
-// A name is any run of characters up to whitespace or punctuation that does not start like a
-// number; what each use allows (a C identifier, a file name) is checked where it is used, so an
-// error can say which rule the name broke.
-const NAME_PATTERN = /[^\s=():;+0-9][^\s=():;+]*/;
-
-/**
- * Every UTF-16 code unit except `excluded` (ASCII only). chevrotain cannot analyse a negated
- * character class, and one token it cannot analyse turns off its first-character dispatch for
- * the whole mode: each token is then tried against every pattern in turn. A hint may list
- * characters that never start a match (the pattern still decides), so non-ASCII spaces may stay in.
- */
-function startCharsExcept(excluded: string): number[] {
-  const codes: number[] = [];
-  for (let c = 0; c < 0x80; c++) if (!excluded.includes(String.fromCharCode(c))) codes.push(c);
-  for (let c = 0x80; c <= 0xffff; c++) codes.push(c);
-  return codes;
-}
-const ASCII_SPACE = ' \t\n\v\f\r';
-
-export const Name = createToken({ name: 'Name', pattern: NAME_PATTERN, start_chars_hint: startCharsExcept(`${ASCII_SPACE}=():;+0123456789`), label: 'a name' });
+export const Name = createToken({ name: 'Name', label: 'a name' });
 // Digits followed by any run of name characters: validated as a C number when it is used, so
 // `12abc` is reported as a bad number rather than as two tokens.
-export const NumberLiteral = createToken({ name: 'NumberLiteral', pattern: /[0-9][A-Za-z0-9_]*/, label: 'a number' });
+export const NumberLiteral = createToken({ name: 'NumberLiteral', label: 'a number' });
 
 function keyword(name: string): TokenType {
-  return createToken({ name, pattern: new RegExp(name, 'i'), longer_alt: Name, label: name });
+  return createToken({ name, label: name });
 }
 
 export const MessageIdTypedefMacro = keyword('MessageIdTypedefMacro');
@@ -43,118 +30,243 @@ export const Facility = keyword('Facility');
 export const LanguageNames = keyword('LanguageNames');
 export const SymbolicName = keyword('SymbolicName');
 export const OutputBase = keyword('OutputBase');
-export const Language = createToken({
-  name: 'Language',
-  pattern: /Language/i,
-  longer_alt: Name,
-  label: 'Language',
-  push_mode: 'language',
-});
+export const Language = keyword('Language');
 
-export const Equals = createToken({ name: 'Equals', pattern: '=', label: "'='" });
-export const LParen = createToken({ name: 'LParen', pattern: '(', label: "'('" });
-export const RParen = createToken({ name: 'RParen', pattern: ')', label: "')'" });
-export const Colon = createToken({ name: 'Colon', pattern: ':', label: "':'" });
-export const Plus = createToken({ name: 'Plus', pattern: '+', label: "'+'" });
-// Comments go to their own group: the parser never sees them, the resolver merges them back
-// into the header stream by offset.
-export const Comment = createToken({ name: 'Comment', pattern: /;[^\n]*/, label: 'a comment', group: 'comments' });
+export const Equals = createToken({ name: 'Equals', label: "'='" });
+export const LParen = createToken({ name: 'LParen', label: "'('" });
+export const RParen = createToken({ name: 'RParen', label: "')'" });
+export const Colon = createToken({ name: 'Colon', label: "':'" });
+export const Plus = createToken({ name: 'Plus', label: "'+'" });
+export const LanguageName = createToken({ name: 'LanguageName', label: 'a language name' });
+export const LineEnd = createToken({ name: 'LineEnd', label: 'the end of the line' });
+export const MessageText = createToken({ name: 'MessageText', label: 'message text' });
+/** The token type of `;` comments (never seen by the parser). */
+export const Comment = createToken({ name: 'Comment', label: 'a comment' });
 
-const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED, line_breaks: true });
-const InlineSpace = createToken({ name: 'InlineSpace', pattern: /[ \t]+/, group: Lexer.SKIPPED });
-export const LanguageName = createToken({ name: 'LanguageName', pattern: /[^\s=;()]+/, start_chars_hint: startCharsExcept(`${ASCII_SPACE}=;()`), label: 'a language name' });
-export const LineEnd = createToken({
-  name: 'LineEnd',
-  pattern: /\r?\n/,
-  line_breaks: true,
-  label: 'the end of the line',
-  pop_mode: true,
-  push_mode: 'text',
-});
+/** Every token type the parser can see (its vocabulary). */
+export const vocabulary: TokenType[] = [
+  Equals, LParen, RParen, Colon, Plus,
+  MessageIdTypedefMacro, MessageIdTypedef, MessageId, SeverityNames, Severity, FacilityNames, Facility,
+  LanguageNames, Language, SymbolicName, OutputBase, NumberLiteral, Name,
+  LanguageName, LineEnd, MessageText,
+];
 
-/**
- * Matches message text from the line after `Language=` through the terminating `.` line and its
- * line end. Without a terminator the token runs to the end of the input; the resolver reports it.
- */
-function matchMessageText(text: string, offset: number): CustomPatternMatcherReturn | null {
-  let lineStart = offset;
+const KEYWORDS: TokenType[] = [
+  MessageIdTypedefMacro, MessageIdTypedef, MessageId, SeverityNames, Severity, FacilityNames, Facility,
+  LanguageNames, Language, SymbolicName, OutputBase,
+];
+/** Keywords by length, each with its lower-case spelling. */
+const KEYWORDS_BY_LENGTH: { type: TokenType; lower: string }[][] = [];
+for (const type of KEYWORDS) (KEYWORDS_BY_LENGTH[type.name.length] ??= []).push({ type, lower: type.name.toLowerCase() });
+
+/** A chevrotain token; one class, so every token has the same shape. */
+class Token implements IToken {
+  readonly tokenTypeIdx: number;
+  constructor(
+    readonly tokenType: TokenType,
+    readonly image: string,
+    readonly startOffset: number,
+    readonly startLine: number,
+    readonly startColumn: number,
+  ) {
+    this.tokenTypeIdx = tokenType.tokenTypeIdx!;
+  }
+}
+
+export interface LexError {
+  offset: number;
+  line: number;
+  column: number;
+  message: string;
+}
+
+export interface LexResult {
+  tokens: IToken[];
+  /** `;` comments, set aside for the resolver (they are not part of the grammar). */
+  comments: IToken[];
+  errors: LexError[];
+}
+
+const TAB = 9, LF = 10, CR = 13, SPACE = 32, PLUS = 43, DOT = 46, COLON = 58, SEMICOLON = 59, EQUALS = 61;
+const LPAREN = 40, RPAREN = 41, NBSP = 0xa0, BOM = 0xfeff;
+
+// Character classes, one table lookup per character (the scanner's inner loops run over every
+// character of the file).
+const SKIPPED = 1; // whitespace the statements mode skips
+const PUNCTUATION = 2; // = ( ) : ; +
+const DIGIT = 4;
+const NUMBER = 8; // [A-Za-z0-9_]: continues a number
+const NAME = 16; // anything but `\s` and punctuation: makes up a name or keyword
+const LANGUAGE_NAME = 32; // anything but `\s`, = ; ( ): makes up a language name
+const SPACE_CLASS = 64; // JavaScript's `\s`
+
+const CLASS = new Uint8Array(0x10000).fill(NAME | LANGUAGE_NAME, 0x80);
+for (let c = 0; c < 0x80; c++) {
+  const ch = String.fromCharCode(c);
+  if (/\s/.test(ch)) CLASS[c] = SPACE_CLASS | SKIPPED;
+  else if ('=():;+'.includes(ch)) CLASS[c] = PUNCTUATION | ('();='.includes(ch) ? 0 : LANGUAGE_NAME);
+  else CLASS[c] = NAME | LANGUAGE_NAME | (/[0-9]/.test(ch) ? DIGIT : 0) | (/\w/.test(ch) ? NUMBER : 0);
+}
+for (const c of [NBSP, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, BOM]) CLASS[c] = SPACE_CLASS;
+for (let c = 0x2000; c <= 0x200a; c++) CLASS[c] = SPACE_CLASS;
+CLASS[NBSP] |= SKIPPED;
+CLASS[BOM] |= SKIPPED;
+
+function is(c: number, cls: number): boolean {
+  return (CLASS[c]! & cls) !== 0;
+}
+
+/** The keyword a name run spells (ASCII letters, any case), or Name. */
+function keywordOrName(text: string, start: number, end: number): TokenType {
+  const candidates = KEYWORDS_BY_LENGTH[end - start];
+  if (candidates === undefined) return Name;
+  for (const { type, lower } of candidates) {
+    let i = 0;
+    // `| 0x20` lower-cases an ASCII letter and maps no other character onto a letter.
+    while (i < lower.length && (text.charCodeAt(start + i) | 0x20) === lower.charCodeAt(i)) i++;
+    if (i === lower.length) return type;
+  }
+  return Name;
+}
+
+const enum Mode {
+  Statements,
+  Language,
+  Text,
+}
+
+/** Where a dropped run of unexpected characters ends: the next character some token can start at. */
+function canStartToken(text: string, i: number, mode: Mode): boolean {
+  const c = text.charCodeAt(i);
+  if (mode === Mode.Statements) return is(c, SKIPPED | PUNCTUATION | NAME);
+  return c === SPACE || c === TAB || c === EQUALS || c === LF || (c === CR && text.charCodeAt(i + 1) === LF) || is(c, LANGUAGE_NAME);
+}
+
+/** Offset just past the `.` line (and its line end) that ends the message text starting at `start`. */
+function messageTextEnd(text: string, start: number): number {
+  let lineStart = start;
   for (;;) {
     const nl = text.indexOf('\n', lineStart);
     const lineEnd = nl < 0 ? text.length : nl;
-    const contentEnd = lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
-    if (contentEnd - lineStart === 1 && text.charCodeAt(lineStart) === 46 /* . */) {
-      return [text.slice(offset, nl < 0 ? text.length : nl + 1)] as unknown as CustomPatternMatcherReturn;
-    }
-    if (nl < 0) return [text.slice(offset)] as unknown as CustomPatternMatcherReturn;
+    const contentEnd = lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === CR ? lineEnd - 1 : lineEnd;
+    if (contentEnd - lineStart === 1 && text.charCodeAt(lineStart) === DOT) return nl < 0 ? text.length : nl + 1;
+    if (nl < 0) return text.length;
     lineStart = nl + 1;
   }
 }
 
-export const MessageText = createToken({
-  name: 'MessageText',
-  pattern: { exec: matchMessageText },
-  line_breaks: true,
-  pop_mode: true,
-  label: 'message text',
-});
+/**
+ * Scans tokens one at a time, so that a caller can parse and drop them as it goes: a file's
+ * tokens all kept alive at once cost more in garbage collection than the scanning itself.
+ * `comments` and `errors` fill up as the scan passes them.
+ */
+export class Scanner {
+  readonly comments: IToken[] = [];
+  readonly errors: LexError[] = [];
+  private mode = Mode.Statements;
+  private line = 1;
+  private lineStart = 0;
+  private i = 0;
 
-export const allTokens = {
-  modes: {
-    statements: [
-      WhiteSpace,
-      Comment,
-      Equals,
-      LParen,
-      RParen,
-      Colon,
-      Plus,
-      MessageIdTypedefMacro,
-      MessageIdTypedef,
-      MessageId,
-      SeverityNames,
-      Severity,
-      FacilityNames,
-      Facility,
-      LanguageNames,
-      Language,
-      SymbolicName,
-      OutputBase,
-      NumberLiteral,
-      Name,
-    ],
-    language: [InlineSpace, Equals, LineEnd, LanguageName],
-    text: [MessageText],
-  },
-  defaultMode: 'statements',
-};
+  constructor(readonly text: string) {}
 
-let lexer: Lexer | undefined;
+  /** The next token, or undefined at the end of the input. */
+  next(): IToken | undefined {
+    const text = this.text;
+    const length = text.length;
+    let i = this.i;
+    while (i < length) {
+      const c = text.charCodeAt(i);
+      if (this.mode === Mode.Text) {
+        const end = messageTextEnd(text, i);
+        const token = this.token(MessageText, i, end);
+        this.advanceLines(i, end);
+        this.i = end;
+        this.mode = Mode.Statements;
+        return token;
+      }
+      if (this.mode === Mode.Statements) {
+        if (is(c, SKIPPED)) {
+          const start = i;
+          while (i < length && (CLASS[text.charCodeAt(i)]! & SKIPPED) !== 0) i++;
+          this.advanceLines(start, i);
+          continue;
+        }
+        switch (c) {
+          case EQUALS: return this.token(Equals, i, (this.i = i + 1));
+          case LPAREN: return this.token(LParen, i, (this.i = i + 1));
+          case RPAREN: return this.token(RParen, i, (this.i = i + 1));
+          case COLON: return this.token(Colon, i, (this.i = i + 1));
+          case PLUS: return this.token(Plus, i, (this.i = i + 1));
+          case SEMICOLON: {
+            let end = text.indexOf('\n', i);
+            if (end < 0) end = length;
+            this.comments.push(this.token(Comment, i, end));
+            i = end;
+            continue;
+          }
+        }
+        if (is(c, DIGIT)) {
+          const start = i++;
+          while (i < length && (CLASS[text.charCodeAt(i)]! & NUMBER) !== 0) i++;
+          return this.token(NumberLiteral, start, (this.i = i));
+        }
+        if (is(c, NAME)) {
+          const start = i++;
+          while (i < length && (CLASS[text.charCodeAt(i)]! & NAME) !== 0) i++;
+          const type = keywordOrName(text, start, i);
+          if (type === Language) this.mode = Mode.Language;
+          return this.token(type, start, (this.i = i));
+        }
+      } else {
+        if (c === SPACE || c === TAB) {
+          while (i < length && (text.charCodeAt(i) === SPACE || text.charCodeAt(i) === TAB)) i++;
+          continue;
+        }
+        if (c === EQUALS) return this.token(Equals, i, (this.i = i + 1));
+        if (c === LF || (c === CR && text.charCodeAt(i + 1) === LF)) {
+          const end = c === LF ? i + 1 : i + 2;
+          const token = this.token(LineEnd, i, end);
+          this.line++;
+          this.lineStart = this.i = end;
+          this.mode = Mode.Text;
+          return token;
+        }
+        if (is(c, LANGUAGE_NAME)) {
+          const start = i++;
+          while (i < length && (CLASS[text.charCodeAt(i)]! & LANGUAGE_NAME) !== 0) i++;
+          return this.token(LanguageName, start, (this.i = i));
+        }
+      }
+      // No token starts here: drop characters up to the next place one can (one error for the run).
+      const start = i++;
+      while (i < length && !canStartToken(text, i, this.mode)) i++;
+      this.errors.push({ offset: start, line: this.line, column: start - this.lineStart + 1, message: describeUnexpected(text, start, i - start) });
+    }
+    this.i = i;
+    return undefined;
+  }
 
-export interface LexResult {
-  tokens: IToken[];
-  comments: IToken[];
-  errors: { offset: number; line: number; column: number; message: string }[];
+  private token(type: TokenType, start: number, end: number): Token {
+    return new Token(type, this.text.slice(start, end), start, this.line, start - this.lineStart + 1);
+  }
+
+  /** Counts the line feeds of text[from, to). */
+  private advanceLines(from: number, to: number): void {
+    const text = this.text;
+    for (let nl = text.indexOf('\n', from); nl >= 0 && nl < to; nl = text.indexOf('\n', nl + 1)) {
+      this.line++;
+      this.lineStart = nl + 1;
+    }
+  }
 }
 
+/** All tokens of a text at once. */
 export function tokenize(text: string): LexResult {
-  lexer ??= new Lexer(allTokens, {
-    positionTracking: 'onlyStart',
-    lineTerminatorsPattern: /\n/g,
-    lineTerminatorCharacters: ['\n'],
-    ensureOptimizations: false,
-    skipValidations: true,
-  });
-  const result = lexer.tokenize(text);
-  return {
-    tokens: result.tokens,
-    comments: result.groups['comments'] ?? [],
-    errors: result.errors.map((e) => ({
-      offset: e.offset,
-      line: e.line ?? 1,
-      column: e.column ?? 1,
-      message: describeUnexpected(text, e.offset, e.length),
-    })),
-  };
+  const scanner = new Scanner(text);
+  const tokens: IToken[] = [];
+  for (let t = scanner.next(); t !== undefined; t = scanner.next()) tokens.push(t);
+  return { tokens, comments: scanner.comments, errors: scanner.errors };
 }
 
 function describeUnexpected(text: string, offset: number, length: number): string {

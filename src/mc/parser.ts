@@ -5,6 +5,7 @@
 import { EmbeddedActionsParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
 import { diagnostic, DIAGNOSTICS, type Diagnostic, type DiagnosticKind } from './diagnostics.js';
 import * as T from './lexer.js';
+import type { Scanner } from './lexer.js';
 import type {
   FieldStatement,
   LanguageBlock,
@@ -97,7 +98,7 @@ class McParser extends EmbeddedActionsParser {
    * is fixed, so they are skipped there and run by the tests (validateGrammar).
    */
   constructor(validate = false) {
-    super(T.allTokens, { recoveryEnabled: false, maxLookahead: 2, errorMessageProvider: errorMessages, skipValidations: !validate });
+    super(T.vocabulary, { recoveryEnabled: false, maxLookahead: 2, errorMessageProvider: errorMessages, skipValidations: !validate });
     this.performSelfAnalysis();
   }
 
@@ -260,21 +261,53 @@ export function validateGrammar(): void {
   new McParser(true);
 }
 
-export interface ParseResult {
-  statements: Statement[];
-  diagnostics: Diagnostic[];
+/** Tokens that can only start a statement: no statement runs across one. */
+const SEGMENT_STARTS = [...STATEMENT_STARTS].filter((t) => t !== T.OutputBase);
+/** SEGMENT_STARTS by tokenTypeIdx: the test runs once per token. */
+const isSegmentStart: boolean[] = [];
+for (const t of SEGMENT_STARTS) isSegmentStart[t.tokenTypeIdx!] = true;
+
+/**
+ * Parses a file a segment at a time (a segment runs from one SEGMENT_STARTS token to the next)
+ * and hands each statement to `emit` as soon as it is parsed, so that neither the tokens nor the
+ * statements of the whole file are ever held at once. A segment with a syntax error, and
+ * everything after it, is parsed again by parseTokens, which reports every error with the whole
+ * remaining input as lookahead: the same diagnostics as parsing the whole file in one go.
+ */
+export function parseStream(scanner: Scanner, emit: (s: Statement) => void, maxErrors = 100): Diagnostic[] {
+  parser ??= new McParser();
+  let next = scanner.next();
+  while (next !== undefined) {
+    const segment = [next];
+    for (next = scanner.next(); next !== undefined && isSegmentStart[next.tokenTypeIdx] !== true; next = scanner.next()) segment.push(next);
+    parser.statements = [];
+    parser.input = segment;
+    parser.file();
+    if (parser.errors.length === 0) {
+      for (const s of parser.statements) emit(s);
+      continue;
+    }
+    const rest = segment;
+    for (; next !== undefined; next = scanner.next()) rest.push(next);
+    return parseTokens(rest, emit, maxErrors);
+  }
+  release(parser);
+  return [];
 }
 
-export function parse(tokens: IToken[], maxErrors = 100): ParseResult {
+/**
+ * Parses a whole token list. After a syntax error it starts again at the next statement keyword,
+ * so one run reports every error (up to maxErrors).
+ */
+export function parseTokens(tokens: IToken[], emit: (s: Statement) => void, maxErrors = 100): Diagnostic[] {
   parser ??= new McParser();
   const diagnostics: Diagnostic[] = [];
-  const statements: Statement[] = [];
   let start = 0;
   while (start < tokens.length) {
     parser.statements = [];
     parser.input = start === 0 ? tokens : tokens.slice(start);
     parser.file();
-    statements.push(...parser.statements);
+    for (const s of parser.statements) emit(s);
     const error = parser.errors[0];
     if (!error) break;
     const [kind, text] = error.message.split('\u0000') as [DiagnosticKind, string];
@@ -289,8 +322,12 @@ export function parse(tokens: IToken[], maxErrors = 100): ParseResult {
     while (index < tokens.length && !STATEMENT_STARTS.has(tokens[index]!.tokenType)) index++;
     start = index;
   }
-  // The cached parser must not keep this file's tokens alive after the parse.
-  parser.statements = [];
-  parser.input = [];
-  return { statements, diagnostics };
+  release(parser);
+  return diagnostics;
+}
+
+/** The cached parser must not keep a file's tokens and statements alive after its parse. */
+function release(p: McParser): void {
+  p.statements = [];
+  p.input = [];
 }

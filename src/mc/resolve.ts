@@ -6,7 +6,7 @@
 import type { IToken } from 'chevrotain';
 import { diagnostic, type Diagnostic, type DiagnosticKind } from './diagnostics.js';
 import { inFlavorOrder, type Flavor } from './flavors.js';
-import type { HeaderItem, HeaderMessage, LanguageOutput, McModel, NameDefine } from './model.js';
+import type { HeaderItem, HeaderMessage, LanguageOutput, McModel, MessageText, NameDefine } from './model.js';
 import type { LanguageBlock, MessageStatement, NamesStatement, NumberToken, Statement } from './statements.js';
 import { FACILITY_BUILTINS, LANGUAGE_BUILTINS, NameTable, SEVERITY_BUILTINS, type LanguageEntry, type SeverityOrFacility } from './tables.js';
 import { entrySize, MAX_ENTRY_SIZE } from '../rc-gen/message-table.js';
@@ -27,9 +27,27 @@ export interface ResolveOptions {
 }
 
 const C_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** The `.` line that ends a message text: group 1 the line end before it, group 2 its own. */
-const TERMINATOR = /(^|\n)\.(\r?\n|\r)?$/;
-const LONE_LF = /(^|[^\r])\n/;
+
+/**
+ * Splits a text token at the `.` line that ends it: the body before it, and whether the `.` has
+ * a line end (CR LF or LF) after it. Undefined when the token does not end in such a line.
+ */
+function splitTerminator(raw: string): { body: string; lineEnd: boolean } | undefined {
+  let end = raw.length;
+  let lineEnd = false;
+  if (raw.endsWith('\r\n')) (end -= 2), (lineEnd = true);
+  else if (raw.endsWith('\n')) (end -= 1), (lineEnd = true);
+  else if (raw.endsWith('\r')) end -= 1;
+  const dot = end - 1;
+  if (dot < 0 || raw.charCodeAt(dot) !== 46 /* . */ || (dot > 0 && raw.charCodeAt(dot - 1) !== 10)) return undefined;
+  return { body: raw.slice(0, dot), lineEnd };
+}
+
+/** Whether some LF in the text has no CR before it. */
+function hasLoneLf(text: string): boolean {
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) if (i === 0 || text.charCodeAt(i - 1) !== 13) return true;
+  return false;
+}
 const FILE_NAME_FORBIDDEN = /[\\/:*?"<>|\x00-\x1f]/;
 
 export function parseNumber(image: string): number | undefined {
@@ -49,10 +67,10 @@ function padDefine(name: string, value: string): string {
   return `#define ${name.padEnd(32)} ${value}`;
 }
 
-interface PendingMessage {
-  header: HeaderMessage;
-  texts: Map<LanguageEntry, { text: string; line: number }>;
-  emitted: boolean;
+/** A message's text in a language (names are unique in the table; a message has a few texts at most). */
+function textFor(m: HeaderMessage, language: LanguageEntry): MessageText | undefined {
+  for (const t of m.texts) if (t.language === language.name) return t;
+  return undefined;
 }
 
 /** The header shows the text split at CR LF, without the empty piece after the last line end. */
@@ -62,13 +80,24 @@ function headerLines(text: string): string[] {
   return lines;
 }
 
-export function resolve(statements: readonly Statement[], comments: readonly IToken[], source: string, o: ResolveOptions): { model: McModel; diagnostics: Diagnostic[] } {
+export interface Resolver {
+  /** Takes the next statement in source order. */
+  add(statement: Statement): void;
+  /** After the last statement: the model and the resolver's diagnostics. */
+  finish(): { model: McModel; diagnostics: Diagnostic[] };
+}
+
+/**
+ * A resolver fed one statement at a time. `comments` may still be growing while statements are
+ * added (the scanner fills it as it goes): only comments before the statement being resolved are read.
+ */
+export function createResolver(comments: readonly IToken[], source: string, o: ResolveOptions): Resolver {
   const diagnostics: Diagnostic[] = [];
   const severities = new NameTable<SeverityOrFacility>(SEVERITY_BUILTINS);
   const facilities = new NameTable<SeverityOrFacility>(FACILITY_BUILTINS);
   const languages = new NameTable<LanguageEntry>(LANGUAGE_BUILTINS);
   const items: HeaderItem[] = [];
-  const messages: PendingMessage[] = [];
+  const messages: HeaderMessage[] = [];
   const lastCode = new Map<number, number>();
   const valueLines = new Map<number, number>();
   let typedef: { name: string; macro: boolean } | undefined;
@@ -153,19 +182,19 @@ export function resolve(statements: readonly Statement[], comments: readonly ITo
     const raw = block.text;
     // The lexer ends a text token just after its terminator line ('.' and its line end), or at
     // the end of the input when there is none.
-    const terminator = TERMINATOR.exec(raw);
+    const terminator = splitTerminator(raw);
     if (!terminator) {
       report('unterminatedText', `message text for language '${block.name.name}' is not terminated: the file ends before a line holding only '.'`, block);
       return undefined;
     }
-    const body = raw.slice(0, terminator.index + terminator[1]!.length);
-    if (terminator[2] === undefined || terminator[2] === '\r') {
+    const body = terminator.body;
+    if (!terminator.lineEnd) {
       const line = block.textLine + (body.match(/\n/g)?.length ?? 0);
       report('finalPeriodNoLineEnd', `the '.' that ends the message text must be followed by a line end`, { line });
     }
     // Every text line is stored with CR LF, whatever the source used (a CR right before the LF
     // belongs to the line end); a CR LF source is stored as it stands.
-    let text = LONE_LF.test(body) ? body.replace(/\r?\n/g, '\r\n') : body;
+    let text = hasLoneLf(body) ? body.replace(/\r?\n/g, '\r\n') : body;
     // An empty text block takes the symbolic name as its text (MC-SPEC.md §4.1).
     if (body.length === 0 && symbolicName !== undefined) text = symbolicName + '\r\n';
     if (o.noTrailingNewline && text.endsWith('\r\n')) text = text.slice(0, -2);
@@ -179,7 +208,8 @@ export function resolve(statements: readonly Statement[], comments: readonly ITo
       bannerWritten = true;
     }
     let symbolicName: string | undefined;
-    let pending: PendingMessage | undefined;
+    let header: HeaderMessage | undefined;
+    let emitted = false;
     for (const item of m.items) {
       switch (item.kind) {
         case 'severity': {
@@ -202,25 +232,25 @@ export function resolve(statements: readonly Statement[], comments: readonly ITo
           setRadix(item.value);
           break;
         case 'language': {
-          pending ??= startMessage(m, symbolicName);
-          if (!pending) return;
+          header ??= startMessage(m, symbolicName);
+          if (!header) return;
           const lang = languages.lookup(item.name.name);
           const text = storedText(item, symbolicName);
           if (!lang) {
             report('undefinedLanguage', `language '${item.name.name}' is not defined (known: ${languages.entries.map((x) => x.name).join(', ')})`, item.name);
-          } else if (pending.texts.has(lang)) {
-            report('duplicateLanguage', `language '${lang.name}' appears twice in message ${pending.header.symbolicName ?? pending.header.valueHex} (first at line ${pending.texts.get(lang)!.line})`, item);
+          } else if (textFor(header, lang)) {
+            const first = m.items.find((i) => i.kind === 'language' && languages.lookup(i.name.name) === lang)!;
+            report('duplicateLanguage', `language '${lang.name}' appears twice in message ${header.symbolicName ?? header.valueHex} (first at line ${first.line})`, item);
           } else if (text !== undefined) {
-            checkLength(pending.header, lang, text, item);
-            pending.texts.set(lang, { text, line: item.line });
-            pending.header.texts.push({ language: lang.name, languageId: lang.id, text });
+            checkLength(header, lang, text, item);
+            header.texts.push({ language: lang.name, languageId: lang.id, text });
           }
-          if (!pending.emitted) {
+          if (!emitted) {
             // mc.exe writes a message's header block as soon as its first language text is complete.
-            pending.header.textLines = headerLines(text ?? '');
+            header.textLines = headerLines(text ?? '');
             flushCommentsBefore(item.endOffset);
-            items.push({ message: pending.header });
-            pending.emitted = true;
+            items.push({ message: header });
+            emitted = true;
           }
           break;
         }
@@ -239,7 +269,7 @@ export function resolve(statements: readonly Statement[], comments: readonly ITo
     }
   };
 
-  const startMessage = (m: MessageStatement, symbolicName: string | undefined): PendingMessage | undefined => {
+  const startMessage = (m: MessageStatement, symbolicName: string | undefined): HeaderMessage | undefined => {
     const last = lastCode.get(facility.value) ?? 0;
     let code: number;
     if (m.id.form === 'next') code = last + 1;
@@ -254,12 +284,13 @@ export function resolve(statements: readonly Statement[], comments: readonly ITo
     }
     lastCode.set(facility.value, code);
     const value = ((severity.value << 30) | (o.customerBit ? 0x20000000 : 0) | (facility.value << 16) | code) >>> 0;
-    const seen = valueLines.get(value);
+    // As int32 keys the values stay small integers, not heap numbers.
+    const seen = valueLines.get(value | 0);
     if (seen !== undefined) {
       report('duplicateValue', `message value 0x${hex(value).padStart(8, '0')} is already defined at line ${seen}`, m);
       return undefined;
     }
-    valueLines.set(value, m.line);
+    valueLines.set(value | 0, m.line);
     const valueHex = `0x${hex(value).padStart(8, '0')}`;
     const literal = radix === 10 ? `${value}L` : `${valueHex}L`;
     const defineValue = typedef === undefined ? literal : typedef.macro ? `${typedef.name}(${literal})` : `((${typedef.name})${literal})`;
@@ -281,15 +312,17 @@ export function resolve(statements: readonly Statement[], comments: readonly ITo
       texts: [],
       line: m.line,
     };
-    const pending: PendingMessage = { header, texts: new Map(), emitted: false };
-    messages.push(pending);
-    return pending;
+    messages.push(header);
+    return header;
   };
 
-  for (const s of statements) {
+  let stopped = false;
+  const add = (s: Statement) => {
+    if (stopped) return;
     if (messages.length >= o.maxMessages) {
       report('limitExceeded', `more than ${o.maxMessages} messages: the limit on messages in one file`, s);
-      break;
+      stopped = true;
+      return;
     }
     switch (s.kind) {
       case 'typedef':
@@ -309,20 +342,22 @@ export function resolve(statements: readonly Statement[], comments: readonly ITo
         message(s);
         break;
     }
-  }
-  flushCommentsBefore(Infinity);
-
-  return { model: buildModel(o, items, messages, languages), diagnostics };
+  };
+  const finish = () => {
+    flushCommentsBefore(Infinity);
+    return { model: buildModel(o, items, messages, languages), diagnostics };
+  };
+  return { add, finish };
 }
 
-function buildModel(o: ResolveOptions, items: HeaderItem[], messages: PendingMessage[], languages: NameTable<LanguageEntry>): McModel {
+function buildModel(o: ResolveOptions, items: HeaderItem[], messages: HeaderMessage[], languages: NameTable<LanguageEntry>): McModel {
   const prefix = o.binPrefix ? `${o.baseName}_` : '';
   const outputs: LanguageOutput[] = [];
   for (const lang of inFlavorOrder(o.flavor, languages.entries)) {
     const texts: { value: number; text: string }[] = [];
     for (const m of messages) {
-      const t = m.texts.get(lang);
-      if (t) texts.push({ value: m.header.value, text: t.text });
+      const t = textFor(m, lang);
+      if (t) texts.push({ value: m.value, text: t.text });
     }
     if (texts.length === 0) continue;
     const binName = `${prefix}${lang.file}.bin`;
@@ -336,5 +371,5 @@ function buildModel(o: ResolveOptions, items: HeaderItem[], messages: PendingMes
       messages: texts,
     });
   }
-  return { flavor: o.flavor, baseName: o.baseName, baseIdentifier: o.baseName.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(?=[0-9])/, '_'), items, messages: messages.map((m) => m.header), languages: outputs };
+  return { flavor: o.flavor, baseName: o.baseName, baseIdentifier: o.baseName.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(?=[0-9])/, '_'), items, messages, languages: outputs };
 }
