@@ -5,7 +5,6 @@
 //   +4  MESSAGE_RESOURCE_BLOCK[NumberOfBlocks]  { DWORD LowId; DWORD HighId; DWORD OffsetToEntries }
 //   ... MESSAGE_RESOURCE_ENTRY { WORD Length; WORD Flags; BYTE Text[Length - 4] }
 
-import { Buffer } from 'node:buffer';
 import { encodeAnsi, decodeAnsi } from '../mc/codepage.js';
 
 export const MESSAGE_RESOURCE_UNICODE = 0x0001;
@@ -48,15 +47,26 @@ function align4(n: number): number {
   return (n + 3) & ~3;
 }
 
+/** Whether a Uint16Array stores its elements little-endian here, as a message table does. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /**
  * Writes a message table. Entries are sorted by unsigned id and grouped into blocks of
  * consecutive ids; ids must be unique.
  */
 export function writeMessageTable(entries: readonly MessageTableEntry[], codepage = 1252): Uint8Array {
-  const sorted = [...entries].sort((a, b) => (a.id >>> 0) - (b.id >>> 0));
-  // A Unicode body is written straight into the table; an ANSI one is encoded first for its size.
-  const bodies: { text: string; ansi?: Uint8Array; size: number }[] = [];
+  // A compile lists messages in source order, which is usually id order already.
+  let sorted = entries;
+  for (let i = 1; i < entries.length; i++) {
+    if (entries[i - 1]!.id >>> 0 > entries[i]!.id >>> 0) {
+      sorted = [...entries].sort((a, b) => (a.id >>> 0) - (b.id >>> 0));
+      break;
+    }
+  }
+  // Unicode bodies are written straight into the table; ANSI ones are encoded first for their size.
+  const ansiBodies: (Uint8Array | undefined)[] = new Array(sorted.length);
   const blocks: { lowId: number; highId: number; first: number }[] = [];
+  let entriesSize = 0;
   for (let i = 0; i < sorted.length; i++) {
     const e = sorted[i]!;
     const id = e.id >>> 0;
@@ -64,41 +74,46 @@ export function writeMessageTable(entries: readonly MessageTableEntry[], codepag
     if (last && id === last.highId) throw new RangeError(`duplicate message id 0x${id.toString(16)}`);
     if (last && id === last.highId + 1) last.highId = id;
     else blocks.push({ lowId: id, highId: id, first: i });
-    if (e.unicode) bodies.push({ text: e.text, size: e.text.length * 2 + 2 });
-    else {
-      const ansi = encodeAnsiz(e.text, codepage);
-      bodies.push({ text: e.text, ansi, size: ansi.length });
-    }
-  }
-
-  let offset = 4 + BLOCK_SIZE * blocks.length;
-  const entryOffsets: number[] = [];
-  for (const b of bodies) {
-    entryOffsets.push(offset);
-    const length = ENTRY_HEADER_SIZE + align4(b.size);
+    let size: number;
+    if (e.unicode) size = e.text.length * 2 + 2;
+    else size = (ansiBodies[i] = encodeAnsiz(e.text, codepage)).length;
+    const length = ENTRY_HEADER_SIZE + align4(size);
     if (length > MAX_ENTRY_SIZE) throw new RangeError(`message entry of ${length} bytes exceeds ${MAX_ENTRY_SIZE}`);
-    offset += length;
+    entriesSize += length;
   }
 
-  const out = new Uint8Array(offset);
+  const entriesStart = 4 + BLOCK_SIZE * blocks.length;
+  const out = new Uint8Array(entriesStart + entriesSize);
   const view = new DataView(out.buffer);
-  const writer = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  const units = LITTLE_ENDIAN ? new Uint16Array(out.buffer) : undefined;
   view.setUint32(0, blocks.length, true);
-  blocks.forEach((b, i) => {
-    const at = 4 + i * BLOCK_SIZE;
-    view.setUint32(at, b.lowId, true);
-    view.setUint32(at + 4, b.highId, true);
-    view.setUint32(at + 8, entryOffsets[b.first]!, true);
-  });
-  bodies.forEach((b, i) => {
-    const at = entryOffsets[i]!;
-    view.setUint16(at, ENTRY_HEADER_SIZE + align4(b.size), true);
-    view.setUint16(at + 2, b.ansi ? 0 : MESSAGE_RESOURCE_UNICODE, true);
+  let block = 0;
+  let at = entriesStart;
+  for (let i = 0; i < sorted.length; i++) {
+    if (block < blocks.length && blocks[block]!.first === i) {
+      const b = blocks[block]!;
+      const blockAt = 4 + block * BLOCK_SIZE;
+      view.setUint32(blockAt, b.lowId, true);
+      view.setUint32(blockAt + 4, b.highId, true);
+      view.setUint32(blockAt + 8, at, true);
+      block++;
+    }
+    const ansi = ansiBodies[i];
+    const text = sorted[i]!.text;
+    const length = ENTRY_HEADER_SIZE + align4(ansi ? ansi.length : text.length * 2 + 2);
+    view.setUint16(at, length, true);
+    view.setUint16(at + 2, ansi ? 0 : MESSAGE_RESOURCE_UNICODE, true);
     // UTF-16LE code units as they are (unpaired surrogates too); the zero terminator and the
     // padding are already zero.
-    if (b.ansi) out.set(b.ansi, at + ENTRY_HEADER_SIZE);
-    else writer.write(b.text, at + ENTRY_HEADER_SIZE, 'utf16le');
-  });
+    if (ansi) out.set(ansi, at + ENTRY_HEADER_SIZE);
+    else if (units) {
+      const first = (at + ENTRY_HEADER_SIZE) >> 1;
+      for (let k = 0; k < text.length; k++) units[first + k] = text.charCodeAt(k);
+    } else {
+      for (let k = 0; k < text.length; k++) view.setUint16(at + ENTRY_HEADER_SIZE + 2 * k, text.charCodeAt(k), true);
+    }
+    at += length;
+  }
   return out;
 }
 
