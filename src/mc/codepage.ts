@@ -1,7 +1,15 @@
 // Windows ANSI code pages through iconv-lite's tables (maintained, not hand-made).
+// iconv-lite is loaded on first use: an ASCII file in an ASCII-compatible code page (most .mc
+// files) never needs it, and loading it is a good part of a small compile's start-up.
 
 import { Buffer, isAscii as isAsciiBytes } from 'node:buffer';
-import iconv from 'iconv-lite';
+import { createRequire } from 'node:module';
+import type Iconv from 'iconv-lite';
+
+let iconvModule: typeof Iconv | undefined;
+function iconv(): typeof Iconv {
+  return (iconvModule ??= createRequire(import.meta.url)('iconv-lite') as typeof Iconv);
+}
 
 export function codepageName(codepage: number): string {
   if (codepage === 65001) return 'utf8';
@@ -10,7 +18,7 @@ export function codepageName(codepage: number): string {
 }
 
 export function isKnownCodepage(codepage: number): boolean {
-  return Number.isInteger(codepage) && codepage > 0 && iconv.encodingExists(codepageName(codepage));
+  return Number.isInteger(codepage) && codepage > 0 && (isAsciiCompatible(codepage) || iconv().encodingExists(codepageName(codepage)));
 }
 
 /** Code pages whose bytes 0x00-0x7F are ASCII: pure-ASCII text needs no table (the common case). */
@@ -20,13 +28,13 @@ function isAsciiCompatible(codepage: number): boolean {
 
 export function encodeAnsi(text: string, codepage: number): Uint8Array {
   if (isAsciiCompatible(codepage) && isAscii(text)) return asciiBytes(text);
-  return iconv.encode(text, codepageName(codepage));
+  return iconv().encode(text, codepageName(codepage));
 }
 
 export function decodeAnsi(bytes: Uint8Array, codepage: number): string {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (isAsciiCompatible(codepage) && isAsciiBytes(buffer)) return buffer.toString('latin1');
-  return iconv.decode(buffer, codepageName(codepage));
+  return iconv().decode(buffer, codepageName(codepage));
 }
 
 // Native scans and copies: a generated header is megabytes, and a charCodeAt loop over it
