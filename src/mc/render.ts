@@ -21,7 +21,15 @@ export function loadTemplate(name: string): string {
   return readFileSync(templatePath(name), 'utf8');
 }
 
-export const TEMPLATE_OPTIONS = { noEscape: true, strict: false } as const;
+// Templates can use handlebars' built-in helpers only (winmc registers none, and there is no way
+// to pass one in); declaring them lets the compiled template call them directly instead of
+// looking every mustache up as a possible helper first.
+export const TEMPLATE_OPTIONS = {
+  noEscape: true,
+  strict: false,
+  knownHelpers: { each: true, if: true, unless: true, with: true, lookup: true, log: true },
+  knownHelpersOnly: true,
+} as const;
 
 /** The CR LF form every template is compiled from. */
 export function normalizeTemplate(source: string): string {
