@@ -5,6 +5,7 @@
 //   +4  MESSAGE_RESOURCE_BLOCK[NumberOfBlocks]  { DWORD LowId; DWORD HighId; DWORD OffsetToEntries }
 //   ... MESSAGE_RESOURCE_ENTRY { WORD Length; WORD Flags; BYTE Text[Length - 4] }
 
+import { Buffer } from 'node:buffer';
 import { encodeAnsi, decodeAnsi } from '../mc/codepage.js';
 
 export const MESSAGE_RESOURCE_UNICODE = 0x0001;
@@ -47,9 +48,6 @@ function align4(n: number): number {
   return (n + 3) & ~3;
 }
 
-/** Whether a Uint16Array stores its elements little-endian here, as a message table does. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
 /**
  * Writes a message table. Entries are sorted by unsigned id and grouped into blocks of
  * consecutive ids; ids must be unique.
@@ -64,7 +62,7 @@ export function writeMessageTable(entries: readonly MessageTableEntry[], codepag
     }
   }
   // Unicode bodies are written straight into the table; ANSI ones are encoded first for their size.
-  const ansiBodies: (Uint8Array | undefined)[] = new Array(sorted.length);
+  const ansiBodies: (Uint8Array | undefined)[] = [];
   const blocks: { lowId: number; highId: number; first: number }[] = [];
   let entriesSize = 0;
   for (let i = 0; i < sorted.length; i++) {
@@ -74,9 +72,9 @@ export function writeMessageTable(entries: readonly MessageTableEntry[], codepag
     if (last && id === last.highId) throw new RangeError(`duplicate message id 0x${id.toString(16)}`);
     if (last && id === last.highId + 1) last.highId = id;
     else blocks.push({ lowId: id, highId: id, first: i });
-    let size: number;
-    if (e.unicode) size = e.text.length * 2 + 2;
-    else size = (ansiBodies[i] = encodeAnsiz(e.text, codepage)).length;
+    const ansi = e.unicode ? undefined : encodeAnsiz(e.text, codepage);
+    ansiBodies.push(ansi);
+    const size = ansi ? ansi.length : e.text.length * 2 + 2;
     const length = ENTRY_HEADER_SIZE + align4(size);
     if (length > MAX_ENTRY_SIZE) throw new RangeError(`message entry of ${length} bytes exceeds ${MAX_ENTRY_SIZE}`);
     entriesSize += length;
@@ -85,7 +83,7 @@ export function writeMessageTable(entries: readonly MessageTableEntry[], codepag
   const entriesStart = 4 + BLOCK_SIZE * blocks.length;
   const out = new Uint8Array(entriesStart + entriesSize);
   const view = new DataView(out.buffer);
-  const units = LITTLE_ENDIAN ? new Uint16Array(out.buffer) : undefined;
+  const writer = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
   view.setUint32(0, blocks.length, true);
   let block = 0;
   let at = entriesStart;
@@ -106,12 +104,7 @@ export function writeMessageTable(entries: readonly MessageTableEntry[], codepag
     // UTF-16LE code units as they are (unpaired surrogates too); the zero terminator and the
     // padding are already zero.
     if (ansi) out.set(ansi, at + ENTRY_HEADER_SIZE);
-    else if (units) {
-      const first = (at + ENTRY_HEADER_SIZE) >> 1;
-      for (let k = 0; k < text.length; k++) units[first + k] = text.charCodeAt(k);
-    } else {
-      for (let k = 0; k < text.length; k++) view.setUint16(at + ENTRY_HEADER_SIZE + 2 * k, text.charCodeAt(k), true);
-    }
+    else writer.write(text, at + ENTRY_HEADER_SIZE, 'utf16le');
     at += length;
   }
   return out;
