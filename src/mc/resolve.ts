@@ -63,6 +63,13 @@ function hex(n: number): string {
   return n.toString(16).toUpperCase();
 }
 
+const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().padStart(2, '0'));
+
+/** `0xC0020001`: eight upper-case digits (toString(16) of a value above 2^31 is a slow double conversion). */
+function hex8(n: number): string {
+  return '0x' + HEX_BYTE[(n >>> 24) & 0xff]! + HEX_BYTE[(n >>> 16) & 0xff]! + HEX_BYTE[(n >>> 8) & 0xff]! + HEX_BYTE[n & 0xff]!;
+}
+
 function padDefine(name: string, value: string): string {
   return `#define ${name.padEnd(32)} ${value}`;
 }
@@ -75,8 +82,13 @@ function textFor(m: HeaderMessage, language: LanguageEntry): MessageText | undef
 
 /** The header shows the text split at CR LF, without the empty piece after the last line end. */
 function headerLines(text: string): string[] {
-  const lines = text.split('\r\n');
-  if (lines[lines.length - 1] === '') lines.pop();
+  const lines: string[] = [];
+  let start = 0;
+  for (let end = text.indexOf('\r\n'); end >= 0; end = text.indexOf('\r\n', start)) {
+    lines.push(text.slice(start, end));
+    start = end + 2;
+  }
+  if (start < text.length) lines.push(text.slice(start));
   return lines;
 }
 
@@ -291,7 +303,7 @@ export function createResolver(comments: readonly IToken[], source: string, o: R
       return undefined;
     }
     valueLines.set(value | 0, m.line);
-    const valueHex = `0x${hex(value).padStart(8, '0')}`;
+    const valueHex = hex8(value);
     const literal = radix === 10 ? `${value}L` : `${valueHex}L`;
     const defineValue = typedef === undefined ? literal : typedef.macro ? `${typedef.name}(${literal})` : `((${typedef.name})${literal})`;
     const header: HeaderMessage = {
