@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+import { loadBundledCli } from './bundle.js';
 
 // `winmc … | head` closes the pipe early: that is the reader's choice, not an error.
 for (const stream of [process.stdout, process.stderr]) {
@@ -8,6 +8,9 @@ for (const stream of [process.stdout, process.stderr]) {
     throw err;
   });
 }
+
+// The bundle when `npm run build` made one; the modules tsc wrote otherwise (slower to start).
+const { main } = loadBundledCli()?.cli ?? (await import('../dist/cli/main.js'));
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -187,9 +187,11 @@ function runProcess(tool, input) {
 
 async function main() {
   const api = await import(pathToFileURL(join(root, 'dist', 'index.js')).href);
-  // `npm run build` bundles the CLI; a later plain tsc run puts the slow unbundled one back.
-  const bundled = readFileSync(join(root, 'dist', 'cli', 'main.js'), 'utf8').startsWith('/* winmc bundle');
-  if (!bundled) console.log('bench: WARNING dist/cli/main.js is not the bundle (tsc ran after npm run build?): winmc start-up is measured unbundled');
+  // `npm run build` bundles the CLI; after a later plain tsc run bin/winmc.js uses the slow unbundled one.
+  const { loadBundledCli } = await import(pathToFileURL(join(root, 'bin', 'bundle.js')).href);
+  const loaded = loadBundledCli();
+  const bundled = loaded?.cached === true;
+  if (!bundled) console.log('bench: WARNING the CLI bundle or its code cache is missing or stale (tsc ran after npm run build?): winmc start-up is measured without them');
   const startLoad = loadavg();
   const tools = processTools();
   const inputs = [...realInputs(), ...syntheticInputs()];

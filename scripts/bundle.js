@@ -1,29 +1,32 @@
 #!/usr/bin/env node
 // Second build step (after tsc): bundles the CLI so `winmc` starts fast (docs/performance.md).
 //
-// Loading the unbundled CLI resolves, reads and compiles several hundred ES modules
-// (chevrotain alone pulls in lodash-es, one file per function): about 0.6 s of CPU before the
-// first byte is compiled. esbuild turns dist/cli/main.js and everything it imports into one
-// entry file plus one chunk per lazily imported subcommand, written over dist/cli/main.js and
-// beside it, so the lazy loading of main.ts is kept.
+// Loading the unbundled CLI resolves, reads and compiles several hundred ES modules (chevrotain
+// alone pulls in lodash-es, one file per function): about 0.6 s of CPU before the first byte is
+// compiled. esbuild writes dist/cli/main.js and everything it imports as one CommonJS script,
+// dist/cli/winmc.cjs: a script (not a module) can be compiled with V8's code cache, which
+// bin/bundle.js loads from dist/cli/winmc.cjs.cache. The cache is made here by compiling a
+// fixture in process with the bundle and asking V8 for the code of everything that ran. The
+// subcommands stay lazy: their modules are in the script but only evaluated when asked for.
 //
-// A plain `tsc` run rewrites dist/cli/main.js with the unbundled module again, which still
-// works (only slower): the bundle never goes stale behind a newer tsc output.
+// bin/winmc.js uses the bundle only while it is newer than dist/cli/main.js: a later plain tsc
+// run makes it fall back to the modules tsc wrote (slower to start, never stale).
 //
-// Modules find files relative to themselves (templates/, package.json, yargs' locales) through
-// import.meta.url. In a bundle that URL would be the chunk's, so each module's import.meta.url
-// is replaced by the URL its unbundled file has, computed relative to the chunk at run time.
+// Modules find files relative to themselves (templates/, package.json) through import.meta.url.
+// In the bundle each module's import.meta.url is replaced by the URL its unbundled file has,
+// computed relative to the bundle's own file at run time.
 
 import { build } from 'esbuild';
 import Handlebars from 'handlebars';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const outdir = resolve(root, 'dist', 'cli');
 const entry = resolve(outdir, 'main.js');
-export const BUNDLE_MARKER = '/* winmc bundle (scripts/bundle.js) */';
+const bundle = resolve(outdir, 'winmc.cjs');
 
 const importMetaUrlOfOrigin = {
   name: 'import-meta-url-of-origin',
@@ -31,35 +34,28 @@ const importMetaUrlOfOrigin = {
     b.onLoad({ filter: /\.(m?js|cjs)$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');
       if (!source.includes('import.meta.url')) return undefined;
-      // Every chunk is written to outdir, so one relative path serves wherever the code lands.
-      const fromChunk = relative(outdir, args.path).split(sep).join('/');
-      const url = `new URL(${JSON.stringify(fromChunk)}, import.meta.url).href`;
+      const fromBundle = relative(outdir, args.path).split(sep).join('/');
+      const url = `new URL(${JSON.stringify(fromBundle)}, __winmcBundleUrl).href`;
       return { contents: source.replaceAll('import.meta.url', url), loader: 'js', resolveDir: dirname(args.path) };
     });
   },
 };
 
-if (readFileSync(entry, 'utf8').startsWith(BUNDLE_MARKER)) {
-  console.error('bundle: dist/cli/main.js is already a bundle; run tsc -p tsconfig.build.json first (npm run build does both)');
-  process.exit(1);
-}
-
-// Chunks of an earlier build (their names carry a content hash, so new ones never overwrite them).
-const CHUNK_NAME = /-[A-Z0-9]{8}\.js$/;
-for (const f of readdirSync(outdir)) if (CHUNK_NAME.test(f)) rmSync(resolve(outdir, f));
+// Outputs of earlier builds: the ES module chunks of the old bundle layout, the old cache.
+const OLD_CHUNK = /-[A-Z0-9]{8}\.js$/;
+for (const f of readdirSync(outdir)) if (OLD_CHUNK.test(f) || f === 'winmc.cjs.cache') rmSync(resolve(outdir, f));
 
 const result = await build({
-  entryPoints: { main: entry },
-  outdir,
-  allowOverwrite: true,
+  entryPoints: [entry],
+  outfile: bundle,
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  chunkNames: '[name]-[hash]',
-  // The CommonJS packages (handlebars, iconv-lite) call require() for node: built-ins.
-  banner: { js: `${BUNDLE_MARKER}\nimport { createRequire as __winmcCreateRequire } from 'node:module';\nconst require = __winmcCreateRequire(import.meta.url);` },
+  // A script run through vm.Script has no host for import(): esbuild turns each lazy import() of
+  // a bundled module into a deferred require() instead.
+  supported: { 'dynamic-import': false },
+  banner: { js: "const __winmcBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   // native-reg is an optional native addon loaded at run time on Windows only.
   external: ['native-reg'],
   plugins: [importMetaUrlOfOrigin],
@@ -81,5 +77,20 @@ const specs = readdirSync(templates)
   });
 writeFileSync(resolve(root, 'dist', 'templates.precompiled.json'), JSON.stringify(specs));
 
+// The code cache: compile a fixture with the bundle, in this process, then take the code of
+// everything that ran. Made after the templates so that the compile uses the precompiled ones.
+const { loadBundledCli, codeCachePath } = await import(pathToFileURL(resolve(root, 'bin', 'bundle.js')).href);
+const loaded = loadBundledCli({ useCache: false });
+const scratch = mkdtempSync(join(tmpdir(), 'winmc-bundle-'));
+try {
+  const fixture = resolve(root, 'fixtures', 'compile', 'spec-example', 'input', 'example.mc');
+  const code = await loaded.cli.main(['compile', '-h', scratch, '-r', scratch, '--res', join(scratch, 'example.res'), fixture]);
+  if (code !== 0) throw new Error(`bundle: the warm-up compile of ${fixture} exited ${code}`);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+const cache = loaded.script.createCachedData();
+writeFileSync(codeCachePath, cache);
+
 const outputs = Object.entries(result.metafile.outputs).map(([file, o]) => `${relative(root, file)} ${(o.bytes / 1024).toFixed(0)} KB`);
-console.log(`bundle: ${outputs.join(', ')}; ${specs.length} templates precompiled into dist/templates.precompiled.json`);
+console.log(`bundle: ${outputs.join(', ')}, code cache ${(cache.length / 1024).toFixed(0)} KB; ${specs.length} templates precompiled into dist/templates.precompiled.json`);
