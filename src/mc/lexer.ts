@@ -11,6 +11,9 @@
 
 import { createToken, type IToken, type TokenType } from 'chevrotain';
 
+// A name is any run of characters up to whitespace or punctuation that does not start like a
+// number; what each use allows (a C identifier, a file name) is checked where it is used, so an
+// error can say which rule the name broke.
 export const Name = createToken({ name: 'Name', label: 'a name' });
 // Digits followed by any run of name characters: validated as a C number when it is used, so
 // `12abc` is reported as a bad number rather than as two tokens.
