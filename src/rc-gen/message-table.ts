@@ -61,51 +61,52 @@ export function writeMessageTable(entries: readonly MessageTableEntry[], codepag
       break;
     }
   }
+  // Ids and sizes in typed arrays: ids above 2^31 are not small integers, and kept in objects
+  // they made V8 recompile this function over and over.
+  const count = sorted.length;
+  const ids = new Uint32Array(count);
+  const lengths = new Uint32Array(count);
   // Unicode bodies are written straight into the table; ANSI ones are encoded first for their size.
   const ansiBodies: (Uint8Array | undefined)[] = [];
-  const blocks: { lowId: number; highId: number; first: number }[] = [];
+  let blockCount = 0;
   let entriesSize = 0;
-  for (let i = 0; i < sorted.length; i++) {
+  for (let i = 0; i < count; i++) {
     const e = sorted[i]!;
-    const id = e.id >>> 0;
-    const last = blocks[blocks.length - 1];
-    if (last && id === last.highId) throw new RangeError(`duplicate message id 0x${id.toString(16)}`);
-    if (last && id === last.highId + 1) last.highId = id;
-    else blocks.push({ lowId: id, highId: id, first: i });
+    ids[i] = e.id;
+    const id = ids[i]!;
+    if (i > 0 && id === ids[i - 1]) throw new RangeError(`duplicate message id 0x${id.toString(16)}`);
+    if (i === 0 || id !== ids[i - 1]! + 1) blockCount++;
     const ansi = e.unicode ? undefined : encodeAnsiz(e.text, codepage);
     ansiBodies.push(ansi);
-    const size = ansi ? ansi.length : e.text.length * 2 + 2;
-    const length = ENTRY_HEADER_SIZE + align4(size);
+    const length = ENTRY_HEADER_SIZE + align4(ansi ? ansi.length : e.text.length * 2 + 2);
     if (length > MAX_ENTRY_SIZE) throw new RangeError(`message entry of ${length} bytes exceeds ${MAX_ENTRY_SIZE}`);
+    lengths[i] = length;
     entriesSize += length;
   }
 
-  const entriesStart = 4 + BLOCK_SIZE * blocks.length;
+  const entriesStart = 4 + BLOCK_SIZE * blockCount;
   const out = new Uint8Array(entriesStart + entriesSize);
   const view = new DataView(out.buffer);
   const writer = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
-  view.setUint32(0, blocks.length, true);
-  let block = 0;
+  view.setUint32(0, blockCount, true);
+  let blockAt = 4 - BLOCK_SIZE;
   let at = entriesStart;
-  for (let i = 0; i < sorted.length; i++) {
-    if (block < blocks.length && blocks[block]!.first === i) {
-      const b = blocks[block]!;
-      const blockAt = 4 + block * BLOCK_SIZE;
-      view.setUint32(blockAt, b.lowId, true);
-      view.setUint32(blockAt + 4, b.highId, true);
+  for (let i = 0; i < count; i++) {
+    const id = ids[i]!;
+    if (i === 0 || id !== ids[i - 1]! + 1) {
+      blockAt += BLOCK_SIZE;
+      view.setUint32(blockAt, id, true);
       view.setUint32(blockAt + 8, at, true);
-      block++;
     }
+    view.setUint32(blockAt + 4, id, true); // HighId: the last id written into the block so far
     const ansi = ansiBodies[i];
-    const text = sorted[i]!.text;
-    const length = ENTRY_HEADER_SIZE + align4(ansi ? ansi.length : text.length * 2 + 2);
-    view.setUint16(at, length, true);
+    view.setUint16(at, lengths[i]!, true);
     view.setUint16(at + 2, ansi ? 0 : MESSAGE_RESOURCE_UNICODE, true);
     // UTF-16LE code units as they are (unpaired surrogates too); the zero terminator and the
     // padding are already zero.
     if (ansi) out.set(ansi, at + ENTRY_HEADER_SIZE);
-    else writer.write(text, at + ENTRY_HEADER_SIZE, 'utf16le');
-    at += length;
+    else writer.write(sorted[i]!.text, at + ENTRY_HEADER_SIZE, 'utf16le');
+    at += lengths[i]!;
   }
   return out;
 }

@@ -4,9 +4,19 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MessageTableFormatError, readMessageTable, writeMessageTable, type MessageTableEntry } from '../../src/rc-gen/message-table.js';
 
-const entries = fc
-  .uniqueArray(fc.record({ id: fc.nat({ max: 0xffffffff }), text: fc.string({ maxLength: 40 }).filter((t) => !t.includes('\0')) }), { selector: (e) => e.id, maxLength: 30 })
-  .map((es) => es.map((e): MessageTableEntry => ({ ...e, unicode: true })));
+// Ids anywhere, and clustered (runs of consecutive ids) at 0, around 2^31 and up to 0xFFFFFFFF;
+// Unicode entries with any text, ANSI ones with ASCII text (what code page 1252 encodes as is).
+const id = fc.oneof(
+  fc.nat({ max: 0xffffffff }),
+  fc.nat({ max: 40 }),
+  fc.integer({ min: 0x7ffffff0, max: 0x80000010 }),
+  fc.integer({ min: 0xffffffe0, max: 0xffffffff }),
+);
+const entry = fc.oneof(
+  fc.record({ id, text: fc.string({ maxLength: 40 }).filter((t) => !t.includes('\0')), unicode: fc.constant(true) }),
+  fc.record({ id, text: fc.string({ unit: fc.integer({ min: 1, max: 0x7f }).map((c) => String.fromCharCode(c)), maxLength: 40 }), unicode: fc.constant(false) }),
+);
+const entries = fc.uniqueArray(entry, { selector: (e) => e.id, maxLength: 30 }).map((es) => es.map((e): MessageTableEntry => ({ ...e })));
 
 describe('message table', () => {
   it('round-trips any set of unique ids and texts, grouped into blocks of consecutive ids', () => {
