@@ -10,6 +10,7 @@ import yargs from 'yargs';
 import { driverPacketOf, EventLogError, messageIdOf, readEventLogFile, type EventRecord, type ReadWarning } from '../packet/events.js';
 import { EvtxFormatError } from '../packet/evtx.js';
 import { EvtFormatError } from '../packet/evt.js';
+import { hex32 } from '../hex.js';
 import { packetToJson, type IoErrorLogPacket } from '../packet/packet.js';
 import { findEventMessage, renderEventMessage } from '../packet/render.js';
 import { loadMessageTables, type MessageTableSet } from '../rc-gen/message-source.js';
@@ -88,7 +89,6 @@ function tablesFor(tables: TablesByProvider, provider: string): MessageTableSet[
 
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
-const hex32 = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0').toUpperCase()}`;
 
 export function eventJson(e: EventRecord, packet: IoErrorLogPacket | null, message: string | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {

@@ -20,7 +20,8 @@ import {
   toHex,
 } from '../packet/decode.js';
 import { FormatMessageError } from '../packet/format-message.js';
-import { describeErrorCode, hex32, ioLogCodeByName, ntstatusParts } from '../packet/ntiologc.js';
+import { hex32 } from '../hex.js';
+import { describeErrorCode, ioLogCodeByName, ntstatusParts } from '../packet/ntiologc.js';
 import {
   ARCHES,
   type Arch,

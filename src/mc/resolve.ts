@@ -10,6 +10,7 @@ import type { HeaderItem, HeaderMessage, LanguageOutput, McModel, MessageText, N
 import type { LanguageBlock, MessageStatement, NamesStatement, NumberToken, Statement } from './statements.js';
 import { FACILITY_BUILTINS, LANGUAGE_BUILTINS, NameTable, SEVERITY_BUILTINS, type LanguageEntry, type SeverityOrFacility } from './tables.js';
 import { entrySize, MAX_ENTRY_SIZE } from '../rc-gen/message-table.js';
+import { hex32 } from '../hex.js';
 
 export interface ResolveOptions {
   flavor: Flavor;
@@ -35,9 +36,12 @@ const C_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 function splitTerminator(raw: string): { body: string; lineEnd: boolean } | undefined {
   let end = raw.length;
   let lineEnd = false;
-  if (raw.endsWith('\r\n')) (end -= 2), (lineEnd = true);
-  else if (raw.endsWith('\n')) (end -= 1), (lineEnd = true);
-  else if (raw.endsWith('\r')) end -= 1;
+  if (raw.endsWith('\n')) {
+    end -= raw.endsWith('\r\n') ? 2 : 1;
+    lineEnd = true;
+  } else if (raw.endsWith('\r')) {
+    end -= 1;
+  }
   const dot = end - 1;
   if (dot < 0 || raw.charCodeAt(dot) !== 46 /* . */ || (dot > 0 && raw.charCodeAt(dot - 1) !== 10)) return undefined;
   return { body: raw.slice(0, dot), lineEnd };
@@ -61,13 +65,6 @@ export function parseNumber(image: string): number | undefined {
 
 function hex(n: number): string {
   return n.toString(16).toUpperCase();
-}
-
-const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().padStart(2, '0'));
-
-/** `0xC0020001`: eight upper-case digits (toString(16) of a value above 2^31 is a slow double conversion). */
-function hex8(n: number): string {
-  return '0x' + HEX_BYTE[(n >>> 24) & 0xff]! + HEX_BYTE[(n >>> 16) & 0xff]! + HEX_BYTE[(n >>> 8) & 0xff]! + HEX_BYTE[n & 0xff]!;
 }
 
 // The model stays in memory until every output is written, so its strings are built flat (join)
@@ -300,11 +297,11 @@ export function createResolver(comments: readonly IToken[], source: string, o: R
     // As int32 keys the values stay small integers, not heap numbers.
     const seen = valueLines.get(value | 0);
     if (seen !== undefined) {
-      report('duplicateValue', `message value 0x${hex(value).padStart(8, '0')} is already defined at line ${seen}`, m);
+      report('duplicateValue', `message value ${hex32(value)} is already defined at line ${seen}`, m);
       return undefined;
     }
     valueLines.set(value | 0, m.line);
-    const valueHex = hex8(value);
+    const valueHex = hex32(value);
     const literal = radix === 10 ? `${value}L` : `${valueHex}L`;
     const defineValue = typedef === undefined ? literal : typedef.macro ? [typedef.name, '(', literal, ')'].join('') : ['((', typedef.name, ')', literal, ')'].join('');
     const header: HeaderMessage = {

@@ -8,6 +8,8 @@
 // precedence. In them %1 is the device name and %2.. are the driver's strings (§1.7).
 // MCA codes carry no text: Windows renders them from the WHEA/MCA provider, not IoLogMsg.dll.
 
+import { hex32 } from '../hex.js';
+
 export interface IoLogCode {
   name: string;
   /** Full 32-bit NTSTATUS, unsigned. */
@@ -223,9 +225,6 @@ export function ioLogCodeByName(name: string): IoLogCode | undefined {
   return BY_NAME.get(name.toUpperCase());
 }
 
-export function hex32(value: number): string {
-  return '0x' + (value >>> 0).toString(16).toUpperCase().padStart(8, '0');
-}
 
 export const SEVERITY_NAMES = ['Success', 'Informational', 'Warning', 'Error'] as const;
 

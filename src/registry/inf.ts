@@ -2,6 +2,7 @@
 // whose AddReg lines write the source key through HKR, plus an append to the log's Sources; and
 // for unregistering, a DelReg section with absolute keys. Flags are setupapi.h's FLG_ADDREG_*.
 
+import { hex32 } from '../hex.js';
 import { REGISTRY_ERRORS, RegistryError } from './errors.js';
 import { logKeyPath, sourceKeyPath } from './model.js';
 import { type Plan, type PlanStep, type RegistryView, describeStep, resolve } from './plan.js';
@@ -35,9 +36,6 @@ function flagsFor(type: number): number {
   }
 }
 
-function hex8(n: number): string {
-  return '0x' + n.toString(16).toUpperCase().padStart(8, '0');
-}
 
 /** An INF string field: quoted (`;` would start a comment), `%` doubled, `"` doubled. */
 export function infString(text: string): string {
@@ -99,16 +97,16 @@ export function writeInf(p: Plan, options: InfOptions = {}): Uint8Array {
       case 'create-key':
         break; // AddService creates the HKR key of an event-log section itself.
       case 'set-value':
-        emit(`${hkr(step)},${step.name},${hex8(flagsFor(step.value.type))},${infData(step.value)}`);
+        emit(`${hkr(step)},${step.name},${hex32(flagsFor(step.value.type))},${infData(step.value)}`);
         break;
       case 'delete-value':
-        emit(install ? `${hkr(step)},${step.name},${hex8(FLG_ADDREG_DELVAL)}` : `HKLM,${infString(step.key)},${step.name}`);
+        emit(install ? `${hkr(step)},${step.name},${hex32(FLG_ADDREG_DELVAL)}` : `HKLM,${infString(step.key)},${step.name}`);
         break;
       case 'add-to-list':
-        emit(`HKLM,${infString(step.key)},${step.name},${hex8(FLG_ADDREG_TYPE_MULTI_SZ | FLG_ADDREG_APPEND)},${infString(step.item)}`);
+        emit(`HKLM,${infString(step.key)},${step.name},${hex32(FLG_ADDREG_TYPE_MULTI_SZ | FLG_ADDREG_APPEND)},${infString(step.item)}`);
         break;
       case 'remove-from-list':
-        emit(`HKLM,${infString(step.key)},${step.name},${hex8(FLG_DELREG_MULTI_SZ_DELSTRING)},${infString(step.item)}`);
+        emit(`HKLM,${infString(step.key)},${step.name},${hex32(FLG_DELREG_MULTI_SZ_DELSTRING)},${infString(step.item)}`);
         break;
       case 'delete-key-if-empty':
         if (deletesKey) emit(`HKLM,${infString(step.key)}`);
