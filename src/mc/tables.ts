@@ -18,8 +18,6 @@ export interface LanguageEntry {
 export class NameTable<E extends { name: string }> {
   readonly entries: E[] = [];
   private readonly byKey = new Map<string, E>();
-  /** Names as spelled at a lookup: a file spells each name the same way nearly every time. */
-  private readonly bySpelling = new Map<string, E>();
 
   constructor(builtins: readonly E[]) {
     for (const e of builtins) this.define({ ...e });
@@ -39,13 +37,7 @@ export class NameTable<E extends { name: string }> {
   }
 
   lookup(name: string): E | undefined {
-    let entry = this.bySpelling.get(name);
-    if (entry === undefined) {
-      entry = this.byKey.get(name.toLowerCase());
-      // Entries are updated in place and never removed, so a remembered one stays right.
-      if (entry !== undefined) this.bySpelling.set(name, entry);
-    }
-    return entry;
+    return this.byKey.get(name.toLowerCase());
   }
 }
 
