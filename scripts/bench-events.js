@@ -9,8 +9,8 @@ import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { largeEvtxPieces } from '../dist/packet/evtx.js';
-import { readEventLogFile } from '../dist/packet/events.js';
+import { largeEvtxPieces } from '../dist/eventlog/evtx.js';
+import { readEventLogFile } from '../dist/eventlog/events.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 

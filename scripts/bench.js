@@ -350,7 +350,7 @@ async function evtxThroughput() {
   const evtxModule = join(root, 'dist', 'packet', 'evtx.js');
   const eventsModule = join(root, 'dist', 'packet', 'events.js');
   if (!existsSync(sample)) return note(`no sample log at ${sample}`);
-  if (!existsSync(evtxModule) || !existsSync(eventsModule)) return note('dist/packet/evtx.js or events.js is not built');
+  if (!existsSync(evtxModule) || !existsSync(eventsModule)) return note('dist/eventlog/evtx.js or events.js is not built');
   const evtx = await import(pathToFileURL(evtxModule).href);
   const events = await import(pathToFileURL(eventsModule).href);
   if (typeof evtx.makeLargeEvtx !== 'function' || typeof events.readEventRecords !== 'function' || typeof events.memoryByteSource !== 'function') {

@@ -31,10 +31,10 @@ export { describeErrorCode, IO_LOG_CODES } from './packet/ntiologc.js';
 export { findEventMessage, renderEventMessage } from './packet/render.js';
 
 // Event logs: .evtx and .evt, record by record (docs/events.md).
-export { readEventLogFile, readEventRecords, memoryByteSource, fileByteSource, driverPacketOf, isIoPacketData, messageIdOf } from './packet/events.js';
-export type { EventRecord, ReadWarning, ByteSource } from './packet/events.js';
-export { readEvtxRecords, largeEvtxPieces, makeLargeEvtx } from './packet/evtx.js';
-export { readEvtRecords } from './packet/evt.js';
+export { readEventLogFile, readEventRecords, memoryByteSource, fileByteSource, driverPacketOf, isIoPacketData, messageIdOf } from './eventlog/events.js';
+export type { EventRecord, ReadWarning, ByteSource } from './eventlog/events.js';
+export { readEvtxRecords, largeEvtxPieces, makeLargeEvtx } from './eventlog/evtx.js';
+export { readEvtRecords } from './eventlog/evt.js';
 
 // Resources: .res files, message DLLs, reading tables back (docs/resources.md).
 export { writeRes, readRes, messageTablesOfRes } from './rc-gen/res.js';

@@ -7,9 +7,9 @@
 
 import { stat } from 'node:fs/promises';
 import yargs from 'yargs';
-import { driverPacketOf, EventLogError, messageIdOf, readEventLogFile, type EventRecord, type ReadWarning } from '../packet/events.js';
-import { EvtxFormatError } from '../packet/evtx.js';
-import { EvtFormatError } from '../packet/evt.js';
+import { driverPacketOf, EventLogError, messageIdOf, readEventLogFile, type EventRecord, type ReadWarning } from '../eventlog/events.js';
+import { EvtxFormatError } from '../eventlog/evtx.js';
+import { EvtFormatError } from '../eventlog/evt.js';
 import { hex32 } from '../hex.js';
 import { packetToJson, type IoErrorLogPacket } from '../packet/packet.js';
 import { findEventMessage, renderEventMessage } from '../packet/render.js';

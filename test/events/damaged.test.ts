@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { memoryByteSource, readEventLogFile, readEventRecords, type EventRecord } from '../../src/packet/events.ts';
-import { EVTX_CHUNK_SIZE, EVTX_FILE_HEADER_BLOCK_SIZE, largeEvtxPieces, makeLargeEvtx, readEvtxFileHeader } from '../../src/packet/evtx.ts';
-import { readEvtFileHeader } from '../../src/packet/evt.ts';
+import { memoryByteSource, readEventLogFile, readEventRecords, type EventRecord } from '../../src/eventlog/events.ts';
+import { EVTX_CHUNK_SIZE, EVTX_FILE_HEADER_BLOCK_SIZE, largeEvtxPieces, makeLargeEvtx, readEvtxFileHeader } from '../../src/eventlog/evtx.ts';
+import { readEvtFileHeader } from '../../src/eventlog/evt.ts';
 import { corpusFile, hasCorpus } from './peers.ts';
 
 async function readBytes(bytes: Uint8Array): Promise<{ events: EventRecord[]; warnings: string[] }> {

@@ -2,7 +2,7 @@
 // libevt-utils): the same records, in the same order, with the same id, provider and strings.
 
 import { describe, expect, it } from 'vitest';
-import { readEventLogFile, type EventRecord } from '../../src/packet/events.ts';
+import { readEventLogFile, type EventRecord } from '../../src/eventlog/events.ts';
 import { corpusFile, evtexportRecords, evtxexportRecords, hasCorpus, hasTool, type PeerRecord } from './peers.ts';
 
 async function readAll(path: string): Promise<{ events: EventRecord[]; warnings: string[] }> {

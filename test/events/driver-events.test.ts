@@ -3,7 +3,7 @@
 // which were read from the same public files with other tools.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { driverPacketOf, isIoPacketData, messageIdOf, readEventLogFile, type EventRecord } from '../../src/packet/events.ts';
+import { driverPacketOf, isIoPacketData, messageIdOf, readEventLogFile, type EventRecord } from '../../src/eventlog/events.ts';
 import type { IoErrorLogPacket } from '../../src/packet/packet.ts';
 import { corpusFile, hasCorpus } from './peers.ts';
 

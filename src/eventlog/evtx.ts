@@ -6,7 +6,7 @@
 // reading carries on with the next record or chunk; only an unreadable file header is an error.
 
 import { crc32 } from 'node:zlib';
-import { ChunkContext, readBinXml, type XmlNode } from './binxml.js';
+import { ChunkContext, readBinXml, type XmlNode } from './binxml/reader.js';
 import type { ByteSource, ReadWarning } from './events.js';
 
 export const EVTX_FILE_SIGNATURE = 'ElfFile\0';

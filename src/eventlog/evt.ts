@@ -7,7 +7,7 @@
 // grow with the file.
 
 import type { ByteSource, ReadWarning } from './events.js';
-import { decodeUtf16 } from './binxml.js';
+import { decodeUtf16 } from './binxml/reader.js';
 
 export const EVT_SIGNATURE = 'LfLe';
 export const EVT_HEADER_SIZE = 0x30;

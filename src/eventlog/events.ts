@@ -16,11 +16,11 @@ import {
   VALUE_TYPE,
   type XmlElement,
   type XmlNode,
-} from './binxml.js';
+} from './binxml/reader.js';
 import { readEvtxRecords, type EvtxRecord } from './evtx.js';
 import { readEvtRecords, EVT_SIGNATURE, type EvtRecord } from './evt.js';
-import { decodeEventLogData } from './decode.js';
-import type { IoErrorLogPacket } from './packet.js';
+import { decodeEventLogData } from '../packet/decode.js';
+import type { IoErrorLogPacket } from '../packet/packet.js';
 
 /** Random-access bytes: a file handle or a buffer. `read` may return fewer bytes at the end. */
 export interface ByteSource {
