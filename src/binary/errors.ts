@@ -1,0 +1,44 @@
+// One error for every binary reader: which format, which structure, where in the file, what is
+// wrong. Each reader's own error class (PeFormatError, EvtxFormatError, ...) subclasses it, so a
+// caller can catch `FormatError` for any of them and still tell them apart by class or `format`.
+
+export interface FormatErrorOptions {
+  /** The structure being read: 'optional header', 'chunk header', 'record', ... */
+  structure?: string;
+  /** How the offset is written after the message; the default is ` (at byte offset 0x1f)`. */
+  place?: (offset: number) => string;
+  cause?: unknown;
+}
+
+export class FormatError extends Error {
+  /** The format being read: 'PE', 'RES', 'EVTX', 'EVT', 'BinXML', 'regf', 'message table', ... */
+  readonly format: string;
+  /** The structure being read, where the reader named one. */
+  readonly structure: string | undefined;
+  /** Where the problem is: a file offset, or for BinXML an offset in its chunk. */
+  readonly offset: number;
+  /** The message without the offset. */
+  readonly detail: string;
+
+  constructor(format: string, detail: string, offset: number, options: FormatErrorOptions = {}) {
+    super(detail + (options.place ?? atByteOffset)(offset), options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'FormatError';
+    this.format = format;
+    this.structure = options.structure;
+    this.offset = offset;
+    this.detail = detail;
+  }
+}
+
+/** ` (at byte offset 0x1f)`, the default place. */
+export function atByteOffset(offset: number): string {
+  return ` (at byte offset 0x${offset.toString(16)})`;
+}
+
+/** ` (file offset 0x1f)`. */
+export function atFileOffset(offset: number): string {
+  return ` (file offset 0x${offset.toString(16)})`;
+}
+
+/** Makes the error a reader throws: a subclass of FormatError, or FormatError itself. */
+export type FormatErrorFactory = (detail: string, offset: number, structure?: string) => FormatError;

@@ -1,0 +1,5 @@
+// The binary substrate: bounds-checked reading, growable writing, codecs, one error type.
+export { ByteReader, type ByteReaderOptions } from './reader.js';
+export { ByteWriter } from './writer.js';
+export { FormatError, atByteOffset, atFileOffset, type FormatErrorOptions, type FormatErrorFactory } from './errors.js';
+export * from './codec.js';
