@@ -7,6 +7,8 @@ export interface FormatErrorOptions {
   structure?: string;
   /** How the offset is written after the message; the default is ` (at byte offset 0x1f)`. */
   place?: (offset: number) => string;
+  /** The whole message, where a reader words it its own way (the offset is still in `offset`). */
+  text?: string;
   cause?: unknown;
 }
 
@@ -21,7 +23,7 @@ export class FormatError extends Error {
   readonly detail: string;
 
   constructor(format: string, detail: string, offset: number, options: FormatErrorOptions = {}) {
-    super(detail + (options.place ?? atByteOffset)(offset), options.cause === undefined ? undefined : { cause: options.cause });
+    super(options.text ?? detail + (options.place ?? atByteOffset)(offset), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'FormatError';
     this.format = format;
     this.structure = options.structure;

@@ -21,6 +21,7 @@ import { readEvtxRecords, type EvtxRecord } from './evtx.js';
 import { readEvtRecords, EVT_SIGNATURE, type EvtRecord } from './evt.js';
 import { decodeEventLogData } from '../packet/decode.js';
 import type { IoErrorLogPacket } from '../packet/packet.js';
+import { FormatError } from '../binary/errors.js';
 
 /** Random-access bytes: a file handle or a buffer. `read` may return fewer bytes at the end. */
 export interface ByteSource {
@@ -95,9 +96,10 @@ export function detectLogFormat(head: Uint8Array): LogFormat | null {
   return null;
 }
 
-export class EventLogError extends Error {
+/** Neither an .evtx nor an .evt file: a FormatError at offset 0 (the signature). */
+export class EventLogError extends FormatError {
   constructor(message: string) {
-    super(message);
+    super('event log', message, 0, { structure: 'signature', text: message });
     this.name = 'EventLogError';
   }
 }

@@ -8,6 +8,7 @@
 
 import type { ByteSource, ReadWarning } from './events.js';
 import { decodeUtf16 } from './binxml/reader.js';
+import { FormatError, atFileOffset } from '../binary/errors.js';
 
 export const EVT_SIGNATURE = 'LfLe';
 export const EVT_HEADER_SIZE = 0x30;
@@ -20,12 +21,10 @@ const EVT_PADDING = 0x00000027;
 export const EVT_FLAG_DIRTY = 0x1;
 export const EVT_FLAG_WRAPPED = 0x2;
 
-export class EvtFormatError extends Error {
-  constructor(
-    message: string,
-    readonly offset: number,
-  ) {
-    super(`${message} (file offset 0x${offset.toString(16)})`);
+/** A malformed EVT file header or record: a FormatError with format 'EVT'. */
+export class EvtFormatError extends FormatError {
+  constructor(message: string, offset: number, structure?: string) {
+    super('EVT', message, offset, { structure, place: atFileOffset });
     this.name = 'EvtFormatError';
   }
 }

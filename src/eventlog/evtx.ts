@@ -8,6 +8,7 @@
 import { crc32 } from 'node:zlib';
 import { ChunkContext, readBinXml, type XmlNode } from './binxml/reader.js';
 import type { ByteSource, ReadWarning } from './events.js';
+import { FormatError, atFileOffset } from '../binary/errors.js';
 
 export const EVTX_FILE_SIGNATURE = 'ElfFile\0';
 export const EVTX_CHUNK_SIGNATURE = 'ElfChnk\0';
@@ -22,12 +23,10 @@ const RECORD_HEADER_SIZE = 24;
 export const EVTX_FLAG_DIRTY = 0x1;
 export const EVTX_FLAG_FULL = 0x2;
 
-export class EvtxFormatError extends Error {
-  constructor(
-    message: string,
-    readonly offset: number,
-  ) {
-    super(`${message} (file offset 0x${offset.toString(16)})`);
+/** A malformed EVTX file header or record: a FormatError with format 'EVTX'. */
+export class EvtxFormatError extends FormatError {
+  constructor(message: string, offset: number, structure?: string) {
+    super('EVTX', message, offset, { structure, place: atFileOffset });
     this.name = 'EvtxFormatError';
   }
 }

@@ -7,16 +7,18 @@
 // PacketFormatError naming the field and its byte offset.
 
 import { type Arch, type IoErrorLogPacket, PACKET_HEADER_SIZE, PACKET_STRUCT_SIZE, PacketOffset, archLimits } from './packet.js';
+import { FormatError } from '../binary/errors.js';
 
-export class PacketFormatError extends Error {
+/** A malformed packet: a FormatError with format 'IO_ERROR_LOG_PACKET' whose structure is the field. */
+export class PacketFormatError extends FormatError {
   constructor(
     /** Field name as in wdm.h (DumpDataSize, StringOffset, Strings[1]...), or the input element. */
     readonly field: string,
     /** Byte offset in the packet (or character offset in hex/XML text) the problem was found at. */
-    readonly offset: number,
+    offset: number,
     detail: string,
   ) {
-    super(`${field} (at offset 0x${offset.toString(16)}): ${detail}`);
+    super('IO_ERROR_LOG_PACKET', detail, offset, { structure: field, text: `${field} (at offset 0x${offset.toString(16)}): ${detail}` });
     this.name = 'PacketFormatError';
   }
 }

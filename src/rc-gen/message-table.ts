@@ -7,6 +7,7 @@
 
 import { Buffer } from 'node:buffer';
 import { encodeAnsi, decodeAnsi } from '../mc/codepage.js';
+import { FormatError } from '../binary/errors.js';
 
 export const MESSAGE_RESOURCE_UNICODE = 0x0001;
 const BLOCK_SIZE = 12;
@@ -28,12 +29,10 @@ export interface MessageTableBlock {
   offsetToEntries: number;
 }
 
-export class MessageTableFormatError extends Error {
-  constructor(
-    message: string,
-    readonly offset: number,
-  ) {
-    super(`${message} (at byte offset 0x${offset.toString(16)})`);
+/** A malformed message table file: a FormatError with format 'message table'. */
+export class MessageTableFormatError extends FormatError {
+  constructor(message: string, offset: number, structure?: string) {
+    super('message table', message, offset, { structure });
     this.name = 'MessageTableFormatError';
   }
 }

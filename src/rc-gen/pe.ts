@@ -15,6 +15,7 @@
 // LOAD_LIBRARY_AS_DATAFILE maps it and FormatMessage(FORMAT_MESSAGE_FROM_HMODULE) reads it.
 
 import { RT_MESSAGETABLE, type MessageTableResource, type ResourceId } from './res.js';
+import { FormatError } from '../binary/errors.js';
 
 export type Machine = 'x86' | 'x64' | 'arm64';
 
@@ -337,12 +338,10 @@ export function peChecksum(bytes: Uint8Array, checksumAt: number): number {
 // ---------------------------------------------------------------------------------------------
 // Reader
 
-export class PeFormatError extends Error {
-  constructor(
-    message: string,
-    readonly offset: number,
-  ) {
-    super(`${message} (at byte offset 0x${offset.toString(16)})`);
+/** A malformed PE file image: a FormatError with format 'PE'. */
+export class PeFormatError extends FormatError {
+  constructor(message: string, offset: number, structure?: string) {
+    super('PE', message, offset, { structure });
     this.name = 'PeFormatError';
   }
 }

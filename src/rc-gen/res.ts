@@ -21,6 +21,8 @@
 // order; windres writes 0x1030 (DISCARDABLE too) and sorts by type, name and language.
 // writeRes follows llvm-rc; docs/resources.md has the details.
 
+import { FormatError } from '../binary/errors.js';
+
 export const RT_MESSAGETABLE = 11;
 /** MOVEABLE | PURE: what rc.exe, llvm-rc and wrc give an RT_MESSAGETABLE resource. */
 export const MEMORY_FLAGS_DEFAULT = 0x0030;
@@ -47,12 +49,10 @@ export interface MessageTableResource {
   data: Uint8Array;
 }
 
-export class ResFormatError extends Error {
-  constructor(
-    message: string,
-    readonly offset: number,
-  ) {
-    super(`${message} (at byte offset 0x${offset.toString(16)})`);
+/** A malformed RES file: a FormatError with format 'RES'. */
+export class ResFormatError extends FormatError {
+  constructor(message: string, offset: number, structure?: string) {
+    super('RES', message, offset, { structure });
     this.name = 'ResFormatError';
   }
 }

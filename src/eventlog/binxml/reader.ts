@@ -10,14 +10,18 @@
 // (a string array stays an array, a FILETIME stays a bigint), so the event model can take what
 // it needs without going through XML text.
 
-export class BinXmlError extends Error {
-  constructor(
-    message: string,
-    readonly offset: number,
-  ) {
-    super(`${message} at chunk offset 0x${offset.toString(16)}`);
+import { FormatError } from '../../binary/errors.js';
+
+/** Malformed binary XML: a FormatError with format 'BinXML' whose offset is in its chunk. */
+export class BinXmlError extends FormatError {
+  constructor(message: string, offset: number, structure?: string) {
+    super('BinXML', message, offset, { structure, place: atChunkOffset });
     this.name = 'BinXmlError';
   }
+}
+
+function atChunkOffset(offset: number): string {
+  return ` at chunk offset 0x${offset.toString(16)}`;
 }
 
 export const TOKEN = {
