@@ -1,4 +1,7 @@
 // Public API of winmc. The CLI is built on these same functions.
+
+// Every reader's format error is a FormatError (format, structure, offset); each has its own class below.
+export { FormatError } from './binary/errors.js';
 export { compileMc, LIMITS, baseNameOf } from './mc/compile.js';
 export type { CompileOptions, CompileResult, CompiledFile, OutputKind } from './mc/compile.js';
 export { formatDiagnostic, DIAGNOSTICS } from './mc/diagnostics.js';
@@ -6,9 +9,9 @@ export type { Diagnostic, DiagnosticSeverity } from './mc/diagnostics.js';
 export type { McModel, HeaderItem, HeaderMessage, LanguageOutput, NameDefine, BannerItem } from './mc/model.js';
 export { FLAVORS } from './mc/flavors.js';
 export type { Flavor, FlavorName } from './mc/flavors.js';
-export { readMessageTable, writeMessageTable } from './rc-gen/message-table.js';
+export { readMessageTable, writeMessageTable, MessageTableFormatError } from './rc-gen/message-table.js';
 export type { MessageTableEntry } from './rc-gen/message-table.js';
-export { loadMessageTables, messageTablesFromBytes, findMessage } from './rc-gen/message-source.js';
+export { loadMessageTables, messageTablesFromBytes, findMessage, MessageSourceError } from './rc-gen/message-source.js';
 export type { MessageTableSet } from './rc-gen/message-source.js';
 
 // IO_ERROR_LOG_PACKET: build, size-check, decode, render (docs/packet.md).
@@ -31,14 +34,15 @@ export { describeErrorCode, IO_LOG_CODES } from './packet/ntiologc.js';
 export { findEventMessage, renderEventMessage } from './packet/render.js';
 
 // Event logs: .evtx and .evt, record by record (docs/events.md).
-export { readEventLogFile, readEventRecords, memoryByteSource, fileByteSource, driverPacketOf, isIoPacketData, messageIdOf } from './eventlog/events.js';
+export { readEventLogFile, readEventRecords, memoryByteSource, fileByteSource, driverPacketOf, isIoPacketData, messageIdOf, EventLogError } from './eventlog/events.js';
 export type { EventRecord, ReadWarning, ByteSource } from './eventlog/events.js';
-export { readEvtxRecords, largeEvtxPieces, makeLargeEvtx } from './eventlog/evtx.js';
-export { readEvtRecords } from './eventlog/evt.js';
+export { readEvtxRecords, largeEvtxPieces, makeLargeEvtx, EvtxFormatError } from './eventlog/evtx.js';
+export { readEvtRecords, EvtFormatError } from './eventlog/evt.js';
+export { BinXmlError } from './eventlog/binxml/reader.js';
 
 // Resources: .res files, message DLLs, reading tables back (docs/resources.md).
-export { writeRes, readRes, messageTablesOfRes } from './rc-gen/res.js';
-export { writeMessageDll, readPeImage, readPeResources } from './rc-gen/pe.js';
+export { writeRes, readRes, messageTablesOfRes, ResFormatError } from './rc-gen/res.js';
+export { writeMessageDll, readPeImage, readPeResources, PeFormatError } from './rc-gen/pe.js';
 export { readTableFile, detectTableFileFormat } from './rc-gen/table-file.js';
 export { messageTablesToMc } from './rc-gen/mc-source.js';
 
