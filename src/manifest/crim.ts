@@ -1,0 +1,873 @@
+// The CRIM blob (mc.exe's <base>TEMP.BIN, the WEVT_TEMPLATE resource): a plain description of
+// its content (CrimFile), its reader and its encoder, both driven by the record tables of
+// crim-layout.ts, and writeCrim, which describes a manifest the way mc.exe lays it out.
+// Block structure and mc's quirks: docs/manifests.md.
+
+import type { XmlElement } from '../eventlog/binxml/reader.js';
+import { readTemplateFragment, writeTemplateFragment } from '../eventlog/binxml/writer.js';
+import {
+  CHANNEL_ENTRY,
+  CRIM_HEADER,
+  EVENT_ATTRIBUTE_ENTRY,
+  EVENT_ENTRY,
+  EVENT_HEADER,
+  FILTER_ENTRY,
+  FILTER_HEADER,
+  KEYWORD_ENTRY,
+  LEVEL_ENTRY,
+  LIST_DESCRIPTOR,
+  LIST_HEADER,
+  LIST_KINDS,
+  LIST_TAGS,
+  MAP_HEADER,
+  MAP_ITEM,
+  OPCODE_ENTRY,
+  PROPERTY_ENTRY,
+  PROVIDER_ATTRIBUTE_ENTRY,
+  PROVIDER_ENTRY,
+  PRVA_NAME,
+  QUERY_HEADER,
+  QUERY_ITEM,
+  STRUCT_PROPERTY_ENTRY,
+  TASK_ENTRY,
+  TEMPLATE_HEADER,
+  WEVT_HEADER,
+  readRec,
+  tag,
+  tagName,
+  writeRec,
+  type CrimListKind,
+  type Layout,
+  type Rec,
+  type Spec,
+} from './crim-layout.js';
+
+export type { CrimListKind } from './crim-layout.js';
+
+/** "No message": the message id of an item without one. */
+export const NO_MESSAGE = 0xffffffff;
+
+export interface CrimFile {
+  major: number;
+  minor: number;
+  providers: CrimProvider[];
+}
+
+export interface CrimProvider {
+  /** `{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}` */
+  guid: string;
+  messageId: number;
+  /** The lists in the order of the WEVT descriptors (and of the blocks). */
+  lists: CrimListKind[];
+  channels: CrimChannel[];
+  levels: CrimNamedValue[];
+  opcodes: CrimOpcode[];
+  tasks: CrimTask[];
+  keywords: CrimKeyword[];
+  /** Maps in the order their blocks are written. */
+  maps: CrimMap[];
+  namedQueries: CrimPatternMap[];
+  templates: CrimTemplate[];
+  events: CrimEvent[];
+  filters: CrimFilter[];
+  providerAttributes: CrimProviderAttribute[];
+  eventAttributes: CrimEventAttribute[];
+}
+
+export interface CrimChannel {
+  /** 1 for an imported channel, 0 for one the provider defines. */
+  flags: number;
+  name: string;
+  value: number;
+  messageId: number;
+}
+export interface CrimNamedValue {
+  name: string;
+  value: number;
+  messageId: number;
+}
+export interface CrimOpcode extends CrimNamedValue {
+  task: number;
+}
+export interface CrimTask extends CrimNamedValue {
+  eventGuid: string;
+}
+export interface CrimKeyword {
+  name: string;
+  mask: bigint;
+  messageId: number;
+}
+export interface CrimMap {
+  kind: 'valueMap' | 'bitMap';
+  name: string;
+  items: { value: number; messageId: number }[];
+}
+export interface CrimPatternMap {
+  name: string;
+  format: string;
+  items: { name: string; value: string }[];
+}
+export interface CrimProperty {
+  name: string;
+  flags: number;
+  /** Data properties. */
+  inType?: number;
+  outType?: number;
+  /** Index into the provider's maps. */
+  map?: number;
+  /** Struct properties: index of the first member in `properties`, and the member count. */
+  structStart?: number;
+  memberCount?: number;
+  count: number;
+  length: number;
+}
+export interface CrimTemplate {
+  guid: string;
+  /** 1 for an EventData template, 2 with UserData. */
+  flags: number;
+  paramCount: number;
+  xml: XmlElement;
+  /** Top-level properties first, then the members of each struct. */
+  properties: CrimProperty[];
+}
+export interface CrimEvent {
+  id: number;
+  version: number;
+  channel: number;
+  level: number;
+  opcode: number;
+  task: number;
+  keywords: bigint;
+  messageId: number;
+  /** Indexes into the provider's lists. */
+  template?: number;
+  opcodeRef?: number;
+  levelRef?: number;
+  taskRef?: number;
+  channelRef?: number;
+  keywordRefs: number[];
+}
+export interface CrimFilter {
+  name: string;
+  value: number;
+  version: number;
+  messageId: number;
+  template?: number;
+}
+export interface CrimProviderAttribute {
+  flags: number;
+  /** The provider name (PRVA_NAME) or a GUID. */
+  value: string;
+}
+export interface CrimEventAttribute {
+  flags: number;
+  id: number;
+  version: number;
+  value: string;
+}
+
+export class CrimFormatError extends Error {
+  constructor(
+    message: string,
+    readonly block: string,
+    readonly offset: number,
+  ) {
+    super(`${block}: ${message} (at file offset 0x${offset.toString(16)})`);
+    this.name = 'CrimFormatError';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// GUIDs (Windows' in-memory byte order)
+
+export function guidToText(b: Uint8Array): string {
+  const h = (i: number) => b[i]!.toString(16).padStart(2, '0');
+  const d1 = h(3) + h(2) + h(1) + h(0);
+  const d2 = h(5) + h(4);
+  const d3 = h(7) + h(6);
+  const d4 = h(8) + h(9);
+  const d5 = h(10) + h(11) + h(12) + h(13) + h(14) + h(15);
+  return `{${d1}-${d2}-${d3}-${d4}-${d5}}`.toUpperCase();
+}
+
+export function guidFromText(text: string): Uint8Array {
+  const hex = text.replace(/[{}-]/g, '');
+  if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new Error(`not a GUID: ${text}`);
+  const raw = Array.from({ length: 16 }, (_, i) => parseInt(hex.slice(i * 2, i * 2 + 2), 16));
+  const order = [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15];
+  return new Uint8Array(order.map((i) => raw[i]!));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reader
+
+class Blob {
+  readonly view: DataView;
+  block = 'CRIM';
+  constructor(readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  fail(message: string, offset: number): never {
+    throw new CrimFormatError(message, this.block, offset);
+  }
+  need(offset: number, n: number, what: string): void {
+    if (offset < 0 || offset + n > this.bytes.length) this.fail(`${what} (${n} bytes) runs past the end of the file`, offset);
+  }
+  rec<S extends Spec>(offset: number, l: Layout<S>): Rec<S> {
+    this.need(offset, l.size, l.name);
+    return readRec(this.view, offset, l);
+  }
+  list(offset: number, magic: string): { size: number; count: number } {
+    const h = this.rec(offset, LIST_HEADER);
+    if (h.magic !== tag(magic)) this.fail(`expected tag ${magic}, found ${JSON.stringify(tagName(h.magic))}`, offset);
+    return { size: h.size, count: h.count };
+  }
+  /** Name data: size u32 (counting itself and the padding to 4), UTF-16, NUL. */
+  sizedString(offset: number): string {
+    this.need(offset, 4, 'string size');
+    const size = this.view.getUint32(offset, true);
+    if (size < 6 || size % 4 !== 0) this.fail(`bad string size ${size}`, offset);
+    this.need(offset, size, 'string');
+    const s = this.zstringIn(offset + 4, offset + size);
+    if (size !== sizedStringSize(s)) this.fail(`string "${s}" has size ${size}, expected ${sizedStringSize(s)}`, offset);
+    return s;
+  }
+  zstring(offset: number): string {
+    return this.zstringIn(offset, this.bytes.length);
+  }
+  private zstringIn(offset: number, end: number): string {
+    let s = '';
+    for (let p = offset; ; p += 2) {
+      if (p + 2 > end) this.fail('string without NUL', offset);
+      const c = this.view.getUint16(p, true);
+      if (c === 0) return s;
+      s += String.fromCharCode(c);
+    }
+  }
+}
+
+function sizedStringSize(s: string): number {
+  return (4 + s.length * 2 + 2 + 3) & ~3;
+}
+
+/** Reads a TEMP.BIN (the 2 trailing zero bytes mc writes are accepted) or a bare CRIM blob. */
+export function readCrim(bytes: Uint8Array): CrimFile {
+  const b = new Blob(bytes);
+  const h = b.rec(0, CRIM_HEADER);
+  if (h.magic !== tag('CRIM')) b.fail('not a CRIM blob (no "CRIM" tag)', 0);
+  if (h.size > bytes.length) b.fail(`size ${h.size} exceeds the file (${bytes.length} bytes)`, 4);
+  if (h.major !== 3 && h.major !== 5) b.fail(`unknown version ${h.major}.${h.minor}`, 8);
+  const providers: CrimProvider[] = [];
+  for (let i = 0; i < h.providerCount; i++) {
+    b.block = `CRIM provider entry ${i}`;
+    const e = b.rec(16 + i * 20, PROVIDER_ENTRY);
+    providers.push(readProvider(b, e.offset, guidToText(e.guid), h.major));
+  }
+  return { major: h.major, minor: h.minor, providers };
+}
+
+function readProvider(b: Blob, at: number, guid: string, major: number): CrimProvider {
+  b.block = `WEVT ${guid}`;
+  const h = b.rec(at, WEVT_HEADER);
+  if (h.magic !== tag('WEVT')) b.fail('expected tag WEVT', at);
+  const slots = major >= 5 ? h.listCount : 11;
+  if (h.listCount > slots) b.fail(`${h.listCount} lists do not fit 11 descriptor slots`, at + 12);
+  const p: CrimProvider = {
+    guid,
+    messageId: h.messageId,
+    lists: [],
+    channels: [],
+    levels: [],
+    opcodes: [],
+    tasks: [],
+    keywords: [],
+    maps: [],
+    namedQueries: [],
+    templates: [],
+    events: [],
+    filters: [],
+    providerAttributes: [],
+    eventAttributes: [],
+  };
+  const offsets = new Map<CrimListKind, number>();
+  for (let i = 0; i < slots; i++) {
+    const d = b.rec(at + 16 + i * 8, LIST_DESCRIPTOR);
+    if (i >= h.listCount) {
+      if (d.kind !== 0 || d.offset !== 0) b.fail(`unused descriptor slot ${i} is not zero`, at + 16 + i * 8);
+      continue;
+    }
+    const kind = LIST_KINDS[d.kind];
+    if (kind === undefined) b.fail(`unknown list kind ${d.kind}`, at + 16 + i * 8);
+    if (offsets.has(kind)) b.fail(`list ${LIST_TAGS[kind]} appears twice`, at + 16 + i * 8);
+    p.lists.push(kind);
+    offsets.set(kind, d.offset);
+  }
+  // Entries by offset, to resolve the references of events, templates and filters.
+  const refs = {
+    channel: new Map<number, number>(),
+    level: new Map<number, number>(),
+    opcode: new Map<number, number>(),
+    task: new Map<number, number>(),
+    keyword: new Map<number, number>(),
+    map: new Map<number, number>(),
+    template: new Map<number, number>(),
+  };
+  const order: CrimListKind[] = ['channel', 'level', 'opcode', 'task', 'keyword', 'maps', 'namedQueries', 'template', 'event', 'filter', 'providerAttributes', 'eventAttributes'];
+  for (const kind of p.lists) if (!order.includes(kind)) b.fail(`list ${LIST_TAGS[kind]} is not supported`, at);
+  for (const kind of order) {
+    const off = offsets.get(kind);
+    if (off === undefined) continue;
+    b.block = `${LIST_TAGS[kind]} of ${guid}`;
+    switch (kind) {
+      case 'channel':
+        readEntries(b, off, 'CHAN', CHANNEL_ENTRY, (e, o) => {
+          refs.channel.set(o, p.channels.length);
+          p.channels.push({ flags: e.flags, name: b.sizedString(e.nameOffset), value: e.value, messageId: e.messageId });
+        });
+        break;
+      case 'level':
+        readEntries(b, off, 'LEVL', LEVEL_ENTRY, (e, o) => {
+          refs.level.set(o, p.levels.length);
+          p.levels.push({ name: b.sizedString(e.nameOffset), value: e.value, messageId: e.messageId });
+        });
+        break;
+      case 'opcode':
+        readEntries(b, off, 'OPCO', OPCODE_ENTRY, (e, o) => {
+          refs.opcode.set(o, p.opcodes.length);
+          p.opcodes.push({ name: b.sizedString(e.nameOffset), task: e.task, value: e.value, messageId: e.messageId });
+        });
+        break;
+      case 'task':
+        readEntries(b, off, 'TASK', TASK_ENTRY, (e, o) => {
+          refs.task.set(o, p.tasks.length);
+          p.tasks.push({ name: b.sizedString(e.nameOffset), value: e.value, messageId: e.messageId, eventGuid: guidToText(e.eventGuid) });
+        });
+        break;
+      case 'keyword':
+        readEntries(b, off, 'KEYW', KEYWORD_ENTRY, (e, o) => {
+          refs.keyword.set(o, p.keywords.length);
+          p.keywords.push({ name: b.sizedString(e.nameOffset), mask: e.mask, messageId: e.messageId });
+        });
+        break;
+      case 'maps':
+        readMaps(b, off, p, refs.map);
+        break;
+      case 'namedQueries':
+        readNamedQueries(b, off, p);
+        break;
+      case 'template':
+        readTemplates(b, off, p, refs.map, refs.template);
+        break;
+      case 'event':
+        readEvents(b, off, p, refs);
+        break;
+      case 'filter':
+        readFilters(b, off, p, refs.template);
+        break;
+      case 'providerAttributes':
+        readProviderAttributes(b, off, p);
+        break;
+      case 'eventAttributes':
+        readEventAttributes(b, off, p);
+        break;
+      default:
+        break;
+    }
+  }
+  return p;
+}
+
+function readEntries<S extends Spec>(b: Blob, off: number, magic: string, l: Layout<S>, each: (e: Rec<S>, at: number) => void): void {
+  const { count } = b.list(off, magic);
+  for (let i = 0; i < count; i++) each(b.rec(off + 12 + i * l.size, l), off + 12 + i * l.size);
+}
+
+function ref(b: Blob, map: Map<number, number>, offset: number, what: string, at: number): number | undefined {
+  if (offset === 0) return undefined;
+  const i = map.get(offset);
+  if (i === undefined) b.fail(`${what} offset 0x${offset.toString(16)} names no ${what} entry`, at);
+  return i;
+}
+
+function readMaps(b: Blob, off: number, p: CrimProvider, mapRefs: Map<number, number>): void {
+  const { count } = b.list(off, 'MAPS');
+  // The offset table lists the maps sorted by name; the blocks follow it in definition order.
+  let pos = off + 12 + count * 4;
+  for (let i = 0; i < count; i++) {
+    const h = b.rec(pos, MAP_HEADER);
+    const kind = h.magic === tag('VMAP') ? 'valueMap' : h.magic === tag('BMAP') ? 'bitMap' : b.fail(`expected VMAP or BMAP, found ${JSON.stringify(tagName(h.magic))}`, pos);
+    if (h.flags !== (kind === 'bitMap' ? 1 : 0)) b.fail(`map flags ${h.flags} do not match its tag`, pos + 12);
+    const items = [];
+    for (let j = 0; j < h.count; j++) items.push(b.rec(pos + 20 + j * 8, MAP_ITEM));
+    mapRefs.set(pos, p.maps.length);
+    p.maps.push({ kind, name: b.sizedString(h.nameOffset), items: items.map((e) => ({ value: e.value, messageId: e.messageId })) });
+    pos += h.size;
+  }
+  for (let i = 0; i < count; i++) {
+    b.need(off + 12 + i * 4, 4, 'map offset');
+    ref(b, mapRefs, b.view.getUint32(off + 12 + i * 4, true), 'map', off + 12 + i * 4);
+  }
+}
+
+function readNamedQueries(b: Blob, off: number, p: CrimProvider): void {
+  const { count } = b.list(off, 'QTAB');
+  for (let i = 0; i < count; i++) {
+    b.need(off + 12 + i * 4, 4, 'pattern map offset');
+    const at = b.view.getUint32(off + 12 + i * 4, true);
+    const h = b.rec(at, QUERY_HEADER);
+    if (h.magic !== tag('QUER')) b.fail('expected tag QUER', at);
+    const items = [];
+    for (let j = 0; j < h.count; j++) {
+      const e = b.rec(at + 20 + j * 8, QUERY_ITEM);
+      items.push({ name: b.sizedString(e.nameOffset), value: b.sizedString(e.valueOffset) });
+    }
+    p.namedQueries.push({ name: b.sizedString(h.nameOffset), format: b.sizedString(h.formatOffset), items });
+  }
+}
+
+function readTemplates(b: Blob, off: number, p: CrimProvider, mapRefs: Map<number, number>, templateRefs: Map<number, number>): void {
+  const { count } = b.list(off, 'TTBL');
+  let pos = off + 12;
+  for (let i = 0; i < count; i++) {
+    const h = b.rec(pos, TEMPLATE_HEADER);
+    if (h.magic !== tag('TEMP')) b.fail('expected tag TEMP', pos);
+    const fragmentEnd = h.propertyCount > 0 ? h.propertyOffset : pos + h.size;
+    let xml: XmlElement;
+    try {
+      xml = readTemplateFragment(b.bytes, pos + 40, fragmentEnd);
+    } catch (e) {
+      b.fail(`template ${i}: BinXML: ${(e as Error).message}`, pos + 40);
+    }
+    const properties: CrimProperty[] = [];
+    for (let j = 0; j < h.propertyCount; j++) {
+      const at = h.propertyOffset + j * 20;
+      const flags = b.rec(at, PROPERTY_ENTRY).flags;
+      if (flags & 1) {
+        const e = b.rec(at, STRUCT_PROPERTY_ENTRY);
+        if (e.reserved !== 0) b.fail('struct property has a non-zero map offset', at + 8);
+        properties.push({ name: b.sizedString(e.nameOffset), flags, structStart: e.structStart, memberCount: e.memberCount, count: e.count, length: e.length });
+      } else {
+        const e = b.rec(at, PROPERTY_ENTRY);
+        if (e.reserved !== 0) b.fail('property has non-zero bytes 6..7', at + 6);
+        const prop: CrimProperty = { name: b.sizedString(e.nameOffset), flags, inType: e.inType, outType: e.outType, count: e.count, length: e.length };
+        const m = ref(b, mapRefs, e.mapOffset, 'map', at + 8);
+        if (m !== undefined) prop.map = m;
+        properties.push(prop);
+      }
+    }
+    templateRefs.set(pos, p.templates.length);
+    p.templates.push({ guid: guidToText(h.guid), flags: h.flags, paramCount: h.paramCount, xml, properties });
+    if (h.size < 40) b.fail(`template size ${h.size}`, pos + 4);
+    pos += h.size;
+  }
+}
+
+function readEvents(b: Blob, off: number, p: CrimProvider, refs: Record<'channel' | 'level' | 'opcode' | 'task' | 'keyword' | 'template', Map<number, number>>): void {
+  const h = b.rec(off, EVENT_HEADER);
+  if (h.magic !== tag('EVNT')) b.fail('expected tag EVNT', off);
+  for (let i = 0; i < h.count; i++) {
+    const at = off + 16 + i * 48;
+    const e = b.rec(at, EVENT_ENTRY);
+    const ev: CrimEvent = {
+      id: e.id,
+      version: e.version,
+      channel: e.channel,
+      level: e.level,
+      opcode: e.opcode,
+      task: e.task,
+      keywords: e.keywords,
+      messageId: e.messageId,
+      keywordRefs: [],
+    };
+    const set = (k: 'template' | 'opcodeRef' | 'levelRef' | 'taskRef' | 'channelRef', v: number | undefined) => {
+      if (v !== undefined) ev[k] = v;
+    };
+    set('template', ref(b, refs.template, e.templateOffset, 'template', at + 20));
+    set('opcodeRef', ref(b, refs.opcode, e.opcodeOffset, 'opcode', at + 24));
+    set('levelRef', ref(b, refs.level, e.levelOffset, 'level', at + 28));
+    set('taskRef', ref(b, refs.task, e.taskOffset, 'task', at + 32));
+    set('channelRef', ref(b, refs.channel, e.channelOffset, 'channel', at + 44));
+    if (e.keywordCount > 0) {
+      b.need(e.keywordsOffset, e.keywordCount * 4, 'event keyword offsets');
+      for (let k = 0; k < e.keywordCount; k++) {
+        ev.keywordRefs.push(ref(b, refs.keyword, b.view.getUint32(e.keywordsOffset + k * 4, true), 'keyword', e.keywordsOffset + k * 4)!);
+      }
+    } else if (e.keywordsOffset !== 0) b.fail('keyword offset without keywords', at + 40);
+    p.events.push(ev);
+  }
+}
+
+function readFilters(b: Blob, off: number, p: CrimProvider, templateRefs: Map<number, number>): void {
+  const h = b.rec(off, FILTER_HEADER);
+  if (h.magic !== tag('FLTR')) b.fail('expected tag FLTR', off);
+  for (let i = 0; i < h.count; i++) {
+    const at = off + 16 + i * 16;
+    const e = b.rec(at, FILTER_ENTRY);
+    const f: CrimFilter = { name: b.sizedString(e.nameOffset), value: e.value, version: e.version, messageId: e.messageId };
+    const t = ref(b, templateRefs, e.templateOffset, 'template', at + 12);
+    if (t !== undefined) f.template = t;
+    p.filters.push(f);
+  }
+}
+
+function readProviderAttributes(b: Blob, off: number, p: CrimProvider): void {
+  const { count } = b.list(off, 'PRVA');
+  for (let i = 0; i < count; i++) {
+    const e = b.rec(off + 12 + i * 8, PROVIDER_ATTRIBUTE_ENTRY);
+    const value = e.flags === PRVA_NAME ? b.zstring(e.valueOffset) : guidToText(b.rec(e.valueOffset, PROVIDER_ENTRY).guid);
+    p.providerAttributes.push({ flags: e.flags, value });
+  }
+}
+
+function readEventAttributes(b: Blob, off: number, p: CrimProvider): void {
+  const { count } = b.list(off, 'EVTA');
+  for (let i = 0; i < count; i++) {
+    const e = b.rec(off + 12 + i * 8, EVENT_ATTRIBUTE_ENTRY);
+    p.eventAttributes.push({ flags: e.flags, id: e.id, version: e.version, value: b.zstring(e.stringOffset) });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoder
+
+class Buf {
+  bytes = new Uint8Array(4096);
+  view = new DataView(this.bytes.buffer);
+  pos = 0;
+  ensure(end: number): void {
+    if (end <= this.bytes.length) return;
+    let size = this.bytes.length * 2;
+    while (size < end) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.bytes);
+    this.bytes = next;
+    this.view = new DataView(next.buffer);
+  }
+  rec<S extends Spec>(at: number, l: Layout<S>, r: Rec<S>): void {
+    this.ensure(at + l.size);
+    writeRec(this.view, at, l, r);
+  }
+  u32(at: number, v: number): void {
+    this.ensure(at + 4);
+    this.view.setUint32(at, v >>> 0, true);
+  }
+  raw(at: number, data: Uint8Array): void {
+    this.ensure(at + data.length);
+    this.bytes.set(data, at);
+  }
+  /** Writes name data at `at`; returns the position after it. */
+  sizedString(at: number, s: string): number {
+    const size = sizedStringSize(s);
+    this.ensure(at + size);
+    this.view.setUint32(at, size, true);
+    for (let i = 0; i < s.length; i++) this.view.setUint16(at + 4 + i * 2, s.charCodeAt(i), true);
+    return at + size;
+  }
+  zstring(at: number, s: string): number {
+    this.ensure(at + s.length * 2 + 2);
+    for (let i = 0; i < s.length; i++) this.view.setUint16(at + i * 2, s.charCodeAt(i), true);
+    return at + s.length * 2 + 2;
+  }
+}
+
+const align = (n: number, a: number) => (n + a - 1) & ~(a - 1);
+
+/** Encodes a description into a TEMP.BIN: the CRIM blob and mc's 2 trailing zero bytes. */
+export function encodeCrim(file: CrimFile): Uint8Array {
+  const w = new Buf();
+  const n = file.providers.length;
+  w.pos = 16 + n * 20;
+  file.providers.forEach((p, i) => {
+    const at = w.pos;
+    encodeProvider(w, p, file.major);
+    w.rec(16 + i * 20, PROVIDER_ENTRY, { guid: guidFromText(p.guid), offset: at });
+  });
+  w.rec(0, CRIM_HEADER, { magic: tag('CRIM'), size: w.pos, major: file.major, minor: file.minor, providerCount: n });
+  w.ensure(w.pos + 2);
+  return w.bytes.slice(0, w.pos + 2);
+}
+
+interface Offsets {
+  channel: number[];
+  level: number[];
+  opcode: number[];
+  task: number[];
+  keyword: number[];
+  map: number[];
+  template: number[];
+}
+
+function encodeProvider(w: Buf, p: CrimProvider, major: number): void {
+  const start = w.pos;
+  const slots = major >= 5 ? p.lists.length : 11;
+  w.pos = start + 16 + slots * 8;
+  w.ensure(w.pos);
+  const o: Offsets = { channel: [], level: [], opcode: [], task: [], keyword: [], map: [], template: [] };
+  p.lists.forEach((kind, i) => {
+    if (kind === 'event') w.pos = align(w.pos, 8);
+    w.rec(start + 16 + i * 8, LIST_DESCRIPTOR, { kind: LIST_KINDS.indexOf(kind), offset: w.pos });
+    switch (kind) {
+      case 'channel':
+        o.channel = encodeEntries(w, 'CHAN', CHANNEL_ENTRY, p.channels, true, (c, nameOffset) => ({ flags: c.flags, nameOffset, value: c.value, messageId: c.messageId }));
+        break;
+      case 'level':
+        o.level = encodeEntries(w, 'LEVL', LEVEL_ENTRY, p.levels, false, (l, nameOffset) => ({ value: l.value, messageId: l.messageId, nameOffset }));
+        break;
+      case 'opcode':
+        o.opcode = encodeEntries(w, 'OPCO', OPCODE_ENTRY, p.opcodes, false, (op, nameOffset) => ({ task: op.task, value: op.value, messageId: op.messageId, nameOffset }));
+        break;
+      case 'task':
+        o.task = encodeEntries(w, 'TASK', TASK_ENTRY, p.tasks, false, (t, nameOffset) => ({ value: t.value, messageId: t.messageId, eventGuid: guidFromText(t.eventGuid), nameOffset }));
+        break;
+      case 'keyword':
+        o.keyword = encodeEntries(w, 'KEYW', KEYWORD_ENTRY, p.keywords, false, (k, nameOffset) => ({ mask: k.mask, messageId: k.messageId, nameOffset }));
+        break;
+      case 'maps':
+        o.map = encodeMaps(w, p.maps);
+        break;
+      case 'namedQueries':
+        encodeNamedQueries(w, p.namedQueries);
+        break;
+      case 'template':
+        o.template = encodeTemplates(w, p.templates, o.map);
+        break;
+      case 'event':
+        encodeEvents(w, p.events, o);
+        break;
+      case 'filter':
+        encodeFilters(w, p.filters, o.template);
+        break;
+      case 'providerAttributes':
+        encodeProviderAttributes(w, p.providerAttributes);
+        break;
+      case 'eventAttributes':
+        encodeEventAttributes(w, p.eventAttributes);
+        break;
+      default:
+        throw new Error(`cannot write list ${LIST_TAGS[kind]}`);
+    }
+  });
+  w.rec(start, WEVT_HEADER, { magic: tag('WEVT'), size: w.pos - start, messageId: p.messageId, listCount: p.lists.length });
+}
+
+/** A list of fixed entries followed by their names; an empty LEVL/OPCO/TASK/KEYW has size 0. */
+function encodeEntries<T extends { name: string }, S extends Spec>(
+  w: Buf,
+  magic: string,
+  l: Layout<S>,
+  items: T[],
+  sizeWhenEmpty: boolean,
+  entry: (item: T, nameOffset: number) => Rec<S>,
+): number[] {
+  const start = w.pos;
+  let names = start + 12 + items.length * l.size;
+  const offsets = items.map((item, i) => {
+    const at = start + 12 + i * l.size;
+    w.rec(at, l, entry(item, names));
+    names = w.sizedString(names, item.name);
+    return at;
+  });
+  w.pos = names;
+  w.ensure(w.pos);
+  const size = items.length > 0 || sizeWhenEmpty ? w.pos - start : 0;
+  w.rec(start, LIST_HEADER, { magic: tag(magic), size, count: items.length });
+  return offsets;
+}
+
+/** mc sorts the MAPS offset table and the map names by name (ordinal). */
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function encodeMaps(w: Buf, maps: CrimMap[]): number[] {
+  const start = w.pos;
+  let pos = start + 12 + maps.length * 4;
+  const blockOffsets: number[] = [];
+  let strings = pos + maps.reduce((s, m) => s + 20 + m.items.length * 8, 0);
+  const sorted = maps.map((m, i) => ({ m, i })).sort((a, b) => byName(a.m.name, b.m.name) || a.i - b.i);
+  const nameOffsets = new Array<number>(maps.length);
+  for (const { m, i } of sorted) {
+    nameOffsets[i] = strings;
+    strings = w.sizedString(strings, m.name);
+  }
+  maps.forEach((m, i) => {
+    blockOffsets.push(pos);
+    const items = m.items;
+    w.rec(pos, MAP_HEADER, {
+      magic: tag(m.kind === 'bitMap' ? 'BMAP' : 'VMAP'),
+      size: 20 + items.length * 8,
+      nameOffset: nameOffsets[i]!,
+      flags: m.kind === 'bitMap' ? 1 : 0,
+      count: items.length,
+    });
+    items.forEach((it, j) => w.rec(pos + 20 + j * 8, MAP_ITEM, { value: it.value, messageId: it.messageId }));
+    pos += 20 + items.length * 8;
+  });
+  sorted.forEach(({ i }, k) => w.u32(start + 12 + k * 4, blockOffsets[i]!));
+  w.pos = strings;
+  w.rec(start, LIST_HEADER, { magic: tag('MAPS'), size: w.pos - start, count: maps.length });
+  return blockOffsets;
+}
+
+function encodeNamedQueries(w: Buf, maps: CrimPatternMap[]): void {
+  const start = w.pos;
+  const tableAt = start + 12;
+  let pos = tableAt + maps.length * 4;
+  let data = pos + maps.reduce((s, m) => s + 20 + m.items.length * 8, 0);
+  maps.forEach((m, i) => {
+    w.u32(tableAt + i * 4, pos);
+    const nameOffset = data;
+    data = w.sizedString(data, m.name);
+    const formatOffset = data;
+    data = w.sizedString(data, m.format);
+    m.items.forEach((it, j) => {
+      const nameAt = data;
+      data = w.sizedString(data, it.name);
+      const valueAt = data;
+      data = w.sizedString(data, it.value);
+      w.rec(pos + 20 + j * 8, QUERY_ITEM, { nameOffset: nameAt, valueOffset: valueAt });
+    });
+    // mc's QUER size runs to the end of its strings, past the entries of the next maps.
+    w.rec(pos, QUERY_HEADER, { magic: tag('QUER'), size: data - pos, nameOffset, formatOffset, count: m.items.length });
+    pos += 20 + m.items.length * 8;
+  });
+  w.pos = data;
+  w.ensure(w.pos);
+  w.rec(start, LIST_HEADER, { magic: tag('QTAB'), size: data - start, count: maps.length });
+}
+
+function encodeTemplates(w: Buf, templates: CrimTemplate[], mapOffsets: number[]): number[] {
+  const start = w.pos;
+  let pos = start + 12;
+  const offsets = templates.map((t) => {
+    const at = pos;
+    const fragment = writeTemplateFragment(t.xml);
+    w.raw(at + 40, fragment);
+    const propertyOffset = at + 40 + fragment.length;
+    let names = propertyOffset + t.properties.length * 20;
+    t.properties.forEach((prop, i) => {
+      const pAt = propertyOffset + i * 20;
+      if (prop.flags & 1) {
+        w.rec(pAt, STRUCT_PROPERTY_ENTRY, {
+          flags: prop.flags,
+          structStart: prop.structStart ?? 0,
+          memberCount: prop.memberCount ?? 0,
+          reserved: 0,
+          count: prop.count,
+          length: prop.length,
+          nameOffset: names,
+        });
+      } else {
+        w.rec(pAt, PROPERTY_ENTRY, {
+          flags: prop.flags,
+          inType: prop.inType ?? 0,
+          outType: prop.outType ?? 0,
+          reserved: 0,
+          mapOffset: prop.map === undefined ? 0 : mapOffsets[prop.map]!,
+          count: prop.count,
+          length: prop.length,
+          nameOffset: names,
+        });
+      }
+      names = w.sizedString(names, prop.name);
+    });
+    w.rec(at, TEMPLATE_HEADER, {
+      magic: tag('TEMP'),
+      size: names - at,
+      paramCount: t.paramCount,
+      propertyCount: t.properties.length,
+      propertyOffset,
+      flags: t.flags,
+      guid: guidFromText(t.guid),
+    });
+    pos = names;
+    return at;
+  });
+  w.pos = pos;
+  w.ensure(w.pos);
+  w.rec(start, LIST_HEADER, { magic: tag('TTBL'), size: pos - start, count: templates.length });
+  return offsets;
+}
+
+function encodeEvents(w: Buf, events: CrimEvent[], o: Offsets): void {
+  const start = w.pos;
+  let extra = start + 16 + events.length * 48;
+  const at = (list: number[], i: number | undefined) => (i === undefined ? 0 : list[i]!);
+  events.forEach((e, i) => {
+    let keywordsOffset = 0;
+    if (e.keywordRefs.length > 0) {
+      keywordsOffset = extra;
+      for (const k of e.keywordRefs) {
+        w.u32(extra, o.keyword[k]!);
+        extra += 4;
+      }
+    }
+    w.rec(start + 16 + i * 48, EVENT_ENTRY, {
+      id: e.id,
+      version: e.version,
+      channel: e.channel,
+      level: e.level,
+      opcode: e.opcode,
+      task: e.task,
+      keywords: e.keywords,
+      messageId: e.messageId,
+      templateOffset: at(o.template, e.template),
+      opcodeOffset: at(o.opcode, e.opcodeRef),
+      levelOffset: at(o.level, e.levelRef),
+      taskOffset: at(o.task, e.taskRef),
+      keywordCount: e.keywordRefs.length,
+      keywordsOffset,
+      channelOffset: at(o.channel, e.channelRef),
+    });
+  });
+  w.pos = extra;
+  w.ensure(w.pos);
+  w.rec(start, EVENT_HEADER, { magic: tag('EVNT'), size: extra - start, count: events.length, reserved: 0 });
+}
+
+function encodeFilters(w: Buf, filters: CrimFilter[], templateOffsets: number[]): void {
+  const start = w.pos;
+  let names = start + 16 + filters.length * 16;
+  const tmpl = (f: CrimFilter | undefined) => (f?.template === undefined ? 0 : templateOffsets[f.template]!);
+  filters.forEach((f, i) => {
+    w.rec(start + 16 + i * 16, FILTER_ENTRY, { value: f.value, version: f.version, reserved: 0, messageId: f.messageId, nameOffset: names, templateOffset: tmpl(f) });
+    names = w.sizedString(names, f.name);
+  });
+  w.pos = names;
+  w.ensure(w.pos);
+  w.rec(start, FILTER_HEADER, { magic: tag('FLTR'), size: names - start, count: filters.length, last: tmpl(filters[filters.length - 1]) });
+}
+
+function encodeProviderAttributes(w: Buf, attrs: CrimProviderAttribute[]): void {
+  const start = w.pos;
+  let data = start + 12 + attrs.length * 8;
+  attrs.forEach((a, i) => {
+    if (a.flags !== PRVA_NAME) data = align(data, 4);
+    w.rec(start + 12 + i * 8, PROVIDER_ATTRIBUTE_ENTRY, { flags: a.flags, valueOffset: data });
+    if (a.flags === PRVA_NAME) data = w.zstring(data, a.value);
+    else {
+      w.raw(data, guidFromText(a.value));
+      data += 16;
+    }
+  });
+  data = start + align(data - start, 4);
+  w.pos = data;
+  w.ensure(w.pos);
+  w.rec(start, LIST_HEADER, { magic: tag('PRVA'), size: data - start, count: attrs.length });
+}
+
+function encodeEventAttributes(w: Buf, attrs: CrimEventAttribute[]): void {
+  const start = w.pos;
+  let data = start + 12 + attrs.length * 8;
+  const strings = [...new Set(attrs.map((a) => a.value))].sort(byName);
+  const at = new Map<string, number>();
+  for (const s of strings) {
+    at.set(s, data);
+    data = w.zstring(data, s);
+  }
+  attrs.forEach((a, i) => w.rec(start + 12 + i * 8, EVENT_ATTRIBUTE_ENTRY, { flags: a.flags, version: a.version, id: a.id, stringOffset: at.get(a.value)! }));
+  data = start + align(data - start, 4);
+  w.pos = data;
+  w.ensure(w.pos);
+  w.rec(start, LIST_HEADER, { magic: tag('EVTA'), size: data - start, count: attrs.length });
+}
