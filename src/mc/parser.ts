@@ -3,7 +3,7 @@
 // parser resynchronises at the next statement keyword, so one run reports every error.
 
 import { EmbeddedActionsParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
-import { diagnostic, DIAGNOSTICS, type Diagnostic, type DiagnosticKind } from './diagnostics.js';
+import { diagnostic, type Diagnostic, type DiagnosticKind } from './diagnostics.js';
 import * as T from './lexer.js';
 import type { Scanner } from './lexer.js';
 import type {
@@ -54,29 +54,55 @@ function unexpectedStatement(token: IToken): string {
   return `${expected}, found ${describeToken(token)}`;
 }
 
-// Error texts carry their catalogue kind in front ("kind\u0000text"); parse() splits them.
-const errorMessages: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage({ expected, actual, previous }) {
+/**
+ * chevrotain's error texts come from this provider, and chevrotain keeps only the text. The
+ * provider records the catalogue kind of every text it builds, so that parseTokens can turn an
+ * error back into a typed diagnostic; the texts of different kinds never coincide.
+ */
+class ErrorMessages implements IParserErrorMessageProvider {
+  private readonly kinds = new Map<string, DiagnosticKind>();
+
+  /** The kind of a text this provider built (unexpectedToken for any other). */
+  kindOf(text: string): DiagnosticKind {
+    return this.kinds.get(text) ?? 'unexpectedToken';
+  }
+
+  /** Forgets the texts of the last parse. */
+  reset(): void {
+    this.kinds.clear();
+  }
+
+  private text(kind: DiagnosticKind, text: string): string {
+    this.kinds.set(text, kind);
+    return text;
+  }
+
+  buildMismatchTokenMessage({ expected, actual, previous }: Parameters<IParserErrorMessageProvider['buildMismatchTokenMessage']>[0]): string {
     const kind = EXPECTED_KIND.get(expected) ?? 'unexpectedToken';
     const after = previous && previous.image ? ` after ${describeToken(previous)}` : '';
-    return `${kind}\u0000expected ${expected.LABEL ?? expected.name}${after}, found ${describeToken(actual)}`;
-  },
-  buildNotAllInputParsedMessage({ firstRedundant }) {
-    return `unexpectedToken\u0000${unexpectedStatement(firstRedundant)}`;
-  },
-  buildNoViableAltMessage({ actual, customUserDescription }) {
+    return this.text(kind, `expected ${expected.LABEL ?? expected.name}${after}, found ${describeToken(actual)}`);
+  }
+
+  buildNotAllInputParsedMessage({ firstRedundant }: Parameters<IParserErrorMessageProvider['buildNotAllInputParsedMessage']>[0]): string {
+    return this.text('unexpectedToken', unexpectedStatement(firstRedundant));
+  }
+
+  buildNoViableAltMessage({ actual, customUserDescription }: Parameters<IParserErrorMessageProvider['buildNoViableAltMessage']>[0]): string {
     const token = actual[0]!;
-    if (customUserDescription === 'statement') return `unexpectedToken\u0000${unexpectedStatement(token)}`;
-    return `unexpectedToken\u0000expected ${customUserDescription ?? 'a statement'}, found ${describeToken(token)}`;
-  },
-  buildEarlyExitMessage({ actual }) {
+    if (customUserDescription === 'statement') return this.text('unexpectedToken', unexpectedStatement(token));
+    return this.text('unexpectedToken', `expected ${customUserDescription ?? 'a statement'}, found ${describeToken(token)}`);
+  }
+
+  buildEarlyExitMessage({ actual }: Parameters<IParserErrorMessageProvider['buildEarlyExitMessage']>[0]): string {
     const token = actual[0]!;
     if (token.tokenType === EOF || STATEMENT_STARTS.has(token.tokenType)) {
-      return `missingLanguage\u0000the message has no Language= block: expected Language=, found ${describeToken(token)}`;
+      return this.text('missingLanguage', `the message has no Language= block: expected Language=, found ${describeToken(token)}`);
     }
-    return `unexpectedToken\u0000expected Severity=, Facility=, SymbolicName=, OutputBase= or Language=, found ${describeToken(token)}`;
-  },
-};
+    return this.text('unexpectedToken', `expected Severity=, Facility=, SymbolicName=, OutputBase= or Language=, found ${describeToken(token)}`);
+  }
+}
+
+const errorMessages = new ErrorMessages();
 
 function nameToken(t: IToken): NameToken {
   return { name: t.image, line: t.startLine ?? 0, column: t.startColumn ?? 0, offset: t.startOffset };
@@ -310,10 +336,9 @@ export function parseTokens(tokens: IToken[], emit: (s: Statement) => void, maxE
     for (const s of parser.statements) emit(s);
     const error = parser.errors[0];
     if (!error) break;
-    const [kind, text] = error.message.split('\u0000') as [DiagnosticKind, string];
     const previous = (error as { previousToken?: IToken }).previousToken;
     const token = error.token.tokenType === EOF ? previous ?? tokens[tokens.length - 1] : error.token;
-    diagnostics.push(diagnostic(kind in DIAGNOSTICS ? kind : 'unexpectedToken', text ?? error.message, token && { line: token.startLine ?? 1, column: token.startColumn ?? 1 }));
+    diagnostics.push(diagnostic(errorMessages.kindOf(error.message), error.message, token && { line: token.startLine ?? 1, column: token.startColumn ?? 1 }));
     if (diagnostics.length >= maxErrors) break;
     // Resume at the next statement keyword after the offending token's statement start.
     let index = error.token.tokenType === EOF ? tokens.length : tokens.indexOf(error.token, start);
@@ -330,4 +355,5 @@ export function parseTokens(tokens: IToken[], emit: (s: Statement) => void, maxE
 function release(p: McParser): void {
   p.statements = [];
   p.input = [];
+  errorMessages.reset();
 }
