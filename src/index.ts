@@ -4,6 +4,8 @@
 export { FormatError } from './binary/errors.js';
 export { compileMc, LIMITS, baseNameOf } from './mc/compile.js';
 export type { CompileOptions, CompileResult, CompiledFile, OutputKind } from './mc/compile.js';
+export { defaultMcTemplates } from './mc/templates.js';
+export type { McTemplates } from './mc/templates.js';
 export { formatDiagnostic, DIAGNOSTICS } from './mc/diagnostics.js';
 export type { Diagnostic, DiagnosticSeverity } from './mc/diagnostics.js';
 export type { McModel, HeaderItem, HeaderMessage, LanguageOutput, NameDefine, BannerItem } from './mc/model.js';

@@ -1,4 +1,5 @@
-// compileMc: .mc bytes in, output files out. Pure: no file system, no clock, no environment.
+// compileMc: .mc bytes in, output files out. Pure: no clock, no environment, and no file system
+// when the caller passes the templates (without them, the default loader reads templates/).
 // Pipeline: decode → lex → parse → resolve → write (.h, .rc, .bin per language, .dbg).
 
 import { diagnostic, type Diagnostic } from './diagnostics.js';
@@ -7,8 +8,9 @@ import { FLAVORS, type FlavorName } from './flavors.js';
 import { Scanner } from './lexer.js';
 import type { McModel } from './model.js';
 import { parseStream } from './parser.js';
-import { encodeText, loadTemplate, renderTemplate, type TextEncoding } from './render.js';
-import { createResolver } from './resolve.js';
+import { encodeText, renderTemplate, type TextEncoding } from './render.js';
+import { Resolver } from './resolve.js';
+import { defaultMcTemplates, type McTemplates } from './templates.js';
 import { writeMessageTable } from '../rc-gen/message-table.js';
 
 export interface CompileOptions {
@@ -42,7 +44,9 @@ export interface CompileOptions {
   compat?: FlavorName;
   /** The Windows ANSI code page mc.exe would run under (CP_ACP); default 1252. */
   ansiCodepage?: number;
-  /** Handlebars source replacing templates/header.h.hbs. */
+  /** The handlebars sources of the .h, .rc and .dbg (default: the package's templates/, read by ./templates.js). */
+  templates?: McTemplates;
+  /** Handlebars source of the header, replacing `templates.header` (`--header-template`). */
   headerTemplate?: string;
   /** Lower the resource limits (see LIMITS); a limit cannot be raised above its default. */
   limits?: Partial<Limits>;
@@ -109,7 +113,7 @@ export function compileMc(input: Uint8Array, options: CompileOptions = {}): Comp
   // One pass: the scanner's tokens are parsed a statement at a time and each statement is
   // resolved as soon as it is parsed; comments reach the resolver through the scanner.
   const scanner = new Scanner(source);
-  const resolver = createResolver(scanner.comments, source, {
+  const resolver = new Resolver(scanner.comments, source, {
     flavor,
     baseName,
     binPrefix: (options.binPrefix ?? false) || options.baseName !== undefined,
@@ -138,19 +142,14 @@ export function compileMc(input: Uint8Array, options: CompileOptions = {}): Comp
   const textEncoding = options.textEncoding ?? 'ansi';
   const text = (s: string) => encodeText(s, textEncoding, ansiCodepage);
   const files: CompiledFile[] = [];
-  const headerSource = options.headerTemplate ?? loadTemplate('header.h.hbs');
+  const templates = options.templates ?? defaultMcTemplates();
+  const headerSource = options.headerTemplate ?? templates.header;
   files.push({ name: `${baseName}.${options.headerExtension ?? 'h'}`, kind: 'header', bytes: text(renderTemplate(headerSource, model)) });
-  files.push({ name: `${baseName}.rc`, kind: 'rc', bytes: text(renderTemplate(loadTemplate('rc.hbs'), model)) });
-  const seen = new Map<string, string>();
+  files.push({ name: `${baseName}.rc`, kind: 'rc', bytes: text(renderTemplate(templates.rc, model)) });
   for (const lang of model.languages) {
-    const other = seen.get(lang.binName.toLowerCase());
-    if (other !== undefined) {
-      return { files: [], diagnostics: [...diagnostics, diagnostic('redefinedLanguageFile', `languages '${other}' and '${lang.name}' both write ${lang.binName}`)], model };
-    }
-    seen.set(lang.binName.toLowerCase(), lang.name);
     const entries = lang.messages.map((m) => ({ id: m.value, text: m.text, unicode: !options.ansiBins }));
     files.push({ name: lang.binName, kind: 'bin', bytes: writeMessageTable(entries, ansiCodepage), languageId: lang.id });
   }
-  if (options.debugFile) files.push({ name: `${baseName}.dbg`, kind: 'dbg', bytes: text(renderTemplate(loadTemplate('dbg.hbs'), model)) });
+  if (options.debugFile) files.push({ name: `${baseName}.dbg`, kind: 'dbg', bytes: text(renderTemplate(templates.dbg, model)) });
   return { files, diagnostics, model };
 }

@@ -1,25 +1,20 @@
-// Text outputs through handlebars templates (templates/*.hbs). Template sources are read once
-// from the package's templates/ folder; their line ends are normalised to CR LF before
+// Text outputs through handlebars templates. The sources come from the caller (the default ones
+// from templates/ through ./templates.js); their line ends are normalised to CR LF before
 // compiling, so a template saved with LF still gives mc.exe's CR LF output, while the data
-// (comment text, message text) is never touched.
+// (comment text, message text) is never touched. No file system access here.
 
 import type HandlebarsCompiler from 'handlebars';
 import HandlebarsRuntime from 'handlebars/runtime.js';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { encodeAnsi, encodeUtf16le } from './codepage.js';
+import { precompiledSpec } from './precompiled.js';
 
 export type TextEncoding = 'ansi' | 'utf-8' | 'utf-16';
 
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
 
-export function templatePath(name: string): URL {
-  return new URL(`../../templates/${name}`, import.meta.url);
-}
-
-export function loadTemplate(name: string): string {
-  return readFileSync(templatePath(name), 'utf8');
-}
+// The loader of the package's templates, for callers that import it from here.
+export { loadTemplate, templatePath } from './templates.js';
 
 // Templates can use handlebars' built-in helpers only (winmc registers none, and there is no way
 // to pass one in); declaring them lets the compiled template call them directly instead of
@@ -41,20 +36,6 @@ export function normalizeTemplate(source: string): string {
 // rendering a small file. Specs are keyed by the template's source, so an edited template (or a
 // user's --header-template) is never served a stale spec; it is compiled here instead.
 const handlebars = HandlebarsRuntime as unknown as typeof HandlebarsCompiler;
-let precompiled: Map<string, string> | undefined;
-
-function precompiledSpec(source: string): string | undefined {
-  if (!precompiled) {
-    precompiled = new Map();
-    try {
-      const entries = JSON.parse(readFileSync(new URL('../templates.precompiled.json', import.meta.url), 'utf8')) as [string, string][];
-      for (const [templateSource, spec] of entries) precompiled.set(templateSource, spec);
-    } catch {
-      // Built by tsc alone: every template is compiled at run time.
-    }
-  }
-  return precompiled.get(source);
-}
 
 function compileTemplate(source: string): HandlebarsTemplateDelegate {
   const spec = precompiledSpec(source);

@@ -88,132 +88,195 @@ function headerLines(text: string): string[] {
   return lines;
 }
 
-export interface Resolver {
-  /** Takes the next statement in source order. */
-  add(statement: Statement): void;
-  /** After the last statement: the model and the resolver's diagnostics. */
-  finish(): { model: McModel; diagnostics: Diagnostic[] };
-}
-
 /**
- * A resolver fed one statement at a time. `comments` may still be growing while statements are
- * added (the scanner fills it as it goes): only comments before the statement being resolved are read.
+ * Resolves statements fed one at a time, in source order. `comments` may still be growing while
+ * statements are added (the scanner fills it as it goes): only comments before the statement
+ * being resolved are read.
  */
-export function createResolver(comments: readonly IToken[], source: string, o: ResolveOptions): Resolver {
-  const diagnostics: Diagnostic[] = [];
-  const severities = new NameTable<SeverityOrFacility>(SEVERITY_BUILTINS);
-  const facilities = new NameTable<SeverityOrFacility>(FACILITY_BUILTINS);
-  const languages = new NameTable<LanguageEntry>(LANGUAGE_BUILTINS);
-  const items: HeaderItem[] = [];
-  const messages: HeaderMessage[] = [];
-  const lastCode = new Map<number, number>();
-  const valueLines = new Map<number, number>();
-  let typedef: { name: string; macro: boolean } | undefined;
-  let radix = o.decimal ? 10 : 16;
-  let severity = severities.lookup('Success')!;
-  let facility = facilities.lookup('Application')!;
-  let bannerWritten = false;
-  let nextComment = 0;
+export class Resolver {
+  private readonly diagnostics: Diagnostic[] = [];
+  private readonly severities = new NameTable<SeverityOrFacility>(SEVERITY_BUILTINS);
+  private readonly facilities = new NameTable<SeverityOrFacility>(FACILITY_BUILTINS);
+  private readonly languages = new NameTable<LanguageEntry>(LANGUAGE_BUILTINS);
+  /** The header's items in streaming order: comments, the banner, messages. */
+  private readonly items: HeaderItem[] = [];
+  private readonly messages: HeaderMessage[] = [];
+  /** The last message code used, per facility value (mc.exe counts per facility). */
+  private readonly lastCode = new Map<number, number>();
+  /** The line of each message value defined so far, keyed by the value as an int32. */
+  private readonly valueLines = new Map<number, number>();
+  /** MessageIdTypedef / MessageIdTypedefMacro in effect. */
+  private typedef: { name: string; macro: boolean } | undefined;
+  /** OutputBase in effect: 10 or 16. */
+  private radix: number;
+  /** Severity and Facility in effect: a message inherits them from the one before. */
+  private severity: SeverityOrFacility;
+  private facility: SeverityOrFacility;
+  /** The severity/facility banner is written once, before the first message. */
+  private bannerWritten = false;
+  /** Index of the first comment not yet placed in `items`. */
+  private nextComment = 0;
+  /** Set when the message limit is reached: later statements are ignored. */
+  private stopped = false;
 
-  const report = (kind: DiagnosticKind, message: string, at: { line: number; column?: number }) => {
-    if (diagnostics.length < o.maxErrors) diagnostics.push(diagnostic(kind, message, at));
-  };
+  constructor(
+    private readonly comments: readonly IToken[],
+    private readonly source: string,
+    private readonly o: ResolveOptions,
+  ) {
+    this.radix = o.decimal ? 10 : 16;
+    this.severity = this.severities.lookup('Success')!;
+    this.facility = this.facilities.lookup('Application')!;
+  }
 
-  const flushCommentsBefore = (offset: number) => {
-    while (nextComment < comments.length && comments[nextComment]!.startOffset < offset) {
-      const c = comments[nextComment++]!;
-      const end = c.startOffset + c.image.length;
-      let text = c.image.slice(1);
-      const lineEnd = end < source.length;
-      // The CR of a CR LF pair belongs to the line end, not to the comment.
-      if (lineEnd && text.endsWith('\r')) text = text.slice(0, -1);
-      items.push({ comment: { text, lineEnd } });
+  /** Takes the next statement in source order. */
+  readonly add = (s: Statement): void => {
+    if (this.stopped) return;
+    if (this.messages.length >= this.o.maxMessages) {
+      this.report('limitExceeded', `more than ${this.o.maxMessages} messages: the limit on messages in one file`, s);
+      this.stopped = true;
+      return;
+    }
+    switch (s.kind) {
+      case 'typedef':
+        this.flushCommentsBefore(s.offset);
+        if (C_IDENTIFIER.test(s.name.name)) this.typedef = { name: s.name.name, macro: s.macro };
+        else this.report('expectedName', `${s.macro ? 'MessageIdTypedefMacro' : 'MessageIdTypedef'} '${s.name.name}' is not a C identifier`, s.name);
+        break;
+      case 'names':
+        this.flushCommentsBefore(s.offset);
+        this.defineNames(s);
+        break;
+      case 'outputBase':
+        this.flushCommentsBefore(s.offset);
+        this.setRadix(s.value);
+        break;
+      case 'message':
+        this.message(s);
+        break;
     }
   };
 
-  const number = (tok: NumberToken, what: string): number | undefined => {
-    const n = parseNumber(tok.image);
-    if (n === undefined) report('badNumber', `${what}: '${tok.image}' is not a valid number (decimal, 0x hex or 0 octal, at most 32 bits)`, tok);
-    return n;
-  };
+  /** After the last statement: the model and the resolver's diagnostics. */
+  finish(): { model: McModel; diagnostics: Diagnostic[] } {
+    this.flushCommentsBefore(Infinity);
+    const model = buildModel(this.o, this.items, this.messages, this.languages);
+    this.checkBinNames(model);
+    return { model, diagnostics: this.diagnostics };
+  }
 
-  const nameDefines = (table: NameTable<SeverityOrFacility>): NameDefine[] =>
-    inFlavorOrder(o.flavor, table.entries)
+  private report(kind: DiagnosticKind, message: string, at?: { line: number; column?: number }): void {
+    if (this.diagnostics.length < this.o.maxErrors) this.diagnostics.push(diagnostic(kind, message, at));
+  }
+
+  /** Two languages whose texts would go to one .bin file (names compared as Windows does, ignoring case). */
+  private checkBinNames(model: McModel): void {
+    const seen = new Map<string, string>();
+    for (const lang of model.languages) {
+      const other = seen.get(lang.binName.toLowerCase());
+      if (other !== undefined) {
+        this.report('redefinedLanguageFile', `languages '${other}' and '${lang.name}' both write ${lang.binName}`);
+        return;
+      }
+      seen.set(lang.binName.toLowerCase(), lang.name);
+    }
+  }
+
+  private flushCommentsBefore(offset: number): void {
+    const comments = this.comments;
+    while (this.nextComment < comments.length && comments[this.nextComment]!.startOffset < offset) {
+      const c = comments[this.nextComment++]!;
+      const end = c.startOffset + c.image.length;
+      let text = c.image.slice(1);
+      const lineEnd = end < this.source.length;
+      // The CR of a CR LF pair belongs to the line end, not to the comment.
+      if (lineEnd && text.endsWith('\r')) text = text.slice(0, -1);
+      this.items.push({ comment: { text, lineEnd } });
+    }
+  }
+
+  private number(tok: NumberToken, what: string): number | undefined {
+    const n = parseNumber(tok.image);
+    if (n === undefined) this.report('badNumber', `${what}: '${tok.image}' is not a valid number (decimal, 0x hex or 0 octal, at most 32 bits)`, tok);
+    return n;
+  }
+
+  private nameDefines(table: NameTable<SeverityOrFacility>): NameDefine[] {
+    return inFlavorOrder(this.o.flavor, table.entries)
       .filter((e) => e.alias !== undefined)
       .map((e) => {
-        const valueText = radix === 10 ? String(e.value) : `0x${hex(e.value)}`;
+        const valueText = this.radix === 10 ? String(e.value) : `0x${hex(e.value)}`;
         return { name: e.name, alias: e.alias!, value: e.value, valueText, define: padDefine(e.alias!, valueText) };
       });
+  }
 
-  const defineNames = (s: NamesStatement) => {
+  private defineNames(s: NamesStatement): void {
     for (const entry of s.entries) {
-      const value = number(entry.value, `${s.table} '${entry.name}'`);
+      const value = this.number(entry.value, `${s.table} '${entry.name}'`);
       if (value === undefined) continue;
-      const extra = entry.extra?.name;
       if (s.table === 'language') {
+        // The grammar requires `:file` after a language id, so `extra` is always there.
+        const file = entry.extra!;
         if (value > 0xffff) {
-          report('languageIdRange', `language '${entry.name}': id 0x${hex(value)} is above 0xFFFF`, entry.value);
+          this.report('languageIdRange', `language '${entry.name}': id 0x${hex(value)} is above 0xFFFF`, entry.value);
           continue;
         }
-        if (extra === undefined) {
-          report('expectedColon', `language '${entry.name}': expected ':' and a .bin file name after the language id`, entry.value);
+        if (FILE_NAME_FORBIDDEN.test(file.name) || file.name === '.' || file.name === '..') {
+          this.report('badFileName', `language '${entry.name}': file name '${file.name}' must not contain a path, '..' or reserved characters`, file);
           continue;
         }
-        if (FILE_NAME_FORBIDDEN.test(extra) || extra === '.' || extra === '..') {
-          report('badFileName', `language '${entry.name}': file name '${extra}' must not contain a path, '..' or reserved characters`, entry.extra!);
-          continue;
-        }
-        languages.define({ name: entry.name, id: value, file: extra });
+        this.languages.define({ name: entry.name, id: value, file: file.name });
         continue;
       }
+      const extra = entry.extra?.name;
       const max = s.table === 'severity' ? 3 : 0xfff;
       if (value > max) {
-        report(s.table === 'severity' ? 'severityRange' : 'facilityRange', `${s.table} '${entry.name}' = 0x${hex(value)} is above 0x${hex(max)}`, entry.value);
+        this.report(s.table === 'severity' ? 'severityRange' : 'facilityRange', `${s.table} '${entry.name}' = 0x${hex(value)} is above 0x${hex(max)}`, entry.value);
         continue;
       }
       if (extra !== undefined && !C_IDENTIFIER.test(extra)) {
-        report('expectedName', `${s.table} '${entry.name}': alias '${extra}' is not a C identifier`, entry.extra!);
+        this.report('expectedName', `${s.table} '${entry.name}': alias '${extra}' is not a C identifier`, entry.extra!);
         continue;
       }
-      (s.table === 'severity' ? severities : facilities).define({ name: entry.name, value, alias: extra });
+      (s.table === 'severity' ? this.severities : this.facilities).define({ name: entry.name, value, alias: extra });
     }
-  };
+  }
 
-  const setRadix = (tok: NumberToken) => {
-    const n = number(tok, 'OutputBase');
+  private setRadix(tok: NumberToken): void {
+    const n = this.number(tok, 'OutputBase');
     if (n === undefined) return;
-    if (n !== 10 && n !== 16) report('outputBase', `OutputBase must be 10 or 16, found ${tok.image}`, tok);
-    else radix = n;
-  };
+    if (n !== 10 && n !== 16) this.report('outputBase', `OutputBase must be 10 or 16, found ${tok.image}`, tok);
+    else this.radix = n;
+  }
 
-  const storedText = (block: LanguageBlock, symbolicName: string | undefined): string | undefined => {
+  private storedText(block: LanguageBlock, symbolicName: string | undefined): string | undefined {
     const raw = block.text;
     // The lexer ends a text token just after its terminator line ('.' and its line end), or at
     // the end of the input when there is none.
     const terminator = splitTerminator(raw);
     if (!terminator) {
-      report('unterminatedText', `message text for language '${block.name.name}' is not terminated: the file ends before a line holding only '.'`, block);
+      this.report('unterminatedText', `message text for language '${block.name.name}' is not terminated: the file ends before a line holding only '.'`, block);
       return undefined;
     }
     const body = terminator.body;
     if (!terminator.lineEnd) {
       const line = block.textLine + (body.match(/\n/g)?.length ?? 0);
-      report('finalPeriodNoLineEnd', `the '.' that ends the message text must be followed by a line end`, { line });
+      this.report('finalPeriodNoLineEnd', `the '.' that ends the message text must be followed by a line end`, { line });
     }
     // Every text line is stored with CR LF, whatever the source used (a CR right before the LF
     // belongs to the line end); a CR LF source is stored as it stands.
     let text = hasLoneLf(body) ? body.replace(/\r?\n/g, '\r\n') : body;
     // An empty text block takes the symbolic name as its text (MC-SPEC.md §4.1).
     if (body.length === 0 && symbolicName !== undefined) text = symbolicName + '\r\n';
-    if (o.noTrailingNewline && text.endsWith('\r\n')) text = text.slice(0, -2);
+    if (this.o.noTrailingNewline && text.endsWith('\r\n')) text = text.slice(0, -2);
     return text;
-  };
+  }
 
-  const message = (m: MessageStatement) => {
-    flushCommentsBefore(m.offset);
-    if (!bannerWritten) {
-      items.push({ banner: { facilities: nameDefines(facilities), severities: nameDefines(severities), hresult: o.hresultBanner } });
-      bannerWritten = true;
+  private message(m: MessageStatement): void {
+    this.flushCommentsBefore(m.offset);
+    if (!this.bannerWritten) {
+      this.items.push({ banner: { facilities: this.nameDefines(this.facilities), severities: this.nameDefines(this.severities), hresult: this.o.hresultBanner } });
+      this.bannerWritten = true;
     }
     let symbolicName: string | undefined;
     let header: HeaderMessage | undefined;
@@ -222,43 +285,43 @@ export function createResolver(comments: readonly IToken[], source: string, o: R
     for (const item of m.items) {
       switch (item.kind) {
         case 'severity': {
-          const e = severities.lookup(item.name.name);
-          if (e) severity = e;
-          else report('undefinedSeverity', `severity '${item.name.name}' is not defined (known: ${severities.entries.map((x) => x.name).join(', ')})`, item.name);
+          const e = this.severities.lookup(item.name.name);
+          if (e) this.severity = e;
+          else this.report('undefinedSeverity', `severity '${item.name.name}' is not defined (known: ${this.severities.entries.map((x) => x.name).join(', ')})`, item.name);
           break;
         }
         case 'facility': {
-          const e = facilities.lookup(item.name.name);
-          if (e) facility = e;
-          else report('undefinedFacility', `facility '${item.name.name}' is not defined (known: ${facilities.entries.map((x) => x.name).join(', ')})`, item.name);
+          const e = this.facilities.lookup(item.name.name);
+          if (e) this.facility = e;
+          else this.report('undefinedFacility', `facility '${item.name.name}' is not defined (known: ${this.facilities.entries.map((x) => x.name).join(', ')})`, item.name);
           break;
         }
         case 'symbolicName':
           if (C_IDENTIFIER.test(item.name.name)) symbolicName = item.name.name;
-          else report('expectedName', `symbolic name '${item.name.name}' is not a C identifier`, item.name);
+          else this.report('expectedName', `symbolic name '${item.name.name}' is not a C identifier`, item.name);
           break;
         case 'outputBase':
-          setRadix(item.value);
+          this.setRadix(item.value);
           break;
         case 'language': {
-          header ??= startMessage(m, symbolicName);
+          header ??= this.startMessage(m, symbolicName);
           if (!header) return;
-          const lang = languages.lookup(item.name.name);
-          const text = storedText(item, symbolicName);
+          const lang = this.languages.lookup(item.name.name);
+          const text = this.storedText(item, symbolicName);
           if (!lang) {
-            report('undefinedLanguage', `language '${item.name.name}' is not defined (known: ${languages.entries.map((x) => x.name).join(', ')})`, item.name);
+            this.report('undefinedLanguage', `language '${item.name.name}' is not defined (known: ${this.languages.entries.map((x) => x.name).join(', ')})`, item.name);
           } else if (textFor(texts, lang)) {
-            const first = m.items.find((i) => i.kind === 'language' && languages.lookup(i.name.name) === lang)!;
-            report('duplicateLanguage', `language '${lang.name}' appears twice in message ${header.symbolicName ?? header.valueHex} (first at line ${first.line})`, item);
+            const first = m.items.find((i) => i.kind === 'language' && this.languages.lookup(i.name.name) === lang)!;
+            this.report('duplicateLanguage', `language '${lang.name}' appears twice in message ${header.symbolicName ?? header.valueHex} (first at line ${first.line})`, item);
           } else if (text !== undefined) {
-            checkLength(header, lang, text, item);
+            this.checkLength(header, lang, text, item);
             texts.push({ language: lang.name, languageId: lang.id, text });
           }
           if (!emitted) {
             // mc.exe writes a message's header block as soon as its first language text is complete.
             header.textLines = headerLines(text ?? '');
-            flushCommentsBefore(item.endOffset);
-            items.push({ message: header });
+            this.flushCommentsBefore(item.endOffset);
+            this.items.push({ message: header });
             emitted = true;
           }
           break;
@@ -266,43 +329,48 @@ export function createResolver(comments: readonly IToken[], source: string, o: R
       }
     }
     if (header) header.texts = texts.slice();
-  };
+  }
 
-  const checkLength = (h: HeaderMessage, lang: LanguageEntry, text: string, at: { line: number; column: number }) => {
+  private checkLength(h: HeaderMessage, lang: LanguageEntry, text: string, at: { line: number; column: number }): void {
+    const o = this.o;
     // Measured as the writer will encode it: in a double-byte code page an ANSI entry can be
     // twice as long as its character count.
     if (entrySize(text, !o.ansiBins, o.ansiCodepage) > MAX_ENTRY_SIZE) {
-      report('entryTooLong', `message ${h.symbolicName ?? h.valueHex} (${lang.name}) has ${text.length} characters: a .bin entry holds at most ${o.ansiBins ? MAX_ENTRY_SIZE - 5 : (MAX_ENTRY_SIZE - 6) / 2}`, at);
+      this.report('entryTooLong', `message ${h.symbolicName ?? h.valueHex} (${lang.name}) has ${text.length} characters: a .bin entry holds at most ${o.ansiBins ? MAX_ENTRY_SIZE - 5 : (MAX_ENTRY_SIZE - 6) / 2}`, at);
     }
     if (o.maxMessageLength !== undefined && text.length > o.maxMessageLength) {
-      report('messageTooLong', `message ${h.symbolicName ?? h.valueHex} (${lang.name}) is ${text.length} characters long, more than -m ${o.maxMessageLength}`, at);
+      this.report('messageTooLong', `message ${h.symbolicName ?? h.valueHex} (${lang.name}) is ${text.length} characters long, more than -m ${o.maxMessageLength}`, at);
     }
-  };
+  }
 
-  const startMessage = (m: MessageStatement, symbolicName: string | undefined): HeaderMessage | undefined => {
-    const last = lastCode.get(facility.value) ?? 0;
+  private startMessage(m: MessageStatement, symbolicName: string | undefined): HeaderMessage | undefined {
+    const o = this.o;
+    const severity = this.severity;
+    const facility = this.facility;
+    const typedef = this.typedef;
+    const last = this.lastCode.get(facility.value) ?? 0;
     let code: number;
     if (m.id.form === 'next') code = last + 1;
     else {
-      const n = number(m.id.value, 'MessageId');
+      const n = this.number(m.id.value, 'MessageId');
       if (n === undefined) return undefined;
       code = m.id.form === 'relative' ? last + n : n;
     }
     if (code > 0xffff) {
-      report('messageIdRange', `message id 0x${hex(code)} is above 0xFFFF`, m.id.form === 'next' ? m : m.id.value);
+      this.report('messageIdRange', `message id 0x${hex(code)} is above 0xFFFF`, m.id.form === 'next' ? m : m.id.value);
       return undefined;
     }
-    lastCode.set(facility.value, code);
+    this.lastCode.set(facility.value, code);
     const value = ((severity.value << 30) | (o.customerBit ? 0x20000000 : 0) | (facility.value << 16) | code) >>> 0;
     // As int32 keys the values stay small integers, not heap numbers.
-    const seen = valueLines.get(value | 0);
+    const seen = this.valueLines.get(value | 0);
     if (seen !== undefined) {
-      report('duplicateValue', `message value ${hex32(value)} is already defined at line ${seen}`, m);
+      this.report('duplicateValue', `message value ${hex32(value)} is already defined at line ${seen}`, m);
       return undefined;
     }
-    valueLines.set(value | 0, m.line);
+    this.valueLines.set(value | 0, m.line);
     const valueHex = hex32(value);
-    const literal = radix === 10 ? `${value}L` : `${valueHex}L`;
+    const literal = this.radix === 10 ? `${value}L` : `${valueHex}L`;
     const defineValue = typedef === undefined ? literal : typedef.macro ? [typedef.name, '(', literal, ')'].join('') : ['((', typedef.name, ')', literal, ')'].join('');
     const header: HeaderMessage = {
       symbolicName,
@@ -322,42 +390,9 @@ export function createResolver(comments: readonly IToken[], source: string, o: R
       texts: [],
       line: m.line,
     };
-    messages.push(header);
+    this.messages.push(header);
     return header;
-  };
-
-  let stopped = false;
-  const add = (s: Statement) => {
-    if (stopped) return;
-    if (messages.length >= o.maxMessages) {
-      report('limitExceeded', `more than ${o.maxMessages} messages: the limit on messages in one file`, s);
-      stopped = true;
-      return;
-    }
-    switch (s.kind) {
-      case 'typedef':
-        flushCommentsBefore(s.offset);
-        if (C_IDENTIFIER.test(s.name.name)) typedef = { name: s.name.name, macro: s.macro };
-        else report('expectedName', `${s.macro ? 'MessageIdTypedefMacro' : 'MessageIdTypedef'} '${s.name.name}' is not a C identifier`, s.name);
-        break;
-      case 'names':
-        flushCommentsBefore(s.offset);
-        defineNames(s);
-        break;
-      case 'outputBase':
-        flushCommentsBefore(s.offset);
-        setRadix(s.value);
-        break;
-      case 'message':
-        message(s);
-        break;
-    }
-  };
-  const finish = () => {
-    flushCommentsBefore(Infinity);
-    return { model: buildModel(o, items, messages, languages), diagnostics };
-  };
-  return { add, finish };
+  }
 }
 
 function buildModel(o: ResolveOptions, items: HeaderItem[], messages: HeaderMessage[], languages: NameTable<LanguageEntry>): McModel {
