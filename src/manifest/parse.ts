@@ -682,13 +682,13 @@ class ManifestReader {
   }
 
   private checkProviders(manifest: Manifest): void {
-    const unique = <T>(items: readonly T[], key: (t: T) => string | undefined, what: (t: T) => string, at: (t: T) => SourcePosition) => {
+    const unique = <T>(items: readonly T[], key: (t: T) => string | undefined, what: (t: T) => string, at: (t: T) => SourcePosition, kind: ManifestDiagnosticKind = 'duplicate') => {
       const seen = new Map<string, T>();
       for (const it of items) {
         const k = key(it);
         if (k === undefined) continue;
         const prev = seen.get(k);
-        if (prev) this.error('duplicate', `${what(it)} (first at line ${at(prev).line})`, at(it));
+        if (prev) this.error(kind, `${what(it)} (first at line ${at(prev).line})`, at(it));
         else seen.set(k, it);
       }
     };
@@ -715,7 +715,7 @@ class ManifestReader {
       unique(p.keywords, (k) => String(k.mask), (k) => `keyword mask 0x${k.mask.toString(16)} used twice`, pos);
       unique(p.maps, (m) => m.name, (m) => `map '${m.name}' defined twice`, pos);
       unique(p.templates, (t) => t.tid, (t) => `template '${t.tid}' defined twice`, pos);
-      unique(p.events, (e) => `${e.value}/${e.version}`, (e) => `event ${e.value} version ${e.version} defined twice`, pos);
+      unique(p.events, (e) => `${e.value}/${e.version}`, (e) => `event ${e.value} version ${e.version} defined twice`, pos, 'duplicateEvent');
       for (const k of p.keywords) if (k.mask !== 0n && (k.mask & (k.mask - 1n)) !== 0n) this.error('badValue', `keyword '${k.name}' has mask 0x${k.mask.toString(16)}: a keyword is one bit`, k.at);
       for (const t of p.templates) this.checkMaps(t.fields, p);
       for (const x of [...p.channels, ...p.levels, ...p.opcodes, ...p.tasks, ...p.tasks.flatMap((t) => t.opcodes), ...p.keywords, ...p.maps, ...p.events])

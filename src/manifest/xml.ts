@@ -148,15 +148,26 @@ export function parseXml(text: string, limits: XmlLimits = XML_LIMITS): XmlEleme
   let elements = 0;
   let tagLine = 1;
   let tagColumn = 1;
-  const fail = (message: string, line = parser.line, column = parser.column + 1) => {
+  // The first error ends the parse: thrown out of the handler (saxes lets it through write()),
+  // so nothing after it costs time (saxes' namespace lookups grow with depth).
+  const fail = (message: string, line = parser.line, column = parser.column + 1): never => {
     failure ??= new XmlSyntaxError(message, line, column);
+    throw failure;
   };
 
   parser.on('error', (err) => {
     // saxes puts "line:column: " in front of its message; the position is reported separately.
     fail(err.message.replace(/^\d+:\d+: /, ''));
   });
-  parser.on('doctype', () => fail('a DOCTYPE is not allowed in a manifest (no DTDs, no entity declarations)', tagLine, tagColumn));
+  parser.on('doctype', () => fail('a DOCTYPE is not allowed in a manifest (no DTDs, no entity declarations)', parser.line, 1));
+  // saxes reports an attribute after its closing quote; its start is that far back on the same line.
+  // Positions in the order saxes reports the attributes, which is the order of tag.attributes.
+  const attributeLines: number[] = [];
+  const attributeColumns: number[] = [];
+  parser.on('attribute', (a) => {
+    attributeLines.push(parser.line);
+    attributeColumns.push(Math.max(1, parser.column - a.name.length - a.value.length - 2));
+  });
   parser.on('opentagstart', (tag) => {
     // saxes has read '<', the name and the character after it; columns here are 1-based.
     tagLine = parser.line;
@@ -166,10 +177,16 @@ export function parseXml(text: string, limits: XmlLimits = XML_LIMITS): XmlEleme
     if (++elements > limits.elements) return fail(`more than ${limits.elements} elements`);
     if (stack.length >= limits.depth) return fail(`elements nested deeper than ${limits.depth} levels`, tagLine, tagColumn);
     const attributes: XmlAttribute[] = [];
-    for (const a of Object.values(tag.attributes)) {
-      if (a.value.length > limits.valueLength) return fail(`attribute '${a.name}' longer than ${limits.valueLength} characters`, tagLine, tagColumn);
-      attributes.push({ qname: a.name, prefix: a.prefix, local: a.local, uri: a.uri, value: a.value, line: tagLine, column: tagColumn });
+    let i = 0;
+    for (const name in tag.attributes) {
+      const a = tag.attributes[name]!;
+      const line = attributeLines[i] ?? tagLine;
+      const column = attributeColumns[i++] ?? tagColumn;
+      if (a.value.length > limits.valueLength) return fail(`attribute '${a.name}' longer than ${limits.valueLength} characters`, line, column);
+      attributes.push({ qname: a.name, prefix: a.prefix, local: a.local, uri: a.uri, value: a.value, line, column });
     }
+    attributeLines.length = 0;
+    attributeColumns.length = 0;
     const el: XmlElement = {
       kind: 'element',
       qname: tag.name,
@@ -178,7 +195,7 @@ export function parseXml(text: string, limits: XmlLimits = XML_LIMITS): XmlEleme
       uri: tag.uri,
       attributes,
       children: [],
-      namespaces: { ...stack[stack.length - 1]?.namespaces, ...tag.ns },
+      namespaces: inScope(stack[stack.length - 1]?.namespaces, tag.ns),
       line: tagLine,
       column: tagColumn,
     };
@@ -205,12 +222,21 @@ export function parseXml(text: string, limits: XmlLimits = XML_LIMITS): XmlEleme
   parser.on('cdata', (t) => addText(t, true));
 
   // Feed in slices so a limit or an error stops the work early on a huge input.
-  const SLICE = 1 << 16;
-  for (let i = 0; i < text.length && !failure; i += SLICE) parser.write(text.slice(i, i + SLICE));
-  if (!failure) parser.close();
+  try {
+    parser.write(text).close();
+  } catch (err) {
+    if (err !== failure) throw failure ?? err;
+  }
   if (failure) throw failure;
   if (!root) throw new XmlSyntaxError('no root element', 1, 1);
   return root;
+}
+
+const NO_NAMESPACES: Record<string, string> = {};
+
+function inScope(parent: Record<string, string> | undefined, declared: Record<string, string>): Record<string, string> {
+  for (const _ in declared) return { ...parent, ...declared };
+  return parent ?? NO_NAMESPACES;
 }
 
 // ---- Navigation helpers used by the manifest reader ----
