@@ -85,7 +85,7 @@ export const WIN_KEYWORDS: readonly WinmetaKeyword[] = [
 
 /** The global channels. Imported by name (`<importChannel name="System"/>`) or `win:`-qualified name. */
 export const WIN_CHANNELS: readonly WinmetaChannel[] = [
-  { name: 'TraceClassic', value: 0, messageId: 0x90000001, text: 'Classic', symbol: 'WINEVENT_CHANNEL_CLASSIC_TRACE', type: 'Debug' },
+  { name: 'TraceClassic', value: 0, messageId: 0x90000001, text: 'TraceClassic', symbol: 'WINEVENT_CHANNEL_CLASSIC_TRACE', type: 'Debug' },
   { name: 'System', value: 8, messageId: 0x90000002, text: 'System', symbol: 'WINEVENT_CHANNEL_GLOBAL_SYSTEM', type: 'Admin', isolation: 'System' },
   { name: 'Application', value: 9, messageId: 0x90000003, text: 'Application', symbol: 'WINEVENT_CHANNEL_GLOBAL_APPLICATION', type: 'Admin', isolation: 'Application' },
   { name: 'Security', value: 10, messageId: 0x90000004, text: 'Security', symbol: 'WINEVENT_CHANNEL_GLOBAL_SECURITY', type: 'Admin', isolation: 'Custom' },
