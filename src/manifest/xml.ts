@@ -168,10 +168,11 @@ export function parseXml(text: string, limits: XmlLimits = XML_LIMITS): XmlEleme
     attributeLines.push(parser.line);
     attributeColumns.push(Math.max(1, parser.column - a.name.length - a.value.length - 2));
   });
-  parser.on('opentagstart', (tag) => {
-    // saxes has read '<', the name and the character after it; columns here are 1-based.
+  parser.on('opentagstart', () => {
+    // saxes has read past the name; the tag starts at the '<' before it (columns are 1-based).
+    const lt = text.lastIndexOf('<', parser.position - 1);
     tagLine = parser.line;
-    tagColumn = Math.max(1, parser.column - tag.name.length - 1);
+    tagColumn = lt - text.lastIndexOf('\n', lt);
   });
   parser.on('opentag', (tag: SaxesTagNS) => {
     if (++elements > limits.elements) return fail(`more than ${limits.elements} elements`);

@@ -39,7 +39,7 @@ describe('hostile manifests', () => {
   it('10,000-deep nesting is refused at the limit, with its line and column (the parse stops there)', () => {
     const r = parseManifest(bytes(wrap('<a>'.repeat(10_000) + '</a>'.repeat(10_000))));
     expect(r.manifest).toBeUndefined();
-    expect(r.diagnostics.map((d) => `${d.code} ${d.line}:${d.column} ${d.message}`)).toEqual(['MC2001 2:256 elements nested deeper than 64 levels']);
+    expect(r.diagnostics.map((d) => `${d.code} ${d.line}:${d.column} ${d.message}`)).toEqual(['MC2001 2:271 elements nested deeper than 64 levels']);
   });
 
   it('a 50 MB attribute is refused without building the tree', () => {
