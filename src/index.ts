@@ -25,12 +25,13 @@ export {
   fitReport,
   archLimits,
   checkEntrySize,
+  fitsEntrySize,
   entrySizeOf,
   PacketSizeError,
   PacketFieldError,
 } from './packet/packet.js';
 export type { IoErrorLogPacket, Arch, PacketFields } from './packet/packet.js';
-export { decodeDriverPacket, decodeEventLogData, decodeEventXml, parseEventXml, parseHex, isEventLogPacket, PacketFormatError } from './packet/decode.js';
+export { decodeDriverPacket, decodeEventLogData, decodeEventLogPacket, decodeEventXml, parseEventXml, parseHex, isEventLogPacket, PacketFormatError } from './packet/decode.js';
 export { formatMessage, FormatMessageError } from './packet/format-message.js';
 export { describeErrorCode, IO_LOG_CODES } from './packet/ntiologc.js';
 export { findEventMessage, renderEventMessage } from './packet/render.js';

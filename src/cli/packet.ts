@@ -36,6 +36,7 @@ import {
   completePacket,
   entrySizeOf,
   fitReport,
+  fitsEntrySize,
   isArch,
   majorFunctionName,
 } from '../packet/packet.js';
@@ -414,7 +415,7 @@ async function limits(argv: readonly string[]): Promise<number> {
   const size = single(args, 'size');
   if (size !== undefined) {
     const entrySize = number(size, 'size', 0xffff);
-    const results = arches.map((arch) => ({ arch, limit: archLimits(arch).errorLogMaximumSize, fits: entrySize <= archLimits(arch).errorLogMaximumSize && entrySize <= 0xff }));
+    const results = arches.map((arch) => ({ arch, limit: archLimits(arch).errorLogMaximumSize, fits: fitsEntrySize(entrySize, arch) }));
     if (args['json'] === true) process.stdout.write(JSON.stringify({ entrySize, results }, null, 2) + '\n');
     else for (const r of results) process.stdout.write(`${r.arch}: ${entrySize} bytes ${r.fits ? 'fits' : 'refused'} (ERROR_LOG_MAXIMUM_SIZE ${r.limit})\n`);
     return results.every((r) => r.fits) ? 0 : 1;

@@ -19,7 +19,7 @@ import {
 } from './binxml/reader.js';
 import { readEvtxRecords, type EvtxRecord } from './evtx.js';
 import { readEvtRecords, EVT_SIGNATURE, type EvtRecord } from './evt.js';
-import { decodeEventLogData } from '../packet/decode.js';
+import { decodeEventLogPacket, isEventLogPacket, messageIdOf } from '../packet/decode.js';
 import type { IoErrorLogPacket } from '../packet/packet.js';
 import { FormatError } from '../binary/errors.js';
 
@@ -231,37 +231,19 @@ export function eventFromEvt(record: EvtRecord): EventRecord {
   };
 }
 
-/** The full 32-bit message id (NTSTATUS for a driver event): Qualifiers << 16 | EventID. */
-export function messageIdOf(event: Pick<EventRecord, 'eventId' | 'qualifiers'>): number {
-  return (((event.qualifiers ?? 0) << 16) | event.eventId) >>> 0;
-}
+// messageIdOf, the full 32-bit message id (Qualifiers << 16 | EventID), is the packet module's.
+export { messageIdOf };
 
-/**
- * Event Viewer's test for "the binary data is an I/O error log packet" (PACKET-REGISTRY.md §1.6):
- * at least the 40-byte header, a length of exactly 40 + DumpDataSize, and an ErrorCode equal to
- * the event's full message id.
- */
+/** Whether the event's binary data is an I/O error log packet: isEventLogPacket with its message id. */
 export function isIoPacketData(event: Pick<EventRecord, 'eventId' | 'qualifiers' | 'data'>): boolean {
-  const data = event.data;
-  if (data === null || data.length < 40) return false;
-  const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  return v.getUint16(2, true) + 40 === data.length && v.getUint32(12, true) === messageIdOf(event);
+  return event.data !== null && isEventLogPacket(event.data, messageIdOf(event));
 }
 
 /**
  * The I/O error packet in a driver event's data, or null when the data is not one by the rule
- * above. Some drivers log a DumpDataSize that is not a multiple of 4 (TermDD 50 with 11 bytes on
- * XP); the event is still a packet for Event Viewer, so the dump is zero-padded to whole ULONGs
- * for decoding and `dumpDataSize` keeps the recorded value.
+ * above. A DumpDataSize that is not a multiple of 4 (TermDD 50 with 11 bytes on XP) is read
+ * zero-padded to whole ULONGs and `dumpDataSize` keeps the recorded value (decodeEventLogPacket).
  */
 export function driverPacketOf(event: Pick<EventRecord, 'eventId' | 'qualifiers' | 'data'>): IoErrorLogPacket | null {
-  if (!isIoPacketData(event)) return null;
-  const data = event.data!;
-  const recordedSize = data.length - 40;
-  const paddedSize = (recordedSize + 3) & ~3;
-  if (paddedSize === recordedSize) return decodeEventLogData(data);
-  const padded = new Uint8Array(40 + paddedSize);
-  padded.set(data);
-  new DataView(padded.buffer).setUint16(2, paddedSize, true);
-  return { ...decodeEventLogData(padded), dumpDataSize: recordedSize };
+  return isIoPacketData(event) ? decodeEventLogPacket(event.data!) : null;
 }

@@ -76,16 +76,39 @@ export function decodeEventLogData(data: Uint8Array): IoErrorLogPacket {
   return packet;
 }
 
+/** The full 32-bit message id of a classic event (NTSTATUS for a driver event): Qualifiers << 16 | EventID. */
+export function messageIdOf(event: { eventId: number; qualifiers?: number | null }): number {
+  return (((event.qualifiers ?? 0) << 16) | event.eventId) >>> 0;
+}
+
 /**
- * The detector of §1.6: is this binary event data an I/O error packet? When the event's full
- * 32-bit ID ((Qualifiers << 16 | EventID) >>> 0) is known it must equal ErrorCode.
+ * The one test for "this binary event data is an I/O error packet", Event Viewer's (PACKET-REGISTRY.md
+ * §1.6): at least the 40-byte header, a length of exactly 40 + DumpDataSize, and, when the event's
+ * full message id (messageIdOf) is known, an ErrorCode equal to it. DumpDataSize need not be a
+ * multiple of 4: a few drivers log one that is not (TermDD 50 on XP logs 11 bytes) and the event is
+ * still a packet; decodeEventLogPacket reads those. `packet decode`, `events` and decodeEventXml
+ * all classify binary data with this function.
  */
-export function isEventLogPacket(data: Uint8Array, fullEventId?: number): boolean {
+export function isEventLogPacket(data: Uint8Array, messageId?: number): boolean {
   if (data.length < PACKET_HEADER_SIZE) return false;
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   if (view.getUint16(PacketOffset.dumpDataSize, true) + PACKET_HEADER_SIZE !== data.length) return false;
-  if (view.getUint16(PacketOffset.dumpDataSize, true) % 4 !== 0) return false;
-  return fullEventId === undefined || view.getUint32(PacketOffset.errorCode, true) === fullEventId >>> 0;
+  return messageId === undefined || view.getUint32(PacketOffset.errorCode, true) === messageId >>> 0;
+}
+
+/**
+ * The event-log form as isEventLogPacket accepts it: like decodeEventLogData, but a DumpDataSize
+ * that is not a multiple of 4 is read with the last DumpData word zero-padded, and `dumpDataSize`
+ * keeps the recorded value.
+ */
+export function decodeEventLogPacket(data: Uint8Array): IoErrorLogPacket {
+  const recordedSize = data.length - PACKET_HEADER_SIZE;
+  const paddedSize = (recordedSize + 3) & ~3;
+  if (recordedSize < 0 || paddedSize === recordedSize) return decodeEventLogData(data);
+  const padded = new Uint8Array(PACKET_HEADER_SIZE + paddedSize);
+  padded.set(data);
+  new DataView(padded.buffer).setUint16(PacketOffset.dumpDataSize, paddedSize, true);
+  return { ...decodeEventLogData(padded), dumpDataSize: recordedSize };
 }
 
 export interface DriverPacketOptions {
@@ -192,12 +215,6 @@ export interface EventXmlRecord {
   /** The <Data> items in order; an empty <Data/> is "". For driver events [0] is the device name. */
   strings: string[];
   binary?: Uint8Array;
-}
-
-/** Full 32-bit ID of a classic event: (Qualifiers << 16 | EventID) >>> 0. */
-export function fullEventId(record: Pick<EventXmlRecord, 'eventId' | 'qualifiers'>): number | undefined {
-  if (record.eventId === undefined) return undefined;
-  return (((record.qualifiers ?? 0) << 16) | record.eventId) >>> 0;
 }
 
 const TAG = /<(\/?)([A-Za-z_][\w.:-]*)((?:[^>"']|"[^"]*"|'[^']*')*?)(\/?)>/g;
@@ -340,15 +357,16 @@ export interface DecodedEvent {
 
 /**
  * Decodes the I/O error packets of an XML export: every <Event> whose <Binary> passes the
- * detector of §1.6 (length 40 + DumpDataSize, ErrorCode equal to the event's full ID). Events
- * without binary data, or with binary data of another shape, are left out.
+ * detector of §1.6 (isEventLogPacket: length 40 + DumpDataSize, ErrorCode equal to the event's
+ * full ID). Events without binary data, or with binary data of another shape, are left out.
  */
 export function decodeEventXml(text: string): DecodedEvent[] {
   const out: DecodedEvent[] = [];
   for (const record of parseEventXml(text)) {
     if (!record.binary) continue;
-    if (!isEventLogPacket(record.binary, fullEventId(record))) continue;
-    const packet = decodeEventLogData(record.binary);
+    const eventId = record.eventId;
+    if (!isEventLogPacket(record.binary, eventId === undefined ? undefined : messageIdOf({ eventId, qualifiers: record.qualifiers }))) continue;
+    const packet = decodeEventLogPacket(record.binary);
     out.push({ record, packet, deviceName: record.strings[0] ?? '', driverStrings: record.strings.slice(1) });
   }
   return out;

@@ -227,8 +227,12 @@ export function checkEntrySize(entrySize: number, arch: Arch, detail = ''): void
   if (entrySize > errorLogMaximumSize) throw new PacketSizeError(entrySize, arch, errorLogMaximumSize, detail);
 }
 
+/**
+ * Whether IoAllocateErrorLogEntry would allocate an entry of this size: it takes the size as a
+ * UCHAR (at most ENTRY_SIZE_FIELD_MAX) and refuses more than ERROR_LOG_MAXIMUM_SIZE.
+ */
 export function fitsEntrySize(entrySize: number, arch: Arch): boolean {
-  return entrySize <= archLimits(arch).errorLogMaximumSize;
+  return entrySize <= ENTRY_SIZE_FIELD_MAX && entrySize <= archLimits(arch).errorLogMaximumSize;
 }
 
 function checkFields(fields: PacketFields): void {

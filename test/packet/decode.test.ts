@@ -7,11 +7,14 @@ import {
   PacketFormatError,
   decodeDriverPacket,
   decodeEventLogData,
+  decodeEventLogPacket,
   decodeEventXml,
   isEventLogPacket,
+  messageIdOf,
   parseEventXml,
   parseHex,
-} from '../../src/packet/decode.ts';
+} from '../../src/packet/decode.js';
+import { driverPacketOf, isIoPacketData } from '../../src/eventlog/events.js';
 import { describeErrorCode } from '../../src/packet/ntiologc.ts';
 import type { IoErrorLogPacket } from '../../src/packet/packet.ts';
 
@@ -117,6 +120,20 @@ describe('event-log form: the real vectors of PACKET-REGISTRY.md §1.6', () => {
     expect(() => decodeEventLogData(serial.subarray(0, 39))).toThrow('header (at offset 0x27): event data is 39 bytes, shorter than the 40-byte header');
     const odd = parseHex('000006000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000');
     expect(() => decodeEventLogData(odd.subarray(0, 46))).toThrow('DumpDataSize (at offset 0x2): 6 is not a multiple of 4');
+  });
+
+  it('one rule: a DumpDataSize that is not a multiple of 4 is still a packet (TermDD 50 logs 11 bytes)', () => {
+    const data = new Uint8Array(51);
+    const v = new DataView(data.buffer);
+    v.setUint16(2, 11, true);
+    v.setUint32(12, 0xc00a0032, true);
+    data.set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], 40);
+    expect(isEventLogPacket(data, messageIdOf({ eventId: 0x32, qualifiers: 0xc00a }))).toBe(true);
+    expect(isIoPacketData({ eventId: 0x32, qualifiers: 0xc00a, data })).toBe(true);
+    const packet = decodeEventLogPacket(data);
+    expect(packet).toMatchObject({ dumpDataSize: 11, errorCode: 0xc00a0032, dumpData: [0x04030201, 0x08070605, 0x000b0a09] });
+    expect(driverPacketOf({ eventId: 0x32, qualifiers: 0xc00a, data })).toEqual(packet);
+    expect(isEventLogPacket(data, 0xc00a0033)).toBe(false);
   });
 });
 
