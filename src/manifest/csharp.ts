@@ -1,0 +1,237 @@
+// The C# of mc.exe's `-cs NAMESPACE` (instance class) and `-css NAMESPACE` (static class): per
+// provider a class holding an EventProviderVersionTwo, one EventDescriptor per event and an
+// EventWrite<Event> method per event; then the EventProviderVersionTwo class with one
+// Template<tid> method per template those methods use (docs/manifests-csharp-rc-build.md).
+// The shape comes from the corpus (jytrace, -cs) and from public mc.exe -cs/-css outputs; what the
+// corpus cannot confirm is listed in that document.
+
+import { encodeAnsi } from '../mc/codepage.js';
+import { loadTemplate, renderTemplate } from '../mc/render.js';
+import type { ManifestGeneration } from './generation.js';
+import type { DataField, Event, Guid, Manifest, Provider, Template } from './model.js';
+
+export interface ManifestCSharpOptions {
+  /** The `-cs`/`-css` argument. */
+  namespace: string;
+  /** `-css`: a static class (static members, a static constructor, no Dispose). */
+  staticClass: boolean;
+  generation: ManifestGeneration;
+  /** The output base name (`-z`, else the input's name without extension): the file is `<base>.cs`. */
+  baseName: string;
+  /** A handlebars template source in place of templates/manifest/csharp.cs.hbs. */
+  template?: string;
+  /** The ANSI code page the file is written in (names outside ASCII); 1252 when absent. */
+  ansiCodepage?: number;
+}
+
+/** How a template field is passed to ETW: a string (pinned), a boolean (widened to int) or a value. */
+export type CSharpFieldKind = 'string' | 'bool' | 'value';
+
+export interface CSharpField {
+  index: number;
+  name: string;
+  /** The C# parameter type. */
+  type: string;
+  /** The type named in `sizeof(…)` for a value. */
+  sizeType: string;
+  kind: CSharpFieldKind;
+  isString: boolean;
+  isBool: boolean;
+  isValue: boolean;
+}
+
+export interface CSharpTemplate {
+  /** `Template<tid>`. */
+  method: string;
+  fields: CSharpField[];
+  /** Comma-separated `a0 = Name, a1 = …` for the `fixed` statement; empty when no string field. */
+  fixedDeclarations: string;
+  /** The string fields with their `aN` pin, in order. */
+  pinned: { index: number; pin: string }[];
+  hasStrings: boolean;
+}
+
+export interface CSharpEvent {
+  name: string;
+  /** The template's fields cannot all be written from C# (mc.exe writes a comment instead of a method). */
+  unsupported: boolean;
+  /** No template: the event carries no data. */
+  noData: boolean;
+  /** One string field: written through EventProvider.WriteEvent(ref, string). */
+  singleString: boolean;
+  /** Written through a Template<tid> method of EventProviderVersionTwo. */
+  viaTemplate: boolean;
+  /** `string Module, string File` */
+  parameters: string;
+  /** `Module, File` */
+  arguments: string;
+  templateMethod?: string;
+}
+
+export interface CSharpProvider {
+  className: string;
+  name: string;
+  eventCount: number;
+  guid: string;
+  taskGuids: { name: string; guid: string }[];
+  descriptors: { name: string; arguments: string }[];
+  events: CSharpEvent[];
+}
+
+export interface ManifestCSharpModel {
+  namespace: string;
+  staticClass: boolean;
+  generation: ManifestGeneration;
+  /** `static ` for -css, else empty: put before members. */
+  staticPrefix: string;
+  /** The modifier of the descriptor and task GUID fields. */
+  fieldModifier: string;
+  providers: CSharpProvider[];
+  templates: CSharpTemplate[];
+}
+
+interface CSharpType {
+  type: string;
+  sizeType: string;
+  kind: CSharpFieldKind;
+}
+
+// inType → C# type. Confirmed by mc.exe outputs: UnicodeString, Int32, UInt32 (sizeof(int)),
+// UInt16 (sizeof(short)), HexInt32, HexInt64 (signed), GUID, Boolean; AnsiString unsupported.
+// The others follow the same pattern and are unverified.
+const CS_TYPES: Readonly<Record<string, CSharpType>> = {
+  UnicodeString: { type: 'string', sizeType: 'char', kind: 'string' },
+  Int8: { type: 'sbyte', sizeType: 'byte', kind: 'value' },
+  UInt8: { type: 'byte', sizeType: 'byte', kind: 'value' },
+  Int16: { type: 'short', sizeType: 'short', kind: 'value' },
+  UInt16: { type: 'ushort', sizeType: 'short', kind: 'value' },
+  Int32: { type: 'int', sizeType: 'int', kind: 'value' },
+  UInt32: { type: 'uint', sizeType: 'int', kind: 'value' },
+  HexInt32: { type: 'int', sizeType: 'int', kind: 'value' },
+  Int64: { type: 'long', sizeType: 'long', kind: 'value' },
+  UInt64: { type: 'ulong', sizeType: 'long', kind: 'value' },
+  HexInt64: { type: 'long', sizeType: 'long', kind: 'value' },
+  Float: { type: 'float', sizeType: 'float', kind: 'value' },
+  Double: { type: 'double', sizeType: 'double', kind: 'value' },
+  Boolean: { type: 'bool', sizeType: 'int', kind: 'bool' },
+  GUID: { type: 'Guid', sizeType: 'Guid', kind: 'value' },
+  Pointer: { type: 'IntPtr', sizeType: 'IntPtr', kind: 'value' },
+};
+
+const identifier = (s: string): string => s.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(?=[0-9])/, '_');
+
+function hex(n: number | bigint): string {
+  return `0x${n.toString(16)}`;
+}
+
+/** `277c604b-1962-47fa-9307-7ce0855dfea6`, as `new Guid("…")` takes it. */
+export function guidString(g: Guid): string {
+  const b = g.bytes;
+  const h = (i: number): string => b[i]!.toString(16).padStart(2, '0');
+  return `${h(3)}${h(2)}${h(1)}${h(0)}-${h(5)}${h(4)}-${h(7)}${h(6)}-${h(8)}${h(9)}-${h(10)}${h(11)}${h(12)}${h(13)}${h(14)}${h(15)}`;
+}
+
+/**
+ * The keyword mask of an event as the header's descriptor has it: its keywords, and bit 63 − i for
+ * a channel at index i of the provider's channel list (imported ones too; a winmeta channel the
+ * provider does not list adds none).
+ */
+export function eventKeywordMask(p: Provider, e: Event): bigint {
+  let mask = 0n;
+  for (const k of e.keywords) mask |= k.mask;
+  const c = e.channel;
+  if (c && c.index >= 0 && c.index < 64 && p.channels[c.index] === c) mask |= 1n << BigInt(63 - c.index);
+  return mask & 0xffffffffffffffffn;
+}
+
+function eventName(p: Provider, e: Event): string {
+  if (e.symbol) return e.symbol;
+  const parts = [hex(e.value), e.version, e.channel?.value ?? 0, e.level?.value ?? 0, e.opcode?.value ?? 0, e.task?.value ?? 0].map((v) => (typeof v === 'string' ? v : v.toString(16)));
+  return `${p.symbol}_EVENT_${parts.join('_')}_${eventKeywordMask(p, e).toString(16)}`;
+}
+
+// Arrays and sized fields are not written from C# (unverified: the corpus has none).
+function fieldType(f: DataField): CSharpType | undefined {
+  if (f.count || f.length) return undefined;
+  return CS_TYPES[f.inType.name];
+}
+
+function templateFields(t: Template): CSharpField[] | undefined {
+  const out: CSharpField[] = [];
+  for (const [index, f] of t.fields.entries()) {
+    if (f.kind !== 'data') return undefined;
+    const ct = fieldType(f);
+    if (!ct) return undefined;
+    out.push({ index, name: identifier(f.name), type: ct.type, sizeType: ct.sizeType, kind: ct.kind, isString: ct.kind === 'string', isBool: ct.kind === 'bool', isValue: ct.kind === 'value' });
+  }
+  return out;
+}
+
+function isSingleString(t: Template, fields: CSharpField[]): boolean {
+  const f = t.fields[0];
+  return fields.length === 1 && fields[0]!.isString && f?.kind === 'data' && (f.outType === undefined || f.outType.name === 'string');
+}
+
+export function manifestCSharpModel(manifest: Manifest, opts: ManifestCSharpOptions): ManifestCSharpModel {
+  const templates: CSharpTemplate[] = [];
+  const templateByKey = new Map<Template, CSharpTemplate>();
+  const usedTemplates = new Set<Template>();
+  const providers: CSharpProvider[] = manifest.providers.map((p) => {
+    const events: CSharpEvent[] = p.events.map((e) => {
+      const name = eventName(p, e);
+      const base = { name, unsupported: false, noData: false, singleString: false, viaTemplate: false, parameters: '', arguments: '' };
+      if (!e.template || e.template.fields.length === 0) return { ...base, noData: true };
+      const fields = templateFields(e.template);
+      if (!fields) return { ...base, unsupported: true };
+      const parameters = fields.map((f) => `${f.type} ${f.name}`).join(', ');
+      const args = fields.map((f) => f.name).join(', ');
+      if (isSingleString(e.template, fields)) return { ...base, singleString: true, parameters, arguments: args };
+      usedTemplates.add(e.template);
+      return { ...base, viaTemplate: true, parameters, arguments: args, templateMethod: `Template${identifier(e.template.tid)}` };
+    });
+    return {
+      className: identifier(p.symbol),
+      name: p.name,
+      eventCount: p.events.length,
+      guid: guidString(p.guid),
+      taskGuids: p.tasks.filter((t) => t.eventGuid).map((t) => ({ name: `${identifier(t.name)}Id`, guid: guidString(t.eventGuid!) })),
+      descriptors: p.events.map((e) => ({
+        name: eventName(p, e),
+        arguments: [e.value, e.version, e.channel?.value ?? 0, e.level?.value ?? 0, e.opcode?.value ?? 0, e.task?.value ?? 0].map(hex).join(', ') + `, (long)${hex(eventKeywordMask(p, e))}`,
+      })),
+      events,
+    };
+  });
+  // The template methods in the providers' template order, each once.
+  for (const p of manifest.providers) {
+    for (const t of p.templates) {
+      if (!usedTemplates.has(t) || templateByKey.has(t)) continue;
+      const fields = templateFields(t)!;
+      const strings = fields.filter((f) => f.isString);
+      const ct: CSharpTemplate = {
+        method: `Template${identifier(t.tid)}`,
+        fields,
+        fixedDeclarations: strings.map((f, i) => `a${i} = ${f.name}`).join(', '),
+        pinned: strings.map((f, i) => ({ index: f.index, pin: `a${i}` })),
+        hasStrings: strings.length > 0,
+      };
+      templateByKey.set(t, ct);
+      templates.push(ct);
+    }
+  }
+  return {
+    namespace: opts.namespace,
+    staticClass: opts.staticClass,
+    generation: opts.generation,
+    staticPrefix: opts.staticClass ? 'static ' : '',
+    fieldModifier: opts.staticClass ? 'private static' : 'protected',
+    providers,
+    templates,
+  };
+}
+
+export function renderManifestCSharp(manifest: Manifest, opts: ManifestCSharpOptions): { name: string; bytes: Uint8Array } {
+  const source = opts.template ?? loadTemplate('manifest/csharp.cs.hbs');
+  const text = renderTemplate(source, manifestCSharpModel(manifest, opts));
+  return { name: `${opts.baseName}.cs`, bytes: encodeAnsi(text, opts.ansiCodepage ?? 1252) };
+}
