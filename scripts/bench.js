@@ -347,14 +347,14 @@ function checkTargets(results, exponents) {
 /** Reading throughput of the EVTX reader over a large log made from a real one. */
 async function evtxThroughput() {
   const sample = join(corpus, 'evtx', 'system.evtx');
-  const evtxModule = join(root, 'dist', 'packet', 'evtx.js');
-  const eventsModule = join(root, 'dist', 'packet', 'events.js');
+  const evtxModule = join(root, 'dist', 'eventlog', 'evtx.js');
+  const eventsModule = join(root, 'dist', 'eventlog', 'events.js');
   if (!existsSync(sample)) return note(`no sample log at ${sample}`);
   if (!existsSync(evtxModule) || !existsSync(eventsModule)) return note('dist/eventlog/evtx.js or events.js is not built');
   const evtx = await import(pathToFileURL(evtxModule).href);
   const events = await import(pathToFileURL(eventsModule).href);
   if (typeof evtx.makeLargeEvtx !== 'function' || typeof events.readEventRecords !== 'function' || typeof events.memoryByteSource !== 'function') {
-    return note('src/packet does not export makeLargeEvtx, readEventRecords and memoryByteSource');
+    return note('src/eventlog does not export makeLargeEvtx, readEventRecords and memoryByteSource');
   }
   const bytes = evtx.makeLargeEvtx(readFileSync(sample), 64 * 1024 * 1024);
   const runs = [];
