@@ -86,6 +86,14 @@ export function parseManifest(bytes: Uint8Array, _inputName = '', limits: Partia
 
 class TooManyErrors extends Error {}
 
+interface ProviderIndex {
+  levels: Map<string, Level>;
+  tasks: Map<string, Task>;
+  opcodes: Map<string, Opcode>;
+  keywords: Map<string, Keyword>;
+  templates: Map<string, Template>;
+}
+
 // Attributes each element of the events schema may carry (eventman.xsd). Attributes in other
 // namespaces (xsi:, xmlns) are always allowed.
 const ATTRIBUTES: Record<string, readonly string[]> = {
@@ -583,7 +591,34 @@ class ManifestReader {
     return f;
   }
 
+  /** Name → item lookups of a provider's lists, kept current as predefined items are adopted. */
+  private indexes = new WeakMap<Provider, ProviderIndex>();
+
+  private index(p: Provider): ProviderIndex {
+    let ix = this.indexes.get(p);
+    if (!ix) {
+      const byName = <T extends { name: string }>(items: readonly T[]) => {
+        const m = new Map<string, T>();
+        for (const it of items) if (!m.has(it.name)) m.set(it.name, it);
+        return m;
+      };
+      const templates = new Map<string, Template>();
+      for (const t of p.templates) if (!templates.has(t.tid)) templates.set(t.tid, t);
+      ix = { levels: byName(p.levels), tasks: byName(p.tasks), opcodes: byName(p.opcodes), keywords: byName(p.keywords), templates };
+      this.indexes.set(p, ix);
+    }
+    return ix;
+  }
+
   private readEvent(el: XmlElement, p: Provider): Event {
+    const ix = this.index(p);
+    const find = <T extends { name: string }>(map: Map<string, T>, list: T[], name: string, predefined: (n: string) => T | undefined): T | undefined => {
+      const hit = map.get(name);
+      if (hit) return hit;
+      const adopted = adopt(list, predefined(name));
+      if (adopted) map.set(name, adopted);
+      return adopted;
+    };
     const e: Event = {
       value: this.num(el, 'value', 0xffff, true) ?? 0,
       version: this.num(el, 'version', 255) ?? 0,
@@ -610,33 +645,33 @@ class ManifestReader {
     const l = ref('level');
     if (l) {
       const name = this.qname(el, l.value);
-      e.level = p.levels.find((x) => x.name === name) ?? adopt(p.levels, predefinedLevel(name));
+      e.level = find(ix.levels, p.levels, name, predefinedLevel);
       if (!e.level) this.error('undefinedReference', `${what} uses level '${l.value}', which is not defined`, l);
     }
     const t = ref('task');
     if (t) {
       const name = this.qname(el, t.value);
-      e.task = p.tasks.find((x) => x.name === name) ?? adopt(p.tasks, predefinedTask(name));
+      e.task = find(ix.tasks, p.tasks, name, predefinedTask);
       if (!e.task) this.error('undefinedReference', `${what} uses task '${t.value}', which is not defined`, t);
     }
     const o = ref('opcode');
     if (o) {
       const name = this.qname(el, o.value);
-      e.opcode = e.task?.opcodes.find((x) => x.name === name) ?? p.opcodes.find((x) => x.name === name) ?? adopt(p.opcodes, predefinedOpcode(name));
+      e.opcode = e.task?.opcodes.find((x) => x.name === name) ?? find(ix.opcodes, p.opcodes, name, predefinedOpcode);
       if (!e.opcode) this.error('undefinedReference', `${what} uses opcode '${o.value}', which is not defined${e.task ? ` for task '${e.task.name}' or the provider` : ''}`, o);
     }
     const k = ref('keywords');
     if (k) {
       for (const word of k.value.split(/\s+/).filter(Boolean)) {
         const name = this.qname(el, word);
-        const kw = p.keywords.find((x) => x.name === name) ?? adopt(p.keywords, predefinedKeyword(name));
+        const kw = find(ix.keywords, p.keywords, name, predefinedKeyword);
         if (kw) e.keywords.push(kw);
         else this.error('undefinedReference', `${what} uses keyword '${word}', which is not defined`, k);
       }
     }
     const tp = ref('template');
     if (tp) {
-      e.template = p.templates.find((x) => x.tid === tp.value);
+      e.template = ix.templates.get(tp.value);
       if (!e.template) this.error('undefinedReference', `${what} uses template '${tp.value}', which is not defined`, tp);
     }
     return e;
@@ -757,9 +792,9 @@ function predefinedKeyword(name: string): Keyword | undefined {
   return w && { name: w.name, mask: w.mask, symbol: w.symbol, message: winMessage(w), predefined: true, at: NOWHERE };
 }
 
-/** A provider's channel by chid, else by name (mc.exe lets events use either). */
+/** A provider's channel by chid or name: the first in document order that has either (corpus ReferenceChannels). */
 function channelByIdOrName(channels: readonly Channel[], token: string): Channel | undefined {
-  return channels.find((c) => c.chid === token) ?? channels.find((c) => c.name === token);
+  return channels.find((c) => c.chid === token || c.name === token);
 }
 
 /** A Windows channel an event names without importing it: imported on first use. */
