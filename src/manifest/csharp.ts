@@ -65,6 +65,8 @@ export interface CSharpEvent {
   parameters: string;
   /** `Module, File` */
   arguments: string;
+  /** `, Module, File` after the descriptor in a template method call; empty for no data. */
+  callArguments: string;
   templateMethod?: string;
 }
 
@@ -117,6 +119,8 @@ const CS_TYPES: Readonly<Record<string, CSharpType>> = {
   GUID: { type: 'Guid', sizeType: 'Guid', kind: 'value' },
   Pointer: { type: 'IntPtr', sizeType: 'IntPtr', kind: 'value' },
 };
+
+const EMPTY_TEMPLATE = 'TemplateEventDescriptor';
 
 const identifier = (s: string): string => s.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(?=[0-9])/, '_');
 
@@ -176,18 +180,24 @@ export function manifestCSharpModel(manifest: Manifest, opts: ManifestCSharpOpti
   const templates: CSharpTemplate[] = [];
   const templateByKey = new Map<Template, CSharpTemplate>();
   const usedTemplates = new Set<Template>();
+  let needsEmpty = false;
   const providers: CSharpProvider[] = manifest.providers.map((p) => {
     const events: CSharpEvent[] = p.events.map((e) => {
       const name = eventName(p, e);
-      const base = { name, unsupported: false, noData: false, singleString: false, viaTemplate: false, parameters: '', arguments: '' };
-      if (!e.template || e.template.fields.length === 0) return { ...base, noData: true };
+      const base = { name, unsupported: false, noData: false, singleString: false, viaTemplate: false, parameters: '', arguments: '', callArguments: '' };
+      // No data: through a template method without fields, named as the older C header names its
+      // function for such events (unverified).
+      if (!e.template || e.template.fields.length === 0) {
+        needsEmpty = true;
+        return { ...base, noData: true, viaTemplate: true, templateMethod: EMPTY_TEMPLATE };
+      }
       const fields = templateFields(e.template);
       if (!fields) return { ...base, unsupported: true };
       const parameters = fields.map((f) => `${f.type} ${f.name}`).join(', ');
       const args = fields.map((f) => f.name).join(', ');
       if (isSingleString(e.template, fields)) return { ...base, singleString: true, parameters, arguments: args };
       usedTemplates.add(e.template);
-      return { ...base, viaTemplate: true, parameters, arguments: args, templateMethod: `Template${identifier(e.template.tid)}` };
+      return { ...base, viaTemplate: true, parameters, arguments: args, callArguments: `, ${args}`, templateMethod: `Template${identifier(e.template.tid)}` };
     });
     return {
       className: identifier(p.symbol),
@@ -202,6 +212,7 @@ export function manifestCSharpModel(manifest: Manifest, opts: ManifestCSharpOpti
       events,
     };
   });
+  if (needsEmpty) templates.push({ method: EMPTY_TEMPLATE, fields: [], fixedDeclarations: '', pinned: [], hasStrings: false });
   // The template methods in the providers' template order, each once.
   for (const p of manifest.providers) {
     for (const t of p.templates) {
