@@ -3,8 +3,13 @@
 // crim-layout.ts, and writeCrim, which describes a manifest the way mc.exe lays it out.
 // Block structure and mc's quirks: docs/manifests.md.
 
-import type { XmlElement } from '../eventlog/binxml/reader.js';
+import type { XmlElement, XmlNode } from '../eventlog/binxml/reader.js';
 import { readTemplateFragment, writeTemplateFragment } from '../eventlog/binxml/writer.js';
+import { md5TemplateId, sha256TemplateId } from './crim-hash.js';
+import { GENERATION_TRAITS, type ManifestGeneration } from './generation.js';
+import type { DataField, Event, Manifest, Provider, SizeSpec, Template, TemplateField } from './model.js';
+import type { XmlElement as SourceElement } from './xml.js';
+import { OUT_TYPES, OUT_TYPES_OF } from './winmeta.js';
 import {
   CHANNEL_ENTRY,
   CRIM_HEADER,
@@ -25,7 +30,12 @@ import {
   PROPERTY_ENTRY,
   PROVIDER_ATTRIBUTE_ENTRY,
   PROVIDER_ENTRY,
+  PRVA_CONTROL_GUID,
+  PRVA_GROUP_GUID,
   PRVA_NAME,
+  EVTA_ATTRIBUTES,
+  EVTA_NAME,
+  PROPERTY_FLAGS,
   QUERY_HEADER,
   QUERY_ITEM,
   STRUCT_PROPERTY_ENTRY,
@@ -870,4 +880,286 @@ function encodeEventAttributes(w: Buf, attrs: CrimEventAttribute[]): void {
   w.pos = data;
   w.ensure(w.pos);
   w.rec(start, LIST_HEADER, { magic: tag('EVTA'), size: data - start, count: attrs.length });
+}
+
+// ---------------------------------------------------------------------------------------------
+// A manifest as mc.exe lays it out
+
+/** The whole TEMP.BIN of a manifest (message ids assigned) for a generation of mc.exe. */
+export function writeCrim(manifest: Manifest, generation: ManifestGeneration): Uint8Array {
+  return encodeCrim(describeManifest(manifest, generation));
+}
+
+/** What mc.exe writes for a manifest, as a description (what readCrim gives back for its file). */
+export function describeManifest(manifest: Manifest, generation: ManifestGeneration): CrimFile {
+  const traits = GENERATION_TRAITS[generation];
+  return { major: traits.crimMajor, minor: 1, providers: manifest.providers.map((p) => describeProvider(p, traits.crimMajor, traits.templateGuid)) };
+}
+
+const msg = (ref: { messageId?: number } | undefined) => ref?.messageId ?? NO_MESSAGE;
+const ZERO_GUID = '{00000000-0000-0000-0000-000000000000}';
+
+/** Sorts a copy, keeping the original order of equal keys. */
+function stableSort<T>(items: readonly T[], key: (t: T) => number | bigint): T[] {
+  return items
+    .map((t, i) => ({ t, i, k: key(t) }))
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.i - b.i))
+    .map((x) => x.t);
+}
+
+/**
+ * The keyword mask of an event descriptor: its keywords, plus the bit 63 - n of its channel, the
+ * n-th of the provider's channel list (not for a Windows channel an event names without an
+ * <importChannel>, nor for TraceLogging).
+ */
+export function eventKeywordMask(e: Event): bigint {
+  let mask = 0n;
+  for (const k of e.keywords) mask |= k.mask;
+  const c = e.channel;
+  if (c && !c.implicit && !(c.predefined && c.value === 11) && c.index < 64) mask |= 1n << BigInt(63 - c.index);
+  return mask;
+}
+
+function describeProvider(p: Provider, major: number, guidKind: 'md5' | 'sha256-v5'): CrimProvider {
+  const levels = stableSort(p.levels, (l) => l.value);
+  const allOpcodes = [...p.opcodes, ...p.tasks.flatMap((t) => t.opcodes)];
+  const opcodes = stableSort(allOpcodes, (o) => (o.value << 16) | (o.task?.value ?? 0));
+  const keywords = stableSort(p.keywords, (k) => k.mask);
+  const events = stableSort(p.events, (e) => e.value);
+  const index = <T>(list: readonly T[], item: T | undefined) => {
+    if (item === undefined) return undefined;
+    const i = list.indexOf(item);
+    return i < 0 ? undefined : i;
+  };
+  const out: CrimProvider = {
+    guid: guidToText(p.guid.bytes),
+    messageId: msg(p.message),
+    lists: [],
+    channels: p.channels.map((c) => ({ flags: c.imported ? 1 : 0, name: c.name, value: c.value, messageId: msg(c.message) })),
+    levels: levels.map((l) => ({ name: l.name, value: l.value, messageId: msg(l.message) })),
+    opcodes: opcodes.map((o) => ({ name: o.name, task: o.task?.value ?? 0, value: o.value, messageId: msg(o.message) })),
+    tasks: p.tasks.map((t) => ({ name: t.name, value: t.value, messageId: msg(t.message), eventGuid: t.eventGuid ? guidToText(t.eventGuid.bytes) : ZERO_GUID })),
+    keywords: keywords.map((k) => ({ name: k.name, mask: k.mask, messageId: msg(k.message) })),
+    maps: p.maps.map((m) => ({
+      kind: m.kind,
+      name: m.name,
+      items: stableSort(m.items, (i) => i.value).map((i) => ({ value: i.value, messageId: msg(i.message) })),
+    })),
+    namedQueries: p.namedQueries.map((q) => ({ name: q.name, format: q.format, items: q.items.map((i) => ({ name: i.name, value: i.value })) })),
+    templates: p.templates.map((t) => describeTemplate(t, p, guidKind)),
+    events: events.map((e) => {
+      const ev: CrimEvent = {
+        id: e.value,
+        version: e.version,
+        channel: e.channel?.value ?? 0,
+        level: e.level?.value ?? 0,
+        opcode: e.opcode?.value ?? 0,
+        task: e.task?.value ?? 0,
+        keywords: eventKeywordMask(e),
+        messageId: msg(e.message),
+        keywordRefs: stableSort(e.keywords, (k) => k.mask).map((k) => keywords.indexOf(k)),
+      };
+      const set = (k: 'template' | 'opcodeRef' | 'levelRef' | 'taskRef' | 'channelRef', v: number | undefined) => {
+        if (v !== undefined) ev[k] = v;
+      };
+      set('template', index(p.templates, e.template));
+      set('opcodeRef', index(opcodes, e.opcode));
+      set('levelRef', index(levels, e.level));
+      set('taskRef', index(p.tasks, e.task));
+      set('channelRef', index(p.channels, e.channel));
+      return ev;
+    }),
+    filters: p.filters.map((f) => {
+      const cf: CrimFilter = { name: f.name, value: f.value, version: f.version, messageId: msg(f.message) };
+      const t = index(p.templates, f.template);
+      if (t !== undefined) cf.template = t;
+      return cf;
+    }),
+    providerAttributes: [],
+    eventAttributes: [],
+  };
+  if (major >= 5) {
+    out.providerAttributes.push({ flags: PRVA_NAME, value: p.name });
+    if (p.controlGuid) out.providerAttributes.push({ flags: PRVA_CONTROL_GUID, value: guidToText(p.controlGuid.bytes) });
+    if (p.traits?.groupGuid) out.providerAttributes.push({ flags: PRVA_GROUP_GUID, value: guidToText(p.traits.groupGuid.bytes) });
+    const withAttributes = stableSort(
+      events.filter((e) => e.name !== undefined || splitEventAttributes(e.attributes).length > 0),
+      (e) => (e.value << 8) | e.version,
+    );
+    for (const e of withAttributes) {
+      if (e.name !== undefined) out.eventAttributes.push({ flags: EVTA_NAME, id: e.value, version: e.version, value: e.name });
+      for (const a of splitEventAttributes(e.attributes)) out.eventAttributes.push({ flags: EVTA_ATTRIBUTES, id: e.value, version: e.version, value: a });
+    }
+  }
+  const lists: CrimListKind[] = [];
+  if (out.channels.length) lists.push('channel');
+  if (out.maps.length) lists.push('maps');
+  if (out.namedQueries.length) lists.push('namedQueries');
+  if (out.templates.length) lists.push('template');
+  if (major >= 5) lists.push('providerAttributes');
+  lists.push('opcode', 'level', 'task', 'keyword');
+  if (out.events.length) {
+    lists.push('event');
+    if (out.eventAttributes.length) lists.push('eventAttributes');
+  }
+  if (out.filters.length) lists.push('filter');
+  out.lists = lists;
+  return out;
+}
+
+/** `attributes="FILE=a.cpp;LINE=1"` → its `name=value` parts as written (quotes kept). */
+export function splitEventAttributes(text: string | undefined): string[] {
+  if (!text) return [];
+  const parts: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (const ch of text) {
+    if (ch === '"') quoted = !quoted;
+    if (ch === ';' && !quoted) {
+      if (cur.trim()) parts.push(cur.trim());
+      cur = '';
+    } else cur += ch;
+  }
+  if (cur.trim()) parts.push(cur.trim());
+  return parts;
+}
+
+// ---- templates ----
+
+/** The substitution type of a field: its in-type (Binary for a struct), | 0x80 when it is an array. */
+export function substitutionType(f: TemplateField): number {
+  const base = f.kind === 'struct' ? 14 : f.inType.value;
+  return isSpecified(f.count) ? base | 0x80 : base;
+}
+
+function isSpecified(s: SizeSpec | undefined): boolean {
+  return s !== undefined && (s.kind === 'field' || s.value > 0);
+}
+
+export function defaultOutType(f: DataField): number {
+  if (f.outType) return f.outType.value;
+  const first = OUT_TYPES_OF[f.inType.name]?.[0];
+  return first ? OUT_TYPES[first]! : 0;
+}
+
+function describeTemplate(t: Template, p: Provider, guidKind: 'md5' | 'sha256-v5'): CrimTemplate {
+  const types = t.fields.map(substitutionType);
+  const { xml, text } = t.userData ? userDataXml(t.userData, types) : eventDataXml(t, types);
+  const id = guidKind === 'md5' ? md5TemplateId(text, types) : sha256TemplateId(text, types);
+  const properties: CrimProperty[] = [];
+  let structStart = t.fields.length;
+  for (const f of t.fields) {
+    properties.push(describeProperty(f, p, 0, structStart));
+    if (f.kind === 'struct') structStart += f.fields.length;
+  }
+  let offset = t.fields.length;
+  for (const f of t.fields) {
+    if (f.kind !== 'struct') continue;
+    for (const m of f.fields) properties.push(describeProperty(m, p, offset, 0));
+    offset += f.fields.length;
+  }
+  return { guid: guidToText(id), flags: t.userData ? 2 : 1, paramCount: t.fields.length, xml, properties };
+}
+
+function describeProperty(f: TemplateField, p: Provider, indexBase: number, structStart: number): CrimProperty {
+  let flags = f.kind === 'struct' ? PROPERTY_FLAGS.struct : 0;
+  const num = (s: SizeSpec | undefined) => (s === undefined ? 0 : s.kind === 'fixed' ? s.value : s.index + indexBase);
+  if (f.length?.kind === 'fixed' && f.length.value > 0) {
+    if (!(f.kind === 'data' && f.inType.name === 'SID')) flags |= PROPERTY_FLAGS.fixedLength;
+  } else if (f.length?.kind === 'field') flags |= PROPERTY_FLAGS.varLength;
+  if (f.count?.kind === 'fixed' && f.count.value > 0) flags |= PROPERTY_FLAGS.fixedCount;
+  else if (f.count?.kind === 'field') flags |= PROPERTY_FLAGS.varCount;
+  const prop: CrimProperty = { name: f.name, flags, count: num(f.count), length: num(f.length) };
+  if (f.kind === 'struct') {
+    prop.structStart = structStart;
+    prop.memberCount = f.fields.length;
+  } else {
+    prop.inType = f.inType.value;
+    prop.outType = defaultOutType(f);
+    if (f.map) {
+      const i = p.maps.indexOf(f.map);
+      if (i >= 0) prop.map = i;
+    }
+  }
+  return prop;
+}
+
+const stringValue = (value: string): XmlNode => ({ kind: 'value', type: 1, value });
+
+function escapeAttr(s: string): string {
+  return s.replace(/[&<>"\t\n\r]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\t': '&#x9;', '\n': '&#xA;', '\r': '&#xD;' })[c]!);
+}
+function escapeText(s: string): string {
+  return s.replace(/[&<>\r]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#xD;' })[c]!);
+}
+
+/** `<EventData Name="…"><Data Name="f">%1</Data><ComplexData Name="s">%2</ComplexData></EventData>` */
+function eventDataXml(t: Template, types: number[]): { xml: XmlElement; text: string } {
+  const xml: XmlElement = { kind: 'element', name: 'EventData', attributes: [], children: [] };
+  let text = '<EventData';
+  if (t.name !== undefined) {
+    xml.attributes.push({ name: 'Name', value: [stringValue(t.name)] });
+    text += ` Name="${escapeAttr(t.name)}"`;
+  }
+  if (t.fields.length === 0) return { xml, text: `${text}/>` };
+  text += '>';
+  t.fields.forEach((f, i) => {
+    const name = f.kind === 'struct' ? 'ComplexData' : 'Data';
+    xml.children.push({
+      kind: 'element',
+      name,
+      attributes: [{ name: 'Name', value: [stringValue(f.name)] }],
+      children: [{ kind: 'substitution', index: i, type: types[i]!, optional: false }],
+    });
+    text += `<${name} Name="${escapeAttr(f.name)}">%${i + 1}</${name}>`;
+  });
+  return { xml, text: `${text}</EventData>` };
+}
+
+/**
+ * A <UserData> template: its one child element. In the BinXML, names are local names, attribute
+ * values are literal strings, and a text node becomes the substitution of its first %n (other
+ * text is dropped). The hashed text is that element rebuilt as mc does: "\r\n\t\t" before each
+ * child element, and "\r\n\t" after the last one when text (even white space) follows it.
+ */
+function userDataXml(userData: SourceElement, types: number[]): { xml: XmlElement; text: string } {
+  const root = userData.children.find((c): c is SourceElement => c.kind === 'element');
+  if (!root) return { xml: { kind: 'element', name: 'UserData', attributes: [], children: [] }, text: '<UserData/>' };
+  const xml = convertElement(root, types, true);
+  const openTag = `<${root.qname}${root.attributes.map((a) => ` ${a.qname}="${escapeAttr(a.value)}"`).join('')}`;
+  const kids = root.children.filter((c): c is SourceElement => c.kind === 'element');
+  if (kids.length === 0) return { xml, text: `${openTag}/>` };
+  let text = `${openTag}>`;
+  for (const k of kids) text += `\r\n\t\t${serialize(k)}`;
+  const last = kids[kids.length - 1]!;
+  const after = root.children[root.children.indexOf(last) + 1];
+  if (after && after.kind === 'text') text += '\r\n\t';
+  return { xml, text: `${text}</${root.qname}>` };
+}
+
+function convertElement(e: SourceElement, types: number[], root: boolean): XmlElement {
+  const out: XmlElement = {
+    kind: 'element',
+    name: e.local,
+    attributes: e.attributes.map((a) => ({ name: a.qname === 'xmlns' ? 'xmlns' : a.local, value: [stringValue(a.value)] })),
+    children: [],
+  };
+  for (const c of e.children) {
+    if (c.kind === 'element') out.children.push(convertElement(c, types, false));
+    else if (!root) {
+      const m = /%(\d+)/.exec(c.text);
+      if (m) {
+        const n = Number(m[1]);
+        out.children.push({ kind: 'substitution', index: n - 1, type: types[n - 1] ?? 0, optional: false });
+      }
+    }
+  }
+  return out;
+}
+
+/** An element serialized without formatting (white space kept, line ends as CR LF, `<a />` when empty). */
+function serialize(e: SourceElement): string {
+  const open = `<${e.qname}${e.attributes.map((a) => ` ${a.qname}="${escapeAttr(a.value)}"`).join('')}`;
+  if (e.children.length === 0) return `${open} />`;
+  return `${open}>${e.children.map((c) => (c.kind === 'element' ? serialize(c) : escapeText(c.text).replace(/\n/g, '\r\n'))).join('')}</${e.qname}>`;
 }
