@@ -12,7 +12,8 @@
 // the issue's targets, and writes everything (raw times included) to bench/results.json.
 //
 //   node scripts/bench.js [--reps N] [--budget SECONDS] [--sizes 1000,10000,40000,100000]
-//                         [--peer-max-messages N] [--min-real-kb N] [--no-real] [--no-evtx]
+//                         [--peer-max-messages N] [--min-real-kb N] [--no-real] [--no-evtx] [--no-manifests]
+// Manifests: scripts/bench-manifest.js (the CLR's manifest and synthetic ones of 1k/10k/50k events).
 //
 // --budget caps the time one tool spends on one input: once its runs add up to more, it gets no
 // further repetitions there (windmc needs over a minute per run on the 40k file).
@@ -23,6 +24,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { syntheticMc } from './synthetic-mc.js';
+import { benchManifests } from './bench-manifest.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const corpus = process.env.WINMC_CORPUS ?? resolve(root, '../shared/corpus');
@@ -40,7 +42,7 @@ const PEERS = {
 };
 
 function parseArgs(argv) {
-  const out = { reps: 5, budget: 60, sizes: [1000, 10000, 40000, 100000], peerMaxMessages: 40000, minRealKb: 0, real: true, evtx: true };
+  const out = { reps: 5, budget: 60, sizes: [1000, 10000, 40000, 100000], peerMaxMessages: 40000, minRealKb: 0, real: true, evtx: true, manifests: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -55,6 +57,7 @@ function parseArgs(argv) {
     else if (a === '--min-real-kb') out.minRealKb = positive(value(), a);
     else if (a === '--no-real') out.real = false;
     else if (a === '--no-evtx') out.evtx = false;
+    else if (a === '--no-manifests') out.manifests = false;
     else throw new Error(`unknown option ${a}`);
   }
   return out;
@@ -283,7 +286,9 @@ async function main() {
   }
 
   const evtx = args.evtx ? await evtxThroughput() : { skipped: 'disabled with --no-evtx' };
+  const manifests = args.manifests ? await benchManifests({ reps: REPS, corpus }) : { skipped: 'disabled with --no-manifests' };
   const targets = checkTargets(results, exponents);
+  if (manifests.target) targets.push({ ...manifests.target, shown: Number.isNaN(manifests.growthExponent) ? '-' : manifests.growthExponent.toFixed(3) });
   const endLoad = loadavg();
   console.log(`\nload average at start ${startLoad.map((l) => l.toFixed(2)).join(' ')}, at end ${endLoad.map((l) => l.toFixed(2)).join(' ')}`);
 
@@ -295,6 +300,7 @@ async function main() {
     inputs: results,
     growthExponents: exponents,
     evtx,
+    manifests,
     targets,
   };
   writeFileSync(resultsPath, JSON.stringify(json, null, 2) + '\n');

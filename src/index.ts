@@ -49,5 +49,16 @@ export { writeMessageDll, readPeImage, readPeResources, PeFormatError } from './
 export { readTableFile, detectTableFileFormat } from './rc-gen/table-file.js';
 export { messageTablesToMc } from './rc-gen/mc-source.js';
 
+// Instrumentation manifests: mc.exe's manifest mode, and reading WEVT_TEMPLATE back (docs/manifests.md).
+export { compileManifest, manifestBaseName } from './manifest/compile.js';
+export type { ManifestCompileOptions, ManifestCompileResult, ManifestFile, ManifestOutputKind, ManifestTemplates } from './manifest/compile.js';
+export { parseManifest, looksLikeManifest } from './manifest/parse.js';
+export { MANIFEST_DIAGNOSTICS } from './manifest/diagnostics.js';
+export { MANIFEST_GENERATIONS, DEFAULT_GENERATION } from './manifest/generation.js';
+export type { ManifestGeneration } from './manifest/generation.js';
+export type * from './manifest/model.js';
+export { readCrim, writeCrim, CrimFormatError } from './manifest/crim.js';
+export type { CrimFile, CrimProvider, CrimTemplate, CrimEvent } from './manifest/crim.js';
+
 // EventLog source registration: plan, validate and apply to live, .reg, INF or hive targets (docs/registry.md).
 export * from './registry/index.js';
