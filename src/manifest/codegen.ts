@@ -3,7 +3,7 @@
 // template mangling (McTemplateU0…), and the parameters and EVENT_DATA_DESCRIPTOR lines of
 // the template functions.
 
-import type { Channel, DataField, Event, Guid, Provider, SizeSpec, TemplateField } from './model.js';
+import type { Channel, Event, Guid, Provider, SizeSpec, TemplateField } from './model.js';
 
 /** mc.exe's identifier rule: leading digits and every character outside [A-Za-z0-9_] become '_' (per UTF-16 unit). */
 export function sanitizeIdentifier(s: string): string {
@@ -373,5 +373,3 @@ export function codeParameters(fields: readonly TemplateField[], newline = '\r\n
   });
   return out;
 }
-
-export type { DataField };

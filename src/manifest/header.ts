@@ -9,8 +9,7 @@
 // Activity argument): that form is mc.exe's as its 10.0 headers show it, not checked against a
 // corpus case.
 
-import { encodeAnsi } from '../mc/codepage.js';
-import { loadTemplate, renderTemplate } from '../mc/render.js';
+import { encodeText, loadTemplate, renderTemplate, type TextEncoding } from '../mc/render.js';
 import {
   channelIdentifier,
   codeParameters,
@@ -38,6 +37,8 @@ export interface ManifestHeaderOptions {
   baseName: string;
   /** A handlebars template source in place of templates/manifest/header.h.hbs. */
   template?: string;
+  /** -cp: the header's encoding ('ansi' when absent; UTF-8 and UTF-16 get a BOM). */
+  encoding?: TextEncoding;
   /** The ANSI code page the header is written in; 1252 when absent. */
   ansiCodepage?: number;
 }
@@ -345,5 +346,5 @@ export function renderManifestHeader(manifest: Manifest, opts: ManifestHeaderOpt
   // TODO(lead): dispatch to renderOlderManifestHeader (./header-older.js) once it lands.
   if (GENERATION_TRAITS[opts.generation].header === 'older') throw new Error(`the ${opts.generation} header is written by header-older.ts`);
   const source = opts.template ?? loadTemplate('manifest/header.h.hbs');
-  return encodeAnsi(renderTemplate(source, manifestHeaderModel(manifest, opts)), opts.ansiCodepage ?? 1252);
+  return encodeText(renderTemplate(source, manifestHeaderModel(manifest, opts)), opts.encoding ?? 'ansi', opts.ansiCodepage ?? 1252);
 }

@@ -153,3 +153,16 @@ describe.skipIf(!hasManCorpus)(`mc.exe manifest header, newer generations (${has
     });
   }
 });
+
+const clrMan = join(corpusRoot, 'etl', 'ClrEtwAll.man');
+describe.skipIf(!existsSync(clrMan))(`ClrEtwAll.man (${existsSync(clrMan) ? clrMan : corpusSkipNote})`, () => {
+  it('renders in every newer mode', () => {
+    const m = load(readFileSync(clrMan));
+    for (const generation of NEWER)
+      for (const [userMode, kernelMode] of [[false, false], [true, false], [false, true]] as const) {
+        const h = text(renderManifestHeader(m, { generation, userMode, kernelMode, baseName: 'ClrEtwAll' }));
+        expect(h).toContain('// Provider "Microsoft-Windows-DotNETRuntime" event count');
+        if (process.env.WINMC_HEADER_DUMP) writeFileSync(join(process.env.WINMC_HEADER_DUMP, `clr-${generation}-${userMode ? 'um' : kernelMode ? 'km' : 'none'}.h`), h, 'latin1');
+      }
+  });
+});
