@@ -10,5 +10,5 @@ const require = createRequire(import.meta.url);
 const vitest = join(dirname(require.resolve('vitest/package.json')), 'vitest.mjs');
 const env = { ...process.env, FUZZ_RUNS: process.env.FUZZ_RUNS ?? '25000', FUZZ_SEED: process.env.FUZZ_SEED ?? String(Date.now() % 1e9) };
 console.log(`fuzz: ${env.FUZZ_RUNS} runs per property, seed ${env.FUZZ_SEED} (rerun with FUZZ_SEED=${env.FUZZ_SEED})`);
-const r = spawnSync(process.execPath, [vitest, 'run', 'test/mc/fuzz.test.ts', 'test/mc/lexer.test.ts', 'test/mc/parser.test.ts'], { env, stdio: 'inherit' });
+const r = spawnSync(process.execPath, [vitest, 'run', 'test/mc/fuzz.test.ts', 'test/mc/lexer.test.ts', 'test/mc/parser.test.ts', 'test/manifest/fuzz.test.ts'], { env, stdio: 'inherit' });
 process.exitCode = r.status ?? 1;
