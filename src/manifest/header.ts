@@ -35,6 +35,8 @@ export interface ManifestHeaderOptions {
   kernelMode: boolean;
   /** The output base name (`-z`, else the input's name without extension). */
   baseName: string;
+  /** -p: the prefix of the event write macros in place of `EventWrite`. */
+  writePrefix?: string;
   /** A handlebars template source in place of templates/manifest/header.h.hbs. */
   template?: string;
   /** -cp: the header's encoding ('ansi' when absent; UTF-8 and UTF-16 get a BOM). */
@@ -109,6 +111,8 @@ export interface HeaderModel {
   kernelMode: boolean;
   newest: boolean;
   eventSet: boolean;
+  /** The event write macros' prefix (`EventWrite`, or -p's). */
+  writePrefix: string;
   providers: HeaderProvider[];
   templates: HeaderTemplateFunction[];
   /** `#define MSG_x   0x...L` lines, sorted by message id. */
@@ -336,6 +340,7 @@ export function manifestHeaderModel(manifest: Manifest, opts: ManifestHeaderOpti
     kernelMode: opts.kernelMode,
     newest: GENERATION_TRAITS[opts.generation].header === 'newest',
     eventSet: manifest.providers.some(registersTraits),
+    writePrefix: opts.writePrefix ?? 'EventWrite',
     providers,
     templates: [...state.templates.values()].sort((a, b) => ordinal(a.name, b.name)),
     messages: messageLines(manifest),
