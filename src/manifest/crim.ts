@@ -5,9 +5,10 @@
 
 import type { XmlElement, XmlNode } from '../eventlog/binxml/reader.js';
 import { readTemplateFragment, writeTemplateFragment } from '../eventlog/binxml/writer.js';
+import { eventKeywordMask } from './codegen.js';
 import { md5TemplateId, sha256TemplateId } from './crim-hash.js';
 import { GENERATION_TRAITS, type ManifestGeneration } from './generation.js';
-import type { DataField, Event, Manifest, Provider, SizeSpec, Template, TemplateField } from './model.js';
+import type { DataField, Manifest, Provider, SizeSpec, Template, TemplateField } from './model.js';
 import type { XmlElement as SourceElement } from './xml.js';
 import { OUT_TYPES, OUT_TYPES_OF } from './winmeta.js';
 import {
@@ -905,19 +906,6 @@ function stableSort<T>(items: readonly T[], key: (t: T) => number | bigint): T[]
     .map((t, i) => ({ t, i, k: key(t) }))
     .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.i - b.i))
     .map((x) => x.t);
-}
-
-/**
- * The keyword mask of an event descriptor: its keywords, plus the bit 63 - n of its channel, the
- * n-th of the provider's channel list (not for a Windows channel an event names without an
- * <importChannel>, nor for TraceLogging).
- */
-export function eventKeywordMask(e: Event): bigint {
-  let mask = 0n;
-  for (const k of e.keywords) mask |= k.mask;
-  const c = e.channel;
-  if (c && !c.implicit && !(c.predefined && c.value === 11) && c.index < 64) mask |= 1n << BigInt(63 - c.index);
-  return mask;
 }
 
 function describeProvider(p: Provider, major: number, guidKind: 'md5' | 'sha256-v5'): CrimProvider {
