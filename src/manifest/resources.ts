@@ -25,7 +25,8 @@ const entry = (type: ResourceEntry['type'], languageId: number, data: Uint8Array
 
 export function manifestResourceEntries(files: ManifestResourceFiles): ResourceEntry[] {
   const entries = files.tables.map((t) => entry(RT_MESSAGETABLE, t.languageId, t.bytes));
-  // Without a LANGUAGE statement rc.exe uses LANG_NEUTRAL/SUBLANG_NEUTRAL.
-  entries.push(entry(WEVT_TEMPLATE, files.tables[files.tables.length - 1]?.languageId ?? 0, files.template));
+  // A manifest without localization gets an .rc without LANGUAGE: llvm-rc (and rc.exe on an
+  // English system) then uses en-US.
+  entries.push(entry(WEVT_TEMPLATE, files.tables[files.tables.length - 1]?.languageId ?? 0x0409, files.template));
   return entries;
 }
