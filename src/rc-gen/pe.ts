@@ -16,21 +16,31 @@
 
 import { RT_MESSAGETABLE, type MessageTableResource, type ResourceId } from './res.js';
 import { FormatError } from '../binary/errors.js';
+import { alignUp, writeUtf16le } from '../binary/codec.js';
+import { ByteReader } from '../binary/reader.js';
+import {
+  IMAGE_DATA_DIRECTORY,
+  IMAGE_DIRECTORY_ENTRY_RESOURCE,
+  IMAGE_DOS_HEADER,
+  IMAGE_DOS_SIGNATURE,
+  IMAGE_FILE_HEADER,
+  IMAGE_NT_SIGNATURE,
+  IMAGE_NUMBEROF_DIRECTORY_ENTRIES,
+  IMAGE_RESOURCE_DATA_ENTRY,
+  IMAGE_RESOURCE_DIRECTORY,
+  IMAGE_RESOURCE_DIRECTORY_ENTRY,
+  IMAGE_SECTION_HEADER,
+  NAME_IS_STRING_FLAG,
+  NT_SIGNATURE_SIZE,
+  PE32_MAGIC,
+  PE32PLUS_MAGIC,
+  SUBDIRECTORY_FLAG,
+  optionalHeaderLayout,
+} from './pe-layout.js';
 
 export type Machine = 'x86' | 'x64' | 'arm64';
 
 export const IMAGE_FILE_MACHINE: Record<Machine, number> = { x86: 0x014c, x64: 0x8664, arm64: 0xaa64 };
-
-const IMAGE_NT_SIGNATURE = 0x00004550; // "PE\0\0"
-const IMAGE_DOS_SIGNATURE = 0x5a4d; // "MZ"
-const PE32_MAGIC = 0x10b;
-const PE32PLUS_MAGIC = 0x20b;
-const IMAGE_DIRECTORY_ENTRY_RESOURCE = 2;
-const NUMBER_OF_DATA_DIRECTORIES = 16;
-
-const FILE_HEADER_SIZE = 20;
-const SECTION_HEADER_SIZE = 40;
-const OPTIONAL_HEADER_SIZE = { pe32: 96 + 8 * NUMBER_OF_DATA_DIRECTORIES, pe32plus: 112 + 8 * NUMBER_OF_DATA_DIRECTORIES };
 
 // IMAGE_FILE_HEADER.Characteristics
 const IMAGE_FILE_EXECUTABLE_IMAGE = 0x0002;
@@ -46,20 +56,13 @@ const IMAGE_SUBSYSTEM_WINDOWS_GUI = 2;
 const IMAGE_SCN_CNT_INITIALIZED_DATA = 0x00000040;
 const IMAGE_SCN_MEM_READ = 0x40000000;
 
-const DOS_HEADER_SIZE = 0x40;
 const FILE_ALIGNMENT = 0x200;
 const SECTION_ALIGNMENT = 0x1000;
 const RSRC_RVA = 0x1000;
 
-const RESOURCE_DIRECTORY_SIZE = 16;
-const RESOURCE_DIRECTORY_ENTRY_SIZE = 8;
-const RESOURCE_DATA_ENTRY_SIZE = 16;
-const SUBDIRECTORY_FLAG = 0x80000000;
-const NAME_IS_STRING_FLAG = 0x80000000;
-
-function alignUp(n: number, to: number): number {
-  return Math.ceil(n / to) * to;
-}
+const RESOURCE_DIRECTORY_SIZE = IMAGE_RESOURCE_DIRECTORY.size;
+const RESOURCE_DIRECTORY_ENTRY_SIZE = IMAGE_RESOURCE_DIRECTORY_ENTRY.size;
+const RESOURCE_DATA_ENTRY_SIZE = IMAGE_RESOURCE_DATA_ENTRY.size;
 
 /** One leaf of a PE resource tree. */
 export interface PeResource {
@@ -168,15 +171,14 @@ export function writeResourceSection(resources: readonly PeResource[], sectionRv
   const size = alignUp(offset, 8);
 
   const out = new Uint8Array(size);
-  const view = new DataView(out.buffer);
   const writeDirectory = (at: number, ids: ResourceId[], targets: number[]) => {
     const named = ids.filter((id) => typeof id === 'string').length;
-    view.setUint16(at + 12, named, true);
-    view.setUint16(at + 14, ids.length - named, true);
+    IMAGE_RESOURCE_DIRECTORY.write(out, at, { NumberOfNamedEntries: named, NumberOfIdEntries: ids.length - named });
     ids.forEach((id, i) => {
-      const e = at + RESOURCE_DIRECTORY_SIZE + i * RESOURCE_DIRECTORY_ENTRY_SIZE;
-      view.setUint32(e, typeof id === 'string' ? (NAME_IS_STRING_FLAG | strings.get(id)!) >>> 0 : id, true);
-      view.setUint32(e + 4, targets[i]! >>> 0, true);
+      IMAGE_RESOURCE_DIRECTORY_ENTRY.write(out, at + RESOURCE_DIRECTORY_SIZE + i * RESOURCE_DIRECTORY_ENTRY_SIZE, {
+        Name: typeof id === 'string' ? (NAME_IS_STRING_FLAG | strings.get(id)!) >>> 0 : id,
+        OffsetToData: targets[i]! >>> 0,
+      });
     });
   };
   writeDirectory(
@@ -201,15 +203,17 @@ export function writeResourceSection(resources: readonly PeResource[], sectionRv
     });
   });
   leaves.forEach((leaf, i) => {
-    const e = dataEntriesAt + i * RESOURCE_DATA_ENTRY_SIZE;
-    view.setUint32(e, sectionRva + dataOffsets[i]!, true);
-    view.setUint32(e + 4, leaf.data.length, true);
-    view.setUint32(e + 8, leaf.codepage, true);
+    IMAGE_RESOURCE_DATA_ENTRY.write(out, dataEntriesAt + i * RESOURCE_DATA_ENTRY_SIZE, {
+      OffsetToData: sectionRva + dataOffsets[i]!,
+      Size: leaf.data.length,
+      CodePage: leaf.codepage,
+    });
     out.set(leaf.data, dataOffsets[i]!);
   });
+  const view = new DataView(out.buffer);
   for (const [s, at] of strings) {
     view.setUint16(at, s.length, true);
-    for (let i = 0; i < s.length; i++) view.setUint16(at + 2 + i * 2, s.charCodeAt(i), true);
+    writeUtf16le(out, at + 2, s);
   }
   return out;
 }
@@ -226,88 +230,66 @@ export function writeResourceDll(resources: readonly PeResource[], options: Writ
   const machine = IMAGE_FILE_MACHINE[options.machine];
   if (machine === undefined) throw new RangeError(`unknown machine '${String(options.machine)}' (x86, x64 or arm64)`);
   const is64 = options.machine !== 'x86';
-  const optionalHeaderSize = is64 ? OPTIONAL_HEADER_SIZE.pe32plus : OPTIONAL_HEADER_SIZE.pe32;
-  const ntAt = DOS_HEADER_SIZE;
-  const fileHeaderAt = ntAt + 4;
-  const optionalAt = fileHeaderAt + FILE_HEADER_SIZE;
-  const sectionTableAt = optionalAt + optionalHeaderSize;
-  const sizeOfHeaders = alignUp(sectionTableAt + SECTION_HEADER_SIZE, FILE_ALIGNMENT);
+  const optional = optionalHeaderLayout(is64);
+  const ntAt = IMAGE_DOS_HEADER.size;
+  const fileHeaderAt = ntAt + NT_SIGNATURE_SIZE;
+  const optionalAt = fileHeaderAt + IMAGE_FILE_HEADER.size;
+  const sectionTableAt = optionalAt + optional.size;
+  const sizeOfHeaders = alignUp(sectionTableAt + IMAGE_SECTION_HEADER.size, FILE_ALIGNMENT);
 
   const rsrc = writeResourceSection(resources, RSRC_RVA);
   const rawSize = alignUp(rsrc.length, FILE_ALIGNMENT);
   const out = new Uint8Array(sizeOfHeaders + rawSize);
-  const view = new DataView(out.buffer);
 
-  // IMAGE_DOS_HEADER: only e_magic and e_lfanew matter to the Windows loader.
-  view.setUint16(0, IMAGE_DOS_SIGNATURE, true);
-  view.setUint16(0x08, DOS_HEADER_SIZE / 16, true); // e_cparhdr: header size in paragraphs
-  view.setUint32(0x3c, ntAt, true);
+  // IMAGE_DOS_HEADER: only e_magic and e_lfanew matter to the Windows loader; no DOS stub.
+  IMAGE_DOS_HEADER.write(out, 0, { e_magic: IMAGE_DOS_SIGNATURE, e_cparhdr: IMAGE_DOS_HEADER.size / 16, e_lfanew: ntAt });
+  new DataView(out.buffer).setUint32(ntAt, IMAGE_NT_SIGNATURE, true);
+  // TimeDateStamp stays 0 so the output is reproducible.
+  IMAGE_FILE_HEADER.write(out, fileHeaderAt, {
+    Machine: machine,
+    NumberOfSections: 1,
+    SizeOfOptionalHeader: optional.size,
+    Characteristics: IMAGE_FILE_EXECUTABLE_IMAGE | IMAGE_FILE_DLL | (is64 ? IMAGE_FILE_LARGE_ADDRESS_AWARE : IMAGE_FILE_32BIT_MACHINE),
+  });
 
-  view.setUint32(ntAt, IMAGE_NT_SIGNATURE, true);
-  // IMAGE_FILE_HEADER. TimeDateStamp stays 0 so the output is reproducible.
-  view.setUint16(fileHeaderAt, machine, true);
-  view.setUint16(fileHeaderAt + 2, 1, true); // NumberOfSections
-  view.setUint16(fileHeaderAt + 16, optionalHeaderSize, true);
-  view.setUint16(
-    fileHeaderAt + 18,
-    IMAGE_FILE_EXECUTABLE_IMAGE | IMAGE_FILE_DLL | (is64 ? IMAGE_FILE_LARGE_ADDRESS_AWARE : IMAGE_FILE_32BIT_MACHINE),
-    true,
-  );
-
-  // IMAGE_OPTIONAL_HEADER32 / IMAGE_OPTIONAL_HEADER64
-  const o = optionalAt;
-  view.setUint16(o, is64 ? PE32PLUS_MAGIC : PE32_MAGIC, true);
-  view.setUint32(o + 8, rawSize, true); // SizeOfInitializedData
-  view.setUint32(o + 20, RSRC_RVA, true); // BaseOfCode (no code; points at the only section as link.exe does)
-  if (is64) {
-    view.setBigUint64(o + 24, 0x180000000n, true); // ImageBase
-  } else {
-    view.setUint32(o + 24, RSRC_RVA, true); // BaseOfData
-    view.setUint32(o + 28, 0x10000000, true); // ImageBase
-  }
-  view.setUint32(o + 32, SECTION_ALIGNMENT, true);
-  view.setUint32(o + 36, FILE_ALIGNMENT, true);
   const [osMajor, osMinor] = options.machine === 'arm64' ? [6, 2] : [6, 0];
-  view.setUint16(o + 40, osMajor, true); // MajorOperatingSystemVersion
-  view.setUint16(o + 42, osMinor, true);
-  view.setUint16(o + 48, osMajor, true); // MajorSubsystemVersion
-  view.setUint16(o + 50, osMinor, true);
-  view.setUint32(o + 56, RSRC_RVA + alignUp(rsrc.length, SECTION_ALIGNMENT), true); // SizeOfImage
-  view.setUint32(o + 60, sizeOfHeaders, true);
-  view.setUint16(o + 68, IMAGE_SUBSYSTEM_WINDOWS_GUI, true);
-  view.setUint16(
-    o + 70,
-    IMAGE_DLLCHARACTERISTICS_DYNAMIC_BASE | IMAGE_DLLCHARACTERISTICS_NX_COMPAT | (is64 ? IMAGE_DLLCHARACTERISTICS_HIGH_ENTROPY_VA : 0),
-    true,
-  );
-  const reserveAndCommit = [0x100000, 0x1000, 0x100000, 0x1000]; // stack reserve/commit, heap reserve/commit
-  let at = o + 72;
-  for (const v of reserveAndCommit) {
-    if (is64) {
-      view.setBigUint64(at, BigInt(v), true);
-      at += 8;
-    } else {
-      view.setUint32(at, v, true);
-      at += 4;
-    }
-  }
-  at += 4; // LoaderFlags
-  view.setUint32(at, NUMBER_OF_DATA_DIRECTORIES, true);
-  const dataDirectoriesAt = at + 4;
-  view.setUint32(dataDirectoriesAt + 8 * IMAGE_DIRECTORY_ENTRY_RESOURCE, RSRC_RVA, true);
-  view.setUint32(dataDirectoriesAt + 8 * IMAGE_DIRECTORY_ENTRY_RESOURCE + 4, rsrc.length, true);
+  optional.write(out, optionalAt, {
+    Magic: is64 ? PE32PLUS_MAGIC : PE32_MAGIC,
+    SizeOfInitializedData: rawSize,
+    // No code: BaseOfCode (and PE32's BaseOfData) point at the only section, as link.exe does.
+    BaseOfCode: RSRC_RVA,
+    ...(is64 ? { ImageBase: 0x180000000n } : { BaseOfData: RSRC_RVA, ImageBase: 0x10000000 }),
+    SectionAlignment: SECTION_ALIGNMENT,
+    FileAlignment: FILE_ALIGNMENT,
+    MajorOperatingSystemVersion: osMajor,
+    MinorOperatingSystemVersion: osMinor,
+    MajorSubsystemVersion: osMajor,
+    MinorSubsystemVersion: osMinor,
+    SizeOfImage: RSRC_RVA + alignUp(rsrc.length, SECTION_ALIGNMENT),
+    SizeOfHeaders: sizeOfHeaders,
+    Subsystem: IMAGE_SUBSYSTEM_WINDOWS_GUI,
+    DllCharacteristics: IMAGE_DLLCHARACTERISTICS_DYNAMIC_BASE | IMAGE_DLLCHARACTERISTICS_NX_COMPAT | (is64 ? IMAGE_DLLCHARACTERISTICS_HIGH_ENTROPY_VA : 0),
+    SizeOfStackReserve: 0x100000,
+    SizeOfStackCommit: 0x1000,
+    SizeOfHeapReserve: 0x100000,
+    SizeOfHeapCommit: 0x1000,
+    NumberOfRvaAndSizes: IMAGE_NUMBEROF_DIRECTORY_ENTRIES,
+  });
+  const resourceDirectoryAt = optionalAt + optional.offset.DataDirectory + IMAGE_DATA_DIRECTORY.size * IMAGE_DIRECTORY_ENTRY_RESOURCE;
+  IMAGE_DATA_DIRECTORY.write(out, resourceDirectoryAt, { VirtualAddress: RSRC_RVA, Size: rsrc.length });
 
-  // IMAGE_SECTION_HEADER
-  const s = sectionTableAt;
-  out.set(new TextEncoder().encode('.rsrc'), s);
-  view.setUint32(s + 8, rsrc.length, true); // VirtualSize
-  view.setUint32(s + 12, RSRC_RVA, true);
-  view.setUint32(s + 16, rawSize, true);
-  view.setUint32(s + 20, sizeOfHeaders, true); // PointerToRawData
-  view.setUint32(s + 36, IMAGE_SCN_CNT_INITIALIZED_DATA | IMAGE_SCN_MEM_READ, true);
+  IMAGE_SECTION_HEADER.write(out, sectionTableAt, {
+    Name: new TextEncoder().encode('.rsrc'),
+    VirtualSize: rsrc.length,
+    VirtualAddress: RSRC_RVA,
+    SizeOfRawData: rawSize,
+    PointerToRawData: sizeOfHeaders,
+    Characteristics: IMAGE_SCN_CNT_INITIALIZED_DATA | IMAGE_SCN_MEM_READ,
+  });
 
   out.set(rsrc, sizeOfHeaders);
-  view.setUint32(o + 64, peChecksum(out, o + 64), true);
+  const checksumAt = optionalAt + optional.offset.CheckSum;
+  optional.write(out, optionalAt, { CheckSum: peChecksum(out, checksumAt) });
   return out;
 }
 
@@ -366,10 +348,10 @@ export interface PeImage {
 
 /** True when the bytes start with an MZ header whose e_lfanew points at a PE signature. */
 export function looksLikePe(bytes: Uint8Array): boolean {
-  if (bytes.length < DOS_HEADER_SIZE || bytes[0] !== 0x4d || bytes[1] !== 0x5a) return false;
+  if (bytes.length < IMAGE_DOS_HEADER.size || bytes[0] !== 0x4d || bytes[1] !== 0x5a) return false;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const ntAt = view.getUint32(0x3c, true);
-  return ntAt + 4 <= bytes.length && view.getUint32(ntAt, true) === IMAGE_NT_SIGNATURE;
+  const ntAt = view.getUint32(IMAGE_DOS_HEADER.offset.e_lfanew, true);
+  return ntAt + NT_SIGNATURE_SIZE <= bytes.length && view.getUint32(ntAt, true) === IMAGE_NT_SIGNATURE;
 }
 
 export function machineName(machine: number): string {
@@ -377,52 +359,61 @@ export function machineName(machine: number): string {
   return known ? known[0] : `0x${machine.toString(16).padStart(4, '0')}`;
 }
 
+// WHATWG 'latin1' is windows-1252, as section names have always been decoded here.
+const sectionNameDecoder = new TextDecoder('latin1');
+
+function peReader(bytes: Uint8Array): ByteReader {
+  return new ByteReader(bytes, { format: 'PE', error: (detail, offset, structure) => new PeFormatError(detail, offset, structure) });
+}
+
 /** Reads the headers and section table of a PE32 or PE32+ image. */
 export function readPeImage(bytes: Uint8Array): PeImage {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < DOS_HEADER_SIZE) throw new PeFormatError('file shorter than an IMAGE_DOS_HEADER', 0);
-  if (view.getUint16(0, true) !== IMAGE_DOS_SIGNATURE) throw new PeFormatError("no 'MZ' signature in IMAGE_DOS_HEADER.e_magic", 0);
-  const ntAt = view.getUint32(0x3c, true);
-  if (ntAt > bytes.length - 4 - FILE_HEADER_SIZE) throw new PeFormatError(`e_lfanew 0x${ntAt.toString(16)} points past the end of the file`, 0x3c);
-  if (view.getUint32(ntAt, true) !== IMAGE_NT_SIGNATURE) throw new PeFormatError("no 'PE\\0\\0' signature where e_lfanew points", ntAt);
-  const fh = ntAt + 4;
-  const machine = view.getUint16(fh, true);
-  const numberOfSections = view.getUint16(fh + 2, true);
-  const optionalSize = view.getUint16(fh + 16, true);
-  const characteristics = view.getUint16(fh + 18, true);
-  const oh = fh + FILE_HEADER_SIZE;
-  if (oh + optionalSize > bytes.length) throw new PeFormatError(`SizeOfOptionalHeader ${optionalSize} runs past the end of the file`, fh + 16);
-  if (optionalSize < 2) throw new PeFormatError('no optional header (an object file, not an image)', fh + 16);
-  const magic = view.getUint16(oh, true);
+  const r = peReader(bytes);
+  if (bytes.length < IMAGE_DOS_HEADER.size) throw new PeFormatError('file shorter than an IMAGE_DOS_HEADER', 0);
+  if (IMAGE_DOS_HEADER.get(r, 0, 'e_magic') !== IMAGE_DOS_SIGNATURE) throw new PeFormatError("no 'MZ' signature in IMAGE_DOS_HEADER.e_magic", 0);
+  const ntAt = IMAGE_DOS_HEADER.get(r, 0, 'e_lfanew');
+  if (ntAt > bytes.length - NT_SIGNATURE_SIZE - IMAGE_FILE_HEADER.size) {
+    throw new PeFormatError(`e_lfanew 0x${ntAt.toString(16)} points past the end of the file`, IMAGE_DOS_HEADER.offset.e_lfanew);
+  }
+  if (r.u32(ntAt, 'PE signature') !== IMAGE_NT_SIGNATURE) throw new PeFormatError("no 'PE\\0\\0' signature where e_lfanew points", ntAt);
+  const fh = ntAt + NT_SIGNATURE_SIZE;
+  const { Machine: machine, NumberOfSections: numberOfSections, SizeOfOptionalHeader: optionalSize, Characteristics: characteristics } = IMAGE_FILE_HEADER.read(r, fh);
+  const oh = fh + IMAGE_FILE_HEADER.size;
+  const optionalSizeAt = fh + IMAGE_FILE_HEADER.offset.SizeOfOptionalHeader;
+  if (oh + optionalSize > bytes.length) throw new PeFormatError(`SizeOfOptionalHeader ${optionalSize} runs past the end of the file`, optionalSizeAt);
+  if (optionalSize < 2) throw new PeFormatError('no optional header (an object file, not an image)', optionalSizeAt);
+  const magic = r.u16(oh, 'optional header Magic');
   if (magic !== PE32_MAGIC && magic !== PE32PLUS_MAGIC) {
     throw new PeFormatError(`optional header Magic 0x${magic.toString(16)} is neither PE32 (0x10b) nor PE32+ (0x20b)`, oh);
   }
   const is64 = magic === PE32PLUS_MAGIC;
-  const countAt = oh + (is64 ? 108 : 92);
+  // The optional header may be shorter than its full layout: read only the fields it holds.
+  const optional = optionalHeaderLayout(is64);
+  const optionalEnd = oh + optionalSize;
   let resourceDirectory = { rva: 0, size: 0 };
-  if (countAt + 4 <= oh + optionalSize) {
-    const count = view.getUint32(countAt, true);
-    const dirAt = countAt + 4 + 8 * IMAGE_DIRECTORY_ENTRY_RESOURCE;
-    if (count > IMAGE_DIRECTORY_ENTRY_RESOURCE && dirAt + 8 <= oh + optionalSize) {
-      resourceDirectory = { rva: view.getUint32(dirAt, true), size: view.getUint32(dirAt + 4, true) };
+  if (oh + optional.end('NumberOfRvaAndSizes') <= optionalEnd) {
+    const count = r.u32(oh + optional.offset.NumberOfRvaAndSizes, 'NumberOfRvaAndSizes');
+    const dirAt = oh + optional.offset.DataDirectory + IMAGE_DATA_DIRECTORY.size * IMAGE_DIRECTORY_ENTRY_RESOURCE;
+    if (count > IMAGE_DIRECTORY_ENTRY_RESOURCE && dirAt + IMAGE_DATA_DIRECTORY.size <= optionalEnd) {
+      const dir = IMAGE_DATA_DIRECTORY.read(r, dirAt);
+      resourceDirectory = { rva: dir.VirtualAddress, size: dir.Size };
     }
   }
-  const tableAt = oh + optionalSize;
-  if (tableAt + numberOfSections * SECTION_HEADER_SIZE > bytes.length) {
+  const tableAt = optionalEnd;
+  if (tableAt + numberOfSections * IMAGE_SECTION_HEADER.size > bytes.length) {
     throw new PeFormatError(`section table of ${numberOfSections} entries runs past the end of the file`, tableAt);
   }
   const sections: PeSection[] = [];
   for (let i = 0; i < numberOfSections; i++) {
-    const s = tableAt + i * SECTION_HEADER_SIZE;
-    const rawName = bytes.subarray(s, s + 8);
-    const nul = rawName.indexOf(0);
+    const h = IMAGE_SECTION_HEADER.read(r, tableAt + i * IMAGE_SECTION_HEADER.size);
+    const nul = h.Name.indexOf(0);
     sections.push({
-      name: new TextDecoder('latin1').decode(nul < 0 ? rawName : rawName.subarray(0, nul)),
-      virtualSize: view.getUint32(s + 8, true),
-      virtualAddress: view.getUint32(s + 12, true),
-      sizeOfRawData: view.getUint32(s + 16, true),
-      pointerToRawData: view.getUint32(s + 20, true),
-      characteristics: view.getUint32(s + 36, true),
+      name: sectionNameDecoder.decode(nul < 0 ? h.Name : h.Name.subarray(0, nul)),
+      virtualSize: h.VirtualSize,
+      virtualAddress: h.VirtualAddress,
+      sizeOfRawData: h.SizeOfRawData,
+      pointerToRawData: h.PointerToRawData,
+      characteristics: h.Characteristics,
     });
   }
   return { machine, is64, characteristics, sections, resourceDirectory };
@@ -451,7 +442,7 @@ export function readPeResources(bytes: Uint8Array, image: PeImage = readPeImage(
   // The directory's Size is often too small in linker output; bound reads by the section instead.
   const section = image.sections.find((s) => rva >= s.virtualAddress && rva < s.virtualAddress + Math.max(s.virtualSize, s.sizeOfRawData))!;
   const limit = Math.min(bytes.length, section.pointerToRawData + section.sizeOfRawData);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const r = peReader(bytes);
   const visited = new Set<number>();
   const out: PeResource[] = [];
 
@@ -459,11 +450,9 @@ export function readPeResources(bytes: Uint8Array, image: PeImage = readPeImage(
     if ((field & NAME_IS_STRING_FLAG) === 0) return field & 0xffff;
     const at = base + (field & ~NAME_IS_STRING_FLAG);
     if (at + 2 > limit) throw new PeFormatError('resource name string lies outside the resource section', entryAt);
-    const length = view.getUint16(at, true);
+    const length = r.u16(at, 'resource name length');
     if (at + 2 + length * 2 > limit) throw new PeFormatError(`resource name string of ${length} characters runs past the resource section`, at);
-    let s = '';
-    for (let i = 0; i < length; i++) s += String.fromCharCode(view.getUint16(at + 2 + i * 2, true));
-    return s;
+    return r.utf16(at + 2, length, 'resource name');
   };
 
   const walk = (dirOffset: number, depth: number, path: ResourceId[]) => {
@@ -471,14 +460,16 @@ export function readPeResources(bytes: Uint8Array, image: PeImage = readPeImage(
     if (visited.has(at)) throw new PeFormatError('resource directory reached twice (shared or looping subdirectory)', at);
     visited.add(at);
     if (at + RESOURCE_DIRECTORY_SIZE > limit) throw new PeFormatError('resource directory lies outside the resource section', at);
-    const count = view.getUint16(at + 12, true) + view.getUint16(at + 14, true);
+    const dir = IMAGE_RESOURCE_DIRECTORY.read(r, at);
+    const count = dir.NumberOfNamedEntries + dir.NumberOfIdEntries;
     if (at + RESOURCE_DIRECTORY_SIZE + count * RESOURCE_DIRECTORY_ENTRY_SIZE > limit) {
       throw new PeFormatError(`resource directory with ${count} entries runs past the resource section`, at);
     }
     for (let i = 0; i < count; i++) {
       const e = at + RESOURCE_DIRECTORY_SIZE + i * RESOURCE_DIRECTORY_ENTRY_SIZE;
-      const id = readName(view.getUint32(e, true), e);
-      const target = view.getUint32(e + 4, true);
+      const entry = IMAGE_RESOURCE_DIRECTORY_ENTRY.read(r, e);
+      const id = readName(entry.Name, e);
+      const target = entry.OffsetToData;
       const isDirectory = (target & SUBDIRECTORY_FLAG) !== 0;
       if (depth < 2) {
         if (!isDirectory) throw new PeFormatError(`resource ${depth === 0 ? 'type' : 'name'} entry points at data instead of a directory`, e);
@@ -489,15 +480,14 @@ export function readPeResources(bytes: Uint8Array, image: PeImage = readPeImage(
       if (typeof id === 'string') throw new PeFormatError('resource language entry has a name instead of a LANGID', e);
       const dataEntry = base + target;
       if (dataEntry + RESOURCE_DATA_ENTRY_SIZE > limit) throw new PeFormatError('IMAGE_RESOURCE_DATA_ENTRY lies outside the resource section', e);
-      const dataRva = view.getUint32(dataEntry, true);
-      const dataSize = view.getUint32(dataEntry + 4, true);
-      const dataAt = rvaToOffset(image, bytes, dataRva, dataSize, `resource data of type ${String(path[0])}, name ${String(path[1])}`);
+      const data = IMAGE_RESOURCE_DATA_ENTRY.read(r, dataEntry);
+      const dataAt = rvaToOffset(image, bytes, data.OffsetToData, data.Size, `resource data of type ${String(path[0])}, name ${String(path[1])}`);
       out.push({
         type: path[0]!,
         name: path[1]!,
         languageId: id,
-        codepage: view.getUint32(dataEntry + 8, true),
-        data: bytes.slice(dataAt, dataAt + dataSize),
+        codepage: data.CodePage,
+        data: bytes.slice(dataAt, dataAt + data.Size),
       });
     }
   };
