@@ -7,8 +7,9 @@
 
 import { encodeAnsi } from '../mc/codepage.js';
 import { loadTemplate, renderTemplate } from '../mc/render.js';
+import { eventDescriptor, eventIdentifier, guidText, sanitizeIdentifier } from './codegen.js';
 import type { ManifestGeneration } from './generation.js';
-import type { DataField, Event, Guid, Manifest, Provider, Template } from './model.js';
+import type { DataField, Manifest, Template } from './model.js';
 
 export interface ManifestCSharpOptions {
   /** The `-cs`/`-css` argument. */
@@ -122,37 +123,9 @@ const CS_TYPES: Readonly<Record<string, CSharpType>> = {
 
 const EMPTY_TEMPLATE = 'TemplateEventDescriptor';
 
-const identifier = (s: string): string => s.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(?=[0-9])/, '_');
+const identifier = sanitizeIdentifier;
 
-function hex(n: number | bigint): string {
-  return `0x${n.toString(16)}`;
-}
-
-/** `277c604b-1962-47fa-9307-7ce0855dfea6`, as `new Guid("…")` takes it. */
-export function guidString(g: Guid): string {
-  const b = g.bytes;
-  const h = (i: number): string => b[i]!.toString(16).padStart(2, '0');
-  return `${h(3)}${h(2)}${h(1)}${h(0)}-${h(5)}${h(4)}-${h(7)}${h(6)}-${h(8)}${h(9)}-${h(10)}${h(11)}${h(12)}${h(13)}${h(14)}${h(15)}`;
-}
-
-/**
- * The keyword mask of an event as the header's descriptor has it: its keywords, and bit 63 − i for
- * a channel at index i of the provider's channel list (imported ones too; a winmeta channel the
- * provider does not list adds none).
- */
-export function eventKeywordMask(p: Provider, e: Event): bigint {
-  let mask = 0n;
-  for (const k of e.keywords) mask |= k.mask;
-  const c = e.channel;
-  if (c && c.index >= 0 && c.index < 64 && p.channels[c.index] === c) mask |= 1n << BigInt(63 - c.index);
-  return mask & 0xffffffffffffffffn;
-}
-
-function eventName(p: Provider, e: Event): string {
-  if (e.symbol) return e.symbol;
-  const parts = [hex(e.value), e.version, e.channel?.value ?? 0, e.level?.value ?? 0, e.opcode?.value ?? 0, e.task?.value ?? 0].map((v) => (typeof v === 'string' ? v : v.toString(16)));
-  return `${p.symbol}_EVENT_${parts.join('_')}_${eventKeywordMask(p, e).toString(16)}`;
-}
+const hex = (n: number | bigint): string => `0x${n.toString(16)}`;
 
 // Arrays and sized fields are not written from C# (unverified: the corpus has none).
 function fieldType(f: DataField): CSharpType | undefined {
@@ -183,7 +156,7 @@ export function manifestCSharpModel(manifest: Manifest, opts: ManifestCSharpOpti
   let needsEmpty = false;
   const providers: CSharpProvider[] = manifest.providers.map((p) => {
     const events: CSharpEvent[] = p.events.map((e) => {
-      const name = eventName(p, e);
+      const name = eventIdentifier(e, p);
       const base = { name, unsupported: false, noData: false, singleString: false, viaTemplate: false, parameters: '', arguments: '', callArguments: '' };
       // No data: through a template method without fields, named as the older C header names its
       // function for such events (unverified).
@@ -203,12 +176,12 @@ export function manifestCSharpModel(manifest: Manifest, opts: ManifestCSharpOpti
       className: identifier(p.symbol),
       name: p.name,
       eventCount: p.events.length,
-      guid: guidString(p.guid),
-      taskGuids: p.tasks.filter((t) => t.eventGuid).map((t) => ({ name: `${identifier(t.name)}Id`, guid: guidString(t.eventGuid!) })),
-      descriptors: p.events.map((e) => ({
-        name: eventName(p, e),
-        arguments: [e.value, e.version, e.channel?.value ?? 0, e.level?.value ?? 0, e.opcode?.value ?? 0, e.task?.value ?? 0].map(hex).join(', ') + `, (long)${hex(eventKeywordMask(p, e))}`,
-      })),
+      guid: guidText(p.guid),
+      taskGuids: p.tasks.filter((t) => t.eventGuid).map((t) => ({ name: `${identifier(t.name)}Id`, guid: guidText(t.eventGuid!) })),
+      descriptors: p.events.map((e) => {
+        const d = eventDescriptor(e, p);
+        return { name: eventIdentifier(e, p), arguments: `${[d.value, d.version, d.channel, d.level, d.opcode, d.task].map(hex).join(', ')}, (long)${hex(d.keyword)}` };
+      }),
       events,
     };
   });
