@@ -4,8 +4,7 @@
 // templates/manifest/header-older.h.hbs; this module computes the names, values and argument
 // lists it fills in. Without -um/-km the header holds only the defines (no logging code).
 
-import { encodeAnsi } from '../mc/codepage.js';
-import { loadTemplate, renderTemplate } from '../mc/render.js';
+import { encodeText, loadTemplate, renderTemplate, type TextEncoding } from '../mc/render.js';
 import {
   channelIdentifier,
   eventDescriptor,
@@ -41,8 +40,12 @@ export interface OlderHeaderOptions {
   kernelMode: boolean;
   /** The output base name (-z, else the input name without extension). The older header does not print it. */
   baseName: string;
+  /** -p: the prefix of the event write macros in place of `EventWrite`. */
+  writePrefix?: string;
   /** A handlebars source in place of templates/manifest/header-older.h.hbs. */
   template?: string;
+  /** -cp: the header's encoding ('ansi' when absent; UTF-8 and UTF-16 get a BOM). These SDKs' mc.exe has no -cp. */
+  encoding?: TextEncoding;
   /** The wording revision; by default the one of the generation (sdk8.1, sdk10.0.10240). */
   revision?: OlderHeaderRevision;
   /** The ANSI code page the header is written in; 1252 when absent. */
@@ -124,6 +127,7 @@ const KERNEL_MODE = {
 
 export interface OlderHeaderModel {
   logging: boolean;
+  writePrefix: string;
   text: OlderHeaderText;
   km: typeof USER_MODE;
   providers: OlderProviderModel[];
@@ -251,6 +255,7 @@ export function olderHeaderModel(manifest: Manifest, opts: OlderHeaderOptions): 
 
   return {
     logging: opts.userMode || opts.kernelMode,
+    writePrefix: opts.writePrefix ?? 'EventWrite',
     text: revision,
     km,
     providers,
@@ -261,7 +266,7 @@ export function olderHeaderModel(manifest: Manifest, opts: OlderHeaderOptions): 
 
 export function renderOlderManifestHeader(manifest: Manifest, opts: OlderHeaderOptions): Uint8Array {
   const source = opts.template ?? loadTemplate('manifest/header-older.h.hbs');
-  return encodeAnsi(renderTemplate(source, olderHeaderModel(manifest, opts)), opts.ansiCodepage ?? 1252);
+  return encodeText(renderTemplate(source, olderHeaderModel(manifest, opts)), opts.encoding ?? 'ansi', opts.ansiCodepage ?? 1252);
 }
 
 // ---- template functions ----

@@ -19,8 +19,10 @@ const REVISION_OF_CASE: Record<string, OlderHeaderRevision> = {
   Azure__azure_c_shared_utility__etwlogger: 'sdk10.0.15063',
 };
 
-// osquery's header was run through clang-format after mc.exe wrote it (80 columns, one space
-// in #defines): the test compares it with the mc.exe text those edits leave unchanged.
+// osquery's header was run through clang-format after mc.exe wrote it: clang-format 23 with the
+// osquery .clang-format (80 columns) turns winmc's output into the stored file byte for byte. The
+// test does not need clang-format: it applies the two edits that file shows (long GUID and
+// descriptor initialisers broken after `{`, one space after a #define's name).
 const CLANG_FORMATTED = new Set(['osquery__osquery__osquery__976906454']);
 
 interface HeaderCase {
@@ -100,6 +102,26 @@ describe.skipIf(!hasManCorpus)('older header, other modes', () => {
     expect(text).not.toContain('#include');
     expect(text).not.toContain('MCGEN_DISABLE_PROVIDER_CODE_GENERATION');
     expect(text).toContain('#define UnlockFailedWaitForLock_value 0x17\r\n#define MSG_Provider_Name');
+  });
+
+  it.skipIf(!wincache)('-p renames the write macros; a user template replaces the text', () => {
+    const c = wincache!;
+    const m = load(join(manDir, c.name, 'input', c.input));
+    const text = Buffer.from(
+      renderOlderManifestHeader(m, { generation: c.generation, userMode: true, kernelMode: false, baseName: 'x', writePrefix: 'Log' }),
+    ).toString('latin1');
+    expect(text).toContain('#define LogModuleInitErrorEvent(Error)\\\r\n');
+    expect(text).not.toContain('#define EventWriteModuleInitErrorEvent');
+    const custom = renderOlderManifestHeader(m, {
+      generation: c.generation,
+      userMode: true,
+      kernelMode: false,
+      baseName: 'x',
+      template: '{{#each templates}}{{name}} {{comment}}\n{{/each}}',
+    });
+    expect(Buffer.from(custom).toString('latin1')).toBe(
+      'Template_x ModuleInitErrorTemplate\r\nTemplate_sp InitMutexErrorTemplate\r\nTemplateEventDescriptor (null)\r\nTemplate_ppsq MemAllocBlockTemplate\r\nTemplate_sqqsq LockMutexTemplate\r\n',
+    );
   });
 
   it.skipIf(!wincache)('-km: the same code over the kernel-mode API', () => {
