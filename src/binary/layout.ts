@@ -8,6 +8,7 @@
 //   FILE_HEADER.read(reader, at).Characteristics
 
 import type { ByteReader } from './reader.js';
+import type { ByteWriter } from './writer.js';
 
 /** A field's type: a little-endian integer, or a number of raw bytes. */
 export type FieldType = 'u8' | 'u16' | 'u32' | 'i32' | 'u64' | number;
@@ -83,6 +84,11 @@ export class Struct<F extends Fields> {
       if (type === undefined) throw new RangeError(`${this.name} has no field ${field}`);
       writeField(bytes, view, at + this.offset[field]!, type, value as number | bigint | Uint8Array, `${this.name}.${field}`);
     }
+  }
+
+  /** Appends the structure to a writer (fields left out are zero). */
+  append(writer: ByteWriter, values: StructInput<F>): void {
+    writer.bytes(this.encode(values));
   }
 
   /** The structure as a new buffer of `size` bytes. */

@@ -22,6 +22,10 @@
 // writeRes follows llvm-rc; docs/resources.md has the details.
 
 import { FormatError } from '../binary/errors.js';
+import { align4, decodeUtf16le, utf16NulAt } from '../binary/codec.js';
+import { struct } from '../binary/layout.js';
+import { ByteReader } from '../binary/reader.js';
+import { ByteWriter } from '../binary/writer.js';
 
 export const RT_MESSAGETABLE = 11;
 /** MOVEABLE | PURE: what rc.exe, llvm-rc and wrc give an RT_MESSAGETABLE resource. */
@@ -57,14 +61,21 @@ export class ResFormatError extends FormatError {
   }
 }
 
-const FIXED_TAIL_SIZE = 16; // DataVersion, MemoryFlags, LanguageId, Version, Characteristics
-
-function align4(n: number): number {
-  return (n + 3) & ~3;
-}
+// The RESOURCEHEADER around its two variable-length ids, for the writer and the reader alike.
+export const RESOURCE_HEADER_START = struct('RESOURCEHEADER', { DataSize: 'u32', HeaderSize: 'u32' });
+export const RESOURCE_HEADER_TAIL = struct('RESOURCEHEADER', {
+  DataVersion: 'u32',
+  MemoryFlags: 'u16',
+  LanguageId: 'u16',
+  Version: 'u32',
+  Characteristics: 'u32',
+});
+const FIXED_TAIL_SIZE = RESOURCE_HEADER_TAIL.size;
+/** An ordinal id: WORD 0xFFFF, WORD ordinal. */
+const ORDINAL_ID_SIZE = 4;
 
 function idSize(id: ResourceId): number {
-  return typeof id === 'number' ? 4 : (id.length + 1) * 2;
+  return typeof id === 'number' ? ORDINAL_ID_SIZE : (id.length + 1) * 2;
 }
 
 function checkId(id: ResourceId, what: string): void {
@@ -75,15 +86,9 @@ function checkId(id: ResourceId, what: string): void {
   }
 }
 
-function writeId(view: DataView, at: number, id: ResourceId): number {
-  if (typeof id === 'number') {
-    view.setUint16(at, 0xffff, true);
-    view.setUint16(at + 2, id, true);
-    return at + 4;
-  }
-  for (let i = 0; i < id.length; i++) view.setUint16(at + i * 2, id.charCodeAt(i), true);
-  view.setUint16(at + id.length * 2, 0, true);
-  return at + (id.length + 1) * 2;
+function writeId(w: ByteWriter, id: ResourceId): void {
+  if (typeof id === 'number') w.u16(0xffff).u16(id);
+  else w.utf16z(id);
 }
 
 /** The leading empty resource every 32-bit .res starts with. */
@@ -108,29 +113,28 @@ export function writeResEntries(entries: readonly ResourceEntry[]): Uint8Array {
     if (!Number.isInteger(e.languageId) || e.languageId < 0 || e.languageId > 0xffff) {
       throw new RangeError(`language id ${e.languageId} is not in 0..0xFFFF`);
     }
-    const headerSize = align4(8 + idSize(e.type) + idSize(e.name)) + FIXED_TAIL_SIZE;
+    const headerSize = align4(RESOURCE_HEADER_START.size + idSize(e.type) + idSize(e.name)) + FIXED_TAIL_SIZE;
     size += headerSize + align4(e.data.length);
     return headerSize;
   });
 
-  const out = new Uint8Array(size);
-  const view = new DataView(out.buffer);
-  let at = 0;
+  // Every resource starts on a DWORD boundary, so aligning the writer aligns within the header.
+  const w = new ByteWriter(size);
   all.forEach((e, i) => {
-    const headerSize = headerSizes[i]!;
-    view.setUint32(at, e.data.length, true);
-    view.setUint32(at + 4, headerSize, true);
-    writeId(view, writeId(view, at + 8, e.type), e.name);
-    const tail = at + headerSize - FIXED_TAIL_SIZE;
-    view.setUint32(tail, e.dataVersion, true);
-    view.setUint16(tail + 4, e.memoryFlags, true);
-    view.setUint16(tail + 6, e.languageId, true);
-    view.setUint32(tail + 8, e.version, true);
-    view.setUint32(tail + 12, e.characteristics, true);
-    out.set(e.data, at + headerSize);
-    at += headerSize + align4(e.data.length);
+    RESOURCE_HEADER_START.append(w, { DataSize: e.data.length, HeaderSize: headerSizes[i]! });
+    writeId(w, e.type);
+    writeId(w, e.name);
+    w.align(4);
+    RESOURCE_HEADER_TAIL.append(w, {
+      DataVersion: e.dataVersion,
+      MemoryFlags: e.memoryFlags,
+      LanguageId: e.languageId,
+      Version: e.version,
+      Characteristics: e.characteristics,
+    });
+    w.bytes(e.data).align(4);
   });
-  return out;
+  return w.finish();
 }
 
 export interface WriteResOptions {
@@ -158,19 +162,15 @@ export function writeRes(resources: readonly MessageTableResource[], options: Wr
   );
 }
 
-function readId(view: DataView, at: number, end: number, what: string): { id: ResourceId; next: number } {
+function readId(r: ByteReader, at: number, end: number, what: string): { id: ResourceId; next: number } {
   if (at + 2 > end) throw new ResFormatError(`${what} runs past the end of its header`, at);
-  if (view.getUint16(at, true) === 0xffff) {
-    if (at + 4 > end) throw new ResFormatError(`${what} ordinal runs past the end of its header`, at);
-    return { id: view.getUint16(at + 2, true), next: at + 4 };
+  if (r.u16(at, what) === 0xffff) {
+    if (at + ORDINAL_ID_SIZE > end) throw new ResFormatError(`${what} ordinal runs past the end of its header`, at);
+    return { id: r.u16(at + 2, what), next: at + ORDINAL_ID_SIZE };
   }
-  let s = '';
-  for (let p = at; ; p += 2) {
-    if (p + 2 > end) throw new ResFormatError(`${what} is not NUL-terminated within its header`, at);
-    const c = view.getUint16(p, true);
-    if (c === 0) return { id: s, next: p + 2 };
-    s += String.fromCharCode(c);
-  }
+  const nul = utf16NulAt(r.bytes, at, end);
+  if (nul + 2 > end) throw new ResFormatError(`${what} is not NUL-terminated within its header`, at);
+  return { id: decodeUtf16le(r.bytes, at, nul), next: nul + 2 };
 }
 
 /** True when the bytes begin with the empty leading entry of a 32-bit .res. */
@@ -184,34 +184,36 @@ export function looksLikeRes(bytes: Uint8Array): boolean {
  * checked against the buffer and a malformed file raises ResFormatError with the offset.
  */
 export function readRes(bytes: Uint8Array): ResourceEntry[] {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const r = new ByteReader(bytes, { format: 'RES', error: (detail, offset, structure) => new ResFormatError(detail, offset, structure) });
+  const headerSizeAt = RESOURCE_HEADER_START.offset.HeaderSize;
   const entries: ResourceEntry[] = [];
   let at = 0;
   let index = 0;
   while (at < bytes.length) {
-    if (at + 8 > bytes.length) throw new ResFormatError(`resource ${index}: header truncated`, at);
-    const dataSize = view.getUint32(at, true);
-    const headerSize = view.getUint32(at + 4, true);
-    if (headerSize < 8 + 4 + 4 + FIXED_TAIL_SIZE || headerSize % 4 !== 0) {
-      throw new ResFormatError(`resource ${index}: HeaderSize ${headerSize} is not a valid header size`, at + 4);
+    if (at + RESOURCE_HEADER_START.size > bytes.length) throw new ResFormatError(`resource ${index}: header truncated`, at);
+    const { DataSize: dataSize, HeaderSize: headerSize } = RESOURCE_HEADER_START.read(r, at);
+    if (headerSize < RESOURCE_HEADER_START.size + 2 * ORDINAL_ID_SIZE + FIXED_TAIL_SIZE || headerSize % 4 !== 0) {
+      throw new ResFormatError(`resource ${index}: HeaderSize ${headerSize} is not a valid header size`, at + headerSizeAt);
     }
     const headerEnd = at + headerSize;
-    if (headerEnd > bytes.length) throw new ResFormatError(`resource ${index}: HeaderSize ${headerSize} runs past the end of the file`, at + 4);
+    if (headerEnd > bytes.length) throw new ResFormatError(`resource ${index}: HeaderSize ${headerSize} runs past the end of the file`, at + headerSizeAt);
     if (dataSize > bytes.length - headerEnd) {
       throw new ResFormatError(`resource ${index}: DataSize ${dataSize} runs past the end of the file`, at);
     }
     const tailAt = headerEnd - FIXED_TAIL_SIZE;
-    const type = readId(view, at + 8, tailAt, `resource ${index}: type`);
-    const name = readId(view, type.next, tailAt, `resource ${index}: name`);
-    if (align4(name.next) > tailAt) throw new ResFormatError(`resource ${index}: type and name overlap the fixed header fields`, at + 8);
+    const idsAt = at + RESOURCE_HEADER_START.size;
+    const type = readId(r, idsAt, tailAt, `resource ${index}: type`);
+    const name = readId(r, type.next, tailAt, `resource ${index}: name`);
+    if (align4(name.next) > tailAt) throw new ResFormatError(`resource ${index}: type and name overlap the fixed header fields`, idsAt);
+    const tail = RESOURCE_HEADER_TAIL.read(r, tailAt);
     const entry: ResourceEntry = {
       type: type.id,
       name: name.id,
-      dataVersion: view.getUint32(tailAt, true),
-      memoryFlags: view.getUint16(tailAt + 4, true),
-      languageId: view.getUint16(tailAt + 6, true),
-      version: view.getUint32(tailAt + 8, true),
-      characteristics: view.getUint32(tailAt + 12, true),
+      dataVersion: tail.DataVersion,
+      memoryFlags: tail.MemoryFlags,
+      languageId: tail.LanguageId,
+      version: tail.Version,
+      characteristics: tail.Characteristics,
       data: bytes.slice(headerEnd, headerEnd + dataSize),
     };
     if (index === 0) {
