@@ -236,7 +236,15 @@ const RECORD_TYPES: Readonly<Record<string, string>> = { GUID: 'GUID', FILETIME:
  * The parameter of the template field at top-level position `index`. `firstDescriptor` is the
  * EventData slot of its first descriptor (slot 0 holds the provider traits).
  */
-export function codeParameter(f: TemplateField, index: number, firstDescriptor: number, newline = '\r\n'): CodeParameter {
+export interface CodeParameterOptions {
+  newline?: string;
+  /** The length of a SID argument (`MCGEN_GETLENGTHSID(_Arg0)` unless given). */
+  sidLength?: (arg: string) => string;
+}
+
+export function codeParameter(f: TemplateField, index: number, firstDescriptor: number, opts: CodeParameterOptions = {}): CodeParameter {
+  const newline = opts.newline ?? '\r\n';
+  const sidLength = opts.sidLength ?? ((a: string) => `MCGEN_GETLENGTHSID(${a})`);
   const name = sanitizeIdentifier(f.name);
   const arg = `_Arg${index}`;
   const lenArg = `${arg}_Len_`;
@@ -295,7 +303,7 @@ export function codeParameter(f: TemplateField, index: number, firstDescriptor: 
       '_In_',
       'const SID*',
       ' ',
-      `EventDataDescCreate(&EventData[${slot}],(${arg} != NULL) ? ${arg} : (const void*)"\\0\\0\\0\\0\\0\\0\\0", (${arg} != NULL) ? MCGEN_GETLENGTHSID(${arg}) : 8);`,
+      `EventDataDescCreate(&EventData[${slot}],(${arg} != NULL) ? ${arg} : (const void*)"\\0\\0\\0\\0\\0\\0\\0", (${arg} != NULL) ? ${sidLength(arg)} : 8);`,
     );
   }
 
@@ -363,11 +371,11 @@ export function codeParameter(f: TemplateField, index: number, firstDescriptor: 
 }
 
 /** The parameters of a template's fields in order, EventData slots numbered from 1. */
-export function codeParameters(fields: readonly TemplateField[], newline = '\r\n'): CodeParameter[] {
+export function codeParameters(fields: readonly TemplateField[], opts: CodeParameterOptions = {}): CodeParameter[] {
   const out: CodeParameter[] = [];
   let slot = 1;
   fields.forEach((f, i) => {
-    const p = codeParameter(f, i, slot, newline);
+    const p = codeParameter(f, i, slot, opts);
     slot += p.descriptorCount;
     out.push(p);
   });

@@ -195,8 +195,13 @@ function messageLines(manifest: Manifest): string[] {
 
 interface BuildState {
   kernelMode: boolean;
+  newest: boolean;
   templates: Map<string, HeaderTemplateFunction>;
 }
+
+// sdk-newest no longer defines MCGEN_GETLENGTHSID (and its notes no longer mention GetLengthSid):
+// the SID's length is computed from its SubAuthorityCount byte. Unverified (no corpus case).
+const inlineSidLength = (arg: string) => `(ULONG)(8 + 4 * ((const UCHAR*)(${arg}))[1])`;
 
 function templateFunction(template: Pick<Template, 'tid' | 'fields'>, params: CodeParameter[], name: string, kernelMode: boolean): HeaderTemplateFunction {
   const declared = params.flatMap((p) => p.params);
@@ -212,7 +217,7 @@ function templateFunction(template: Pick<Template, 'tid' | 'fields'>, params: Co
 
 function headerEvent(e: Event, p: Provider, bit: number, state: BuildState): HeaderEvent {
   const template = e.template ?? EMPTY_TEMPLATE;
-  const params = codeParameters(template.fields);
+  const params = codeParameters(template.fields, state.newest ? { sidLength: inlineSidLength } : {});
   const name = templateFunctionName(template.fields, state.kernelMode);
   if (!state.templates.has(name)) state.templates.set(name, templateFunction(template, params, name, state.kernelMode));
   const args = params.flatMap((x) => x.macroArgs);
@@ -330,7 +335,8 @@ function headerProvider(p: Provider, state: BuildState, code: boolean): HeaderPr
 
 export function manifestHeaderModel(manifest: Manifest, opts: ManifestHeaderOptions): HeaderModel {
   const code = opts.userMode || opts.kernelMode;
-  const state: BuildState = { kernelMode: opts.kernelMode, templates: new Map() };
+  const newest = GENERATION_TRAITS[opts.generation].header === 'newest';
+  const state: BuildState = { kernelMode: opts.kernelMode, newest, templates: new Map() };
   const providers = manifest.providers.map((p) => headerProvider(p, state, code));
   const ordinal = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return {
@@ -338,7 +344,7 @@ export function manifestHeaderModel(manifest: Manifest, opts: ManifestHeaderOpti
     generation: opts.generation,
     code,
     kernelMode: opts.kernelMode,
-    newest: GENERATION_TRAITS[opts.generation].header === 'newest',
+    newest,
     eventSet: manifest.providers.some(registersTraits),
     writePrefix: opts.writePrefix ?? 'EventWrite',
     providers,
