@@ -9,6 +9,9 @@ import { readTemplateFragment, writeTemplateFragment } from '../../src/eventlog/
 import { nameHash } from '../../src/eventlog/binxml/tokens.js';
 import { CrimFormatError, describeManifest, encodeCrim, guidFromText, guidToText, readCrim, writeCrim } from '../../src/manifest/crim.js';
 import { md5From } from '../../src/manifest/crim-hash.js';
+import { crimToManifest, formatCrim } from '../../src/manifest/crim-decompile.js';
+import { manifestMessageTables } from '../../src/manifest/messages.js';
+import { readMessageTable } from '../../src/rc-gen/message-table.js';
 import { isManifestGeneration } from '../../src/manifest/generation.js';
 import { assignMessageIds } from '../../src/manifest/message-ids.js';
 import { parseManifest } from '../../src/manifest/parse.js';
@@ -57,6 +60,22 @@ describe.skipIf(!hasManCorpus)(`TEMP.BIN of the mc.exe corpus (${hasManCorpus ? 
       it('writeCrim is byte-identical', () => {
         const { manifest, generation } = compile(c);
         expect(firstDifference(writeCrim(manifest, generation), expected)).toBeUndefined();
+      });
+      it('crimToManifest writes a manifest that compiles back to the same TEMP.BIN (and message table)', () => {
+        const dir = join(c.expected, '..');
+        const table = readdirSync(dir).find((f) => /MSG\d{5}\.bin$/.test(f));
+        const strings = new Map<number, string>();
+        if (table) for (const e of readMessageTable(new Uint8Array(readFileSync(join(dir, table)))).entries) strings.set(e.id >>> 0, e.text);
+        const read = readCrim(expected);
+        expect(formatCrim(read)).toMatch(/^CRIM [35]\.1, \d+ providers?\n/);
+        const r = parseManifest(new TextEncoder().encode(crimToManifest(read, { strings })), 'decompiled.man');
+        expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+        assignMessageIds(r.manifest!);
+        expect(firstDifference(writeCrim(r.manifest!, c.generation as never), expected)).toBeUndefined();
+        if (table) {
+          const again = manifestMessageTables(r.manifest!, { baseName: 'x', binPrefix: false })[0]!;
+          expect(firstDifference(again.bytes, new Uint8Array(readFileSync(join(dir, table))))).toBeUndefined();
+        }
       });
       it('readCrim gives back what writeCrim describes, and re-encodes to the same bytes', () => {
         const read = readCrim(expected);
