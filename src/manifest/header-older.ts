@@ -179,7 +179,7 @@ export function olderHeaderModel(manifest: Manifest, opts: OlderHeaderOptions): 
     const name = fields.length === 0 ? 'TemplateEventDescriptor' : `Template${suffix}`;
     let model = byName.get(name);
     if (!model) {
-      model = { comment: t?.tid ?? '(null)', name, suffix: suffix.slice(1), count: fields.length, ...templateCode(fields, revision.fieldNames) };
+      model = { comment: t?.tid ?? '(null)', name, suffix: suffix.slice(1), count: fields.length, ...templateCode(fields, revision.fieldNames, opts.kernelMode) };
       byName.set(name, model);
       templates.push(model);
     }
@@ -299,17 +299,20 @@ function macroArgs(f: TemplateField): string[] {
   return hasLengthParam(f) ? [`${name}_Len_`, name] : [name];
 }
 
+/** Structures, and arrays of strings without a length, take their size in bytes or characters as an extra `_Len_` argument. */
 function hasLengthParam(f: TemplateField): boolean {
   if (f.kind === 'struct') return true;
-  const t = f.inType.name;
-  return (t === 'UnicodeString' || t === 'AnsiString') && new SizeNumber(f.count, true).isMultiple && !new SizeNumber(f.length, false).isSpecified;
+  return STRING_TYPES.has(f.inType.name) && new SizeNumber(f.count, true).isMultiple && !new SizeNumber(f.length, false).isSpecified;
 }
+
+// The counted strings have no form of their own in this header: they are written like the others.
+const STRING_TYPES = new Set(['UnicodeString', 'AnsiString', 'CountedUnicodeString', 'CountedAnsiString']);
 
 const NL = '\r\n';
 // Continuation lines of a descriptor statement, as mc.exe indents them.
 const CONT = `${NL}                        `;
 
-function templateCode(fields: readonly TemplateField[], fieldNames: boolean): { params: string[]; descriptors: string[] } {
+function templateCode(fields: readonly TemplateField[], fieldNames: boolean, kernelMode: boolean): { params: string[]; descriptors: string[] } {
   const argName = (i: number) => (fieldNames ? sanitizeIdentifier(fields[i]!.name) : `_Arg${i}`);
   const sizeExpr = (n: SizeNumber, prefix = '*') => (n.isVariable ? `${prefix}${argName(n.ref!)}` : n.isFixedMultiple ? `${prefix}${n.fixed}` : '');
   const params: string[] = [];
@@ -348,15 +351,16 @@ function templateCode(fields: readonly TemplateField[], fieldNames: boolean): { 
     }
     if (type === 'SID') {
       params.push(`_In_ const SID *  ${arg}`);
-      descriptors.push(create(arg, `GetLengthSid((PSID)${arg})`));
+      descriptors.push(create(arg, `${kernelMode ? 'RtlLengthSid' : 'GetLengthSid'}((PSID)${arg})`));
       return;
     }
     if (type === 'Binary' || type === 'CountedBinary') {
-      params.push(`_In_reads_(${sizeExpr(length, '')}${sizeExpr(count)}) const BYTE*  ${arg}`);
+      // BYTE is a user-mode type (windef.h); a driver's headers have UCHAR.
+      params.push(`_In_reads_(${sizeExpr(length, '')}${sizeExpr(count)}) ${kernelMode ? 'const UCHAR*' : 'const BYTE*'}  ${arg}`);
       descriptors.push(create(arg, `(ULONG)sizeof(char)${sizeExpr(length)}${sizeExpr(count)}`));
       return;
     }
-    // UnicodeString, AnsiString (and the counted strings, which this header has no form of its own for).
+    // UnicodeString, AnsiString and the counted strings.
     const wide = type === 'UnicodeString' || type === 'CountedUnicodeString';
     if (!multiple && !length.isSpecified) {
       const nul = wide ? 'L"NULL"' : '"NULL"';
@@ -367,7 +371,7 @@ function templateCode(fields: readonly TemplateField[], fieldNames: boolean): { 
       return;
     }
     const unit = wide ? 'WCHAR' : 'CHAR';
-    if (multiple && !length.isSpecified) {
+    if (hasLengthParam(f)) {
       params.push(`_In_ ULONG ${lenArg}`, `${count.isVariable ? reads : `_In_reads_(${lenArg})`} ${wide ? 'PCWCH' : 'LPCCH'}  ${arg}`);
       descriptors.push(create(arg, `(ULONG)(sizeof(${unit})*${lenArg})`));
       return;
