@@ -1,7 +1,7 @@
 // The C header of mc.exe's manifest mode (docs/manifests-header.md). This file builds the view
 // model templates/manifest/header.h.hbs lays out for the newer generations (sdk10.0.16299, the
 // "Notes on the ETW event code" header, and sdk-newest, with its "MCGEN Override Macros");
-// the older ones are written by header-older.ts.
+// renderManifestHeader hands the older ones to header-older.ts.
 //
 // Without -um/-km the header has only the definitions (GUIDs, channels, levels, …, event
 // descriptors, MSG_ ids); with either it also has the logging code. -km differs from -um in the
@@ -25,6 +25,7 @@ import {
   type CodeParameter,
 } from './codegen.js';
 import { GENERATION_TRAITS, type ManifestGeneration } from './generation.js';
+import { renderOlderManifestHeader, type OlderHeaderRevision } from './header-older.js';
 import type { Event, Manifest, MessageRef, Provider, Template, TemplateField } from './model.js';
 
 export interface ManifestHeaderOptions {
@@ -43,6 +44,8 @@ export interface ManifestHeaderOptions {
   encoding?: TextEncoding;
   /** The ANSI code page the header is written in; 1252 when absent. */
   ansiCodepage?: number;
+  /** Older generations only: the wording revision (header-older.ts). */
+  revision?: OlderHeaderRevision;
 }
 
 export interface HeaderTemplateFunction {
@@ -354,8 +357,7 @@ export function manifestHeaderModel(manifest: Manifest, opts: ManifestHeaderOpti
 }
 
 export function renderManifestHeader(manifest: Manifest, opts: ManifestHeaderOptions): Uint8Array {
-  // TODO(lead): dispatch to renderOlderManifestHeader (./header-older.js) once it lands.
-  if (GENERATION_TRAITS[opts.generation].header === 'older') throw new Error(`the ${opts.generation} header is written by header-older.ts`);
+  if (GENERATION_TRAITS[opts.generation].header === 'older') return renderOlderManifestHeader(manifest, opts);
   const source = opts.template ?? loadTemplate('manifest/header.h.hbs');
   return encodeText(renderTemplate(source, manifestHeaderModel(manifest, opts)), opts.encoding ?? 'ansi', opts.ansiCodepage ?? 1252);
 }

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { eventKeywordMask, guidInitializer, guidText, mangleField, sanitizeIdentifier } from '../../src/manifest/codegen.js';
 import { isManifestGeneration, type ManifestGeneration } from '../../src/manifest/generation.js';
 import { renderManifestHeader } from '../../src/manifest/header.js';
+import { renderOlderManifestHeader } from '../../src/manifest/header-older.js';
 import { assignMessageIds } from '../../src/manifest/message-ids.js';
 import type { Manifest, TemplateField } from '../../src/manifest/model.js';
 import { parseGuid, parseManifest } from '../../src/manifest/parse.js';
@@ -130,6 +131,14 @@ describe('renderManifestHeader', () => {
     expect(km).toContain('#define EventWriteEvt1_AssumeEnabled(Name) \\\r\n        McTemplateK0z(&MyProv_Context, &Evt1, NULL, Name)\r\n');
     expect(km).toContain('    _In_ PCEVENT_DESCRIPTOR Descriptor,\r\n    _In_opt_ const GUID* Activity,\r\n    _In_opt_ PCWSTR  _Arg0\r\n');
     expect(km).toContain('return McGenEventWrite(Context, Descriptor, Activity, McTemplateK0z_ARGCOUNT + 1, EventData);');
+  });
+
+  it('hands the older generations to header-older.ts', () => {
+    const m = load(MINIMAL('<event value="1" symbol="Evt1"/>'));
+    for (const generation of ['sdk8.1', 'sdk10.0.10240'] as const) {
+      const opts = { generation, userMode: true, kernelMode: false, baseName: 'x' };
+      expect(text(renderManifestHeader(m, opts))).toBe(text(renderOlderManifestHeader(m, opts)));
+    }
   });
 
   it('takes a user template', () => {
