@@ -40,6 +40,7 @@ export class Struct<F extends Fields> {
   readonly offset: { readonly [K in keyof F]: number };
   /** Size of the whole structure. */
   readonly size: number;
+  private readonly plan: readonly { field: string; offset: number; type: FieldType }[];
 
   constructor(
     /** The structure's name as the format's documents give it, for errors. */
@@ -47,13 +48,16 @@ export class Struct<F extends Fields> {
     readonly fields: F,
   ) {
     const offset: Record<string, number> = {};
+    const plan: { field: string; offset: number; type: FieldType }[] = [];
     let at = 0;
     for (const [field, type] of Object.entries(fields)) {
       offset[field] = at;
+      plan.push({ field, offset: at, type });
       at += sizeOf(type);
     }
     this.offset = offset as { [K in keyof F]: number };
     this.size = at;
+    this.plan = plan;
   }
 
   /** Offset of the byte after `field`. */
@@ -65,7 +69,7 @@ export class Struct<F extends Fields> {
   read(reader: ByteReader, at: number): StructValues<F> {
     reader.need(at, this.size, this.name);
     const out: Record<string, number | bigint | Uint8Array> = {};
-    for (const [field, type] of Object.entries(this.fields)) out[field] = readField(reader, at + this.offset[field]!, type, field);
+    for (const { field, offset, type } of this.plan) out[field] = readField(reader, at + offset, type, field);
     return out as StructValues<F>;
   }
 

@@ -8,10 +8,26 @@
 import { Buffer } from 'node:buffer';
 import { encodeAnsi, decodeAnsi } from '../mc/codepage.js';
 import { FormatError } from '../binary/errors.js';
+import { align4, decodeUtf16leZ } from '../binary/codec.js';
+import { struct } from '../binary/layout.js';
+import { ByteReader } from '../binary/reader.js';
 
 export const MESSAGE_RESOURCE_UNICODE = 0x0001;
-const BLOCK_SIZE = 12;
-const ENTRY_HEADER_SIZE = 4;
+
+// The layouts the writer and the reader share.
+export const MESSAGE_RESOURCE_DATA = struct('MESSAGE_RESOURCE_DATA', { NumberOfBlocks: 'u32' });
+export const MESSAGE_RESOURCE_BLOCK = struct('MESSAGE_RESOURCE_BLOCK', { LowId: 'u32', HighId: 'u32', OffsetToEntries: 'u32' });
+/** The entry's header; the text follows it. */
+export const MESSAGE_RESOURCE_ENTRY = struct('MESSAGE_RESOURCE_ENTRY', { Length: 'u16', Flags: 'u16' });
+
+const BLOCKS_AT = MESSAGE_RESOURCE_DATA.size;
+const BLOCK_SIZE = MESSAGE_RESOURCE_BLOCK.size;
+const LOW_ID = MESSAGE_RESOURCE_BLOCK.offset.LowId;
+const HIGH_ID = MESSAGE_RESOURCE_BLOCK.offset.HighId;
+const OFFSET_TO_ENTRIES = MESSAGE_RESOURCE_BLOCK.offset.OffsetToEntries;
+const ENTRY_HEADER_SIZE = MESSAGE_RESOURCE_ENTRY.size;
+const ENTRY_LENGTH = MESSAGE_RESOURCE_ENTRY.offset.Length;
+const ENTRY_FLAGS = MESSAGE_RESOURCE_ENTRY.offset.Flags;
 /** Largest MESSAGE_RESOURCE_ENTRY: its Length field is a WORD and the entry is 4-byte aligned. */
 export const MAX_ENTRY_SIZE = 0xfffc;
 
@@ -41,10 +57,6 @@ export class MessageTableFormatError extends FormatError {
 export function entrySize(text: string, unicode: boolean, codepage = 1252): number {
   const body = unicode ? text.length * 2 + 2 : encodeAnsi(text, codepage).length + 1;
   return ENTRY_HEADER_SIZE + align4(body);
-}
-
-function align4(n: number): number {
-  return (n + 3) & ~3;
 }
 
 /**
@@ -83,24 +95,25 @@ export function writeMessageTable(entries: readonly MessageTableEntry[], codepag
     entriesSize += length;
   }
 
-  const entriesStart = 4 + BLOCK_SIZE * blockCount;
+  // The hot loop of a large compile: plain DataView writes at the layouts' offsets.
+  const entriesStart = BLOCKS_AT + BLOCK_SIZE * blockCount;
   const out = new Uint8Array(entriesStart + entriesSize);
   const view = new DataView(out.buffer);
   const writer = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
-  view.setUint32(0, blockCount, true);
-  let blockAt = 4 - BLOCK_SIZE;
+  view.setUint32(MESSAGE_RESOURCE_DATA.offset.NumberOfBlocks, blockCount, true);
+  let blockAt = BLOCKS_AT - BLOCK_SIZE;
   let at = entriesStart;
   for (let i = 0; i < count; i++) {
     const id = ids[i]!;
     if (i === 0 || id !== ids[i - 1]! + 1) {
       blockAt += BLOCK_SIZE;
-      view.setUint32(blockAt, id, true);
-      view.setUint32(blockAt + 8, at, true);
+      view.setUint32(blockAt + LOW_ID, id, true);
+      view.setUint32(blockAt + OFFSET_TO_ENTRIES, at, true);
     }
-    view.setUint32(blockAt + 4, id, true); // HighId: the last id written into the block so far
+    view.setUint32(blockAt + HIGH_ID, id, true); // the last id written into the block so far
     const ansi = ansiBodies[i];
-    view.setUint16(at, lengths[i]!, true);
-    view.setUint16(at + 2, ansi ? 0 : MESSAGE_RESOURCE_UNICODE, true);
+    view.setUint16(at + ENTRY_LENGTH, lengths[i]!, true);
+    view.setUint16(at + ENTRY_FLAGS, ansi ? 0 : MESSAGE_RESOURCE_UNICODE, true);
     // UTF-16LE code units as they are (unpaired surrogates too); the zero terminator and the
     // padding are already zero.
     if (ansi) out.set(ansi, at + ENTRY_HEADER_SIZE);
@@ -122,30 +135,27 @@ function encodeAnsiz(text: string, codepage: number): Uint8Array {
  * malformed table raises MessageTableFormatError naming the structure and its offset.
  */
 export function readMessageTable(bytes: Uint8Array, codepage = 1252): { blocks: MessageTableBlock[]; entries: MessageTableEntry[] } {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 4) throw new MessageTableFormatError('message table shorter than its NumberOfBlocks field', 0);
-  const count = view.getUint32(0, true);
-  if (4 + count * BLOCK_SIZE > bytes.length) {
+  const r = new ByteReader(bytes, { format: 'message table', error: (detail, offset, structure) => new MessageTableFormatError(detail, offset, structure) });
+  if (bytes.length < BLOCKS_AT) throw new MessageTableFormatError('message table shorter than its NumberOfBlocks field', 0);
+  const count = MESSAGE_RESOURCE_DATA.read(r, 0).NumberOfBlocks;
+  if (BLOCKS_AT + count * BLOCK_SIZE > bytes.length) {
     throw new MessageTableFormatError(`NumberOfBlocks ${count} does not fit in ${bytes.length} bytes`, 0);
   }
   // Every entry takes at least 4 bytes, so the blocks cannot honestly claim more entries than fit;
   // checking first keeps overlapping blocks in a hostile file from multiplying the work.
-  const room = Math.floor((bytes.length - 4 - count * BLOCK_SIZE) / ENTRY_HEADER_SIZE);
+  const room = Math.floor((bytes.length - BLOCKS_AT - count * BLOCK_SIZE) / ENTRY_HEADER_SIZE);
   let claimed = 0;
   for (let i = 0; i < count; i++) {
-    const at = 4 + i * BLOCK_SIZE;
-    claimed += Math.max(0, view.getUint32(at + 4, true) - view.getUint32(at, true) + 1);
+    const at = BLOCKS_AT + i * BLOCK_SIZE;
+    claimed += Math.max(0, r.u32(at + HIGH_ID, 'HighId') - r.u32(at + LOW_ID, 'LowId') + 1);
     if (claimed > room) throw new MessageTableFormatError(`blocks 0..${i} claim ${claimed} entries, more than the ${room} that fit in the table`, at);
   }
   const blocks: MessageTableBlock[] = [];
   const entries: MessageTableEntry[] = [];
   for (let i = 0; i < count; i++) {
-    const at = 4 + i * BLOCK_SIZE;
-    const block = {
-      lowId: view.getUint32(at, true),
-      highId: view.getUint32(at + 4, true),
-      offsetToEntries: view.getUint32(at + 8, true),
-    };
+    const at = BLOCKS_AT + i * BLOCK_SIZE;
+    const b = MESSAGE_RESOURCE_BLOCK.read(r, at);
+    const block = { lowId: b.LowId, highId: b.HighId, offsetToEntries: b.OffsetToEntries };
     if (block.highId < block.lowId) {
       throw new MessageTableFormatError(`block ${i}: HighId 0x${block.highId.toString(16)} below LowId 0x${block.lowId.toString(16)}`, at);
     }
@@ -155,29 +165,18 @@ export function readMessageTable(bytes: Uint8Array, codepage = 1252): { blocks: 
       if (offset + ENTRY_HEADER_SIZE > bytes.length) {
         throw new MessageTableFormatError(`block ${i}: entry for id 0x${id.toString(16)} starts past the end`, offset);
       }
-      const length = view.getUint16(offset, true);
-      const flags = view.getUint16(offset + 2, true);
+      const { Length: length, Flags: flags } = MESSAGE_RESOURCE_ENTRY.read(r, offset);
       if (length < ENTRY_HEADER_SIZE || offset + length > bytes.length) {
         throw new MessageTableFormatError(`block ${i}: entry for id 0x${id.toString(16)} has Length ${length}, outside the table`, offset);
       }
       const body = bytes.subarray(offset + ENTRY_HEADER_SIZE, offset + length);
       const unicode = (flags & MESSAGE_RESOURCE_UNICODE) !== 0;
-      entries.push({ id, text: unicode ? decodeUtf16z(body) : decodeAnsiz(body, codepage), unicode });
+      entries.push({ id, text: unicode ? decodeUtf16leZ(body) : decodeAnsiz(body, codepage), unicode });
       offset += length;
       if (id === 0xffffffff) break;
     }
   }
   return { blocks, entries };
-}
-
-function decodeUtf16z(body: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i + 1 < body.length; i += 2) {
-    const c = body[i]! | (body[i + 1]! << 8);
-    if (c === 0) break;
-    s += String.fromCharCode(c);
-  }
-  return s;
 }
 
 function decodeAnsiz(body: Uint8Array, codepage: number): string {
