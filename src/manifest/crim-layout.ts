@@ -11,15 +11,17 @@ export interface Layout<S extends Spec> {
   name: string;
   size: number;
   spec: S;
+  /** The spec's fields as a list, read and written in this order. */
+  fields: readonly (readonly [string, FieldKind, number])[];
 }
 
 function layout<const S extends Spec>(name: string, size: number, spec: S): Layout<S> {
-  return { name, size, spec };
+  return { name, size, spec, fields: Object.entries(spec).map(([k, [kind, off]]) => [k, kind, off] as const) };
 }
 
 export function readRec<S extends Spec>(view: DataView, at: number, l: Layout<S>): Rec<S> {
   const out: Record<string, number | bigint | Uint8Array> = {};
-  for (const [k, [kind, off]] of Object.entries(l.spec)) {
+  for (const [k, kind, off] of l.fields) {
     const p = at + off;
     switch (kind) {
       case 'u8':
@@ -35,7 +37,7 @@ export function readRec<S extends Spec>(view: DataView, at: number, l: Layout<S>
         out[k] = view.getBigUint64(p, true);
         break;
       case 'guid':
-        out[k] = new Uint8Array(view.buffer.slice(view.byteOffset + p, view.byteOffset + p + 16));
+        out[k] = new Uint8Array(view.buffer, view.byteOffset + p, 16).slice();
         break;
     }
   }
@@ -43,7 +45,7 @@ export function readRec<S extends Spec>(view: DataView, at: number, l: Layout<S>
 }
 
 export function writeRec<S extends Spec>(view: DataView, at: number, l: Layout<S>, rec: Rec<S>): void {
-  for (const [k, [kind, off]] of Object.entries(l.spec)) {
+  for (const [k, kind, off] of l.fields) {
     const p = at + off;
     const v = (rec as Record<string, number | bigint | Uint8Array>)[k]!;
     switch (kind) {

@@ -4,7 +4,7 @@
 // Block structure and mc's quirks: docs/manifests.md.
 
 import type { XmlElement, XmlNode } from '../eventlog/binxml/reader.js';
-import { readTemplateFragment, writeTemplateFragment } from '../eventlog/binxml/writer.js';
+import { TemplateBinXmlError, readTemplateFragment, writeTemplateFragment } from '../eventlog/binxml/writer.js';
 import { eventKeywordMask } from './codegen.js';
 import { md5TemplateId, sha256TemplateId } from './crim-hash.js';
 import { GENERATION_TRAITS, type ManifestGeneration } from './generation.js';
@@ -247,15 +247,24 @@ class Blob {
     return this.zstringIn(offset, this.bytes.length);
   }
   private zstringIn(offset: number, end: number): string {
-    let s = '';
     for (let p = offset; ; p += 2) {
       if (p + 2 > end) this.fail('string without NUL', offset);
-      const c = this.view.getUint16(p, true);
-      if (c === 0) return s;
-      s += String.fromCharCode(c);
+      if (this.bytes[p] === 0 && this.bytes[p + 1] === 0) return UTF16.decode(this.bytes.subarray(offset, p));
     }
   }
 }
+
+const UTF16_DECODER = new TextDecoder('utf-16le');
+/** UTF-16LE as stored: a lone surrogate stays itself (TextDecoder would make it U+FFFD). */
+const UTF16 = {
+  decode(b: Uint8Array): string {
+    const s = UTF16_DECODER.decode(b);
+    if (!s.includes('\uFFFD')) return s;
+    let out = '';
+    for (let i = 0; i + 1 < b.length; i += 2) out += String.fromCharCode(b[i]! | (b[i + 1]! << 8));
+    return out;
+  },
+};
 
 function sizedStringSize(s: string): number {
   return (4 + s.length * 2 + 2 + 3) & ~3;
@@ -408,6 +417,7 @@ function readMaps(b: Blob, off: number, p: CrimProvider, mapRefs: Map<number, nu
     const h = b.rec(pos, MAP_HEADER);
     const kind = h.magic === tag('VMAP') ? 'valueMap' : h.magic === tag('BMAP') ? 'bitMap' : b.fail(`expected VMAP or BMAP, found ${JSON.stringify(tagName(h.magic))}`, pos);
     if (h.flags !== (kind === 'bitMap' ? 1 : 0)) b.fail(`map flags ${h.flags} do not match its tag`, pos + 12);
+    if (h.size !== 20 + h.count * 8) b.fail(`map size ${h.size} does not fit its ${h.count} items`, pos + 4);
     const items = [];
     for (let j = 0; j < h.count; j++) items.push(b.rec(pos + 20 + j * 8, MAP_ITEM));
     mapRefs.set(pos, p.maps.length);
@@ -447,7 +457,8 @@ function readTemplates(b: Blob, off: number, p: CrimProvider, mapRefs: Map<numbe
     try {
       xml = readTemplateFragment(b.bytes, pos + 40, fragmentEnd);
     } catch (e) {
-      b.fail(`template ${i}: BinXML: ${(e as Error).message}`, pos + 40);
+      if (e instanceof TemplateBinXmlError) b.fail(`template ${i}: BinXML: ${e.reason}`, e.offset);
+      throw e;
     }
     const properties: CrimProperty[] = [];
     for (let j = 0; j < h.propertyCount; j++) {

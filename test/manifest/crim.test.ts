@@ -184,7 +184,36 @@ describe('readCrim refuses malformed blobs with the block and the file offset', 
     const ttbl = view.getUint32(wevt + 28, true); // second descriptor
     const temp = ttbl + 12;
     b[temp + 40 + 4 + 7] ^= 0xff; // the hash of <EventData>
-    expectError(b, /^TTBL of /, temp + 40);
+    expectError(b, /^TTBL of /, temp + 40 + 4 + 7);
+  });
+});
+
+describe.skipIf(!hasManCorpus)('readCrim on damaged corpus blobs', () => {
+  it('either reads them or throws a CrimFormatError, never anything else', () => {
+    let seed = 12345;
+    const rnd = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const blobs = tempCases()
+      .filter((c) => /Large|nccgroup|wpf-etw__mc8|TaskOpcodes__mc15063/.test(c.name))
+      .map((c) => new Uint8Array(readFileSync(c.expected)));
+    let refused = 0;
+    for (let i = 0; i < 300; i++) {
+      const b = blobs[i % blobs.length]!.slice();
+      for (let k = 0, n = 1 + rnd(4); k < n; k++) {
+        const at = rnd(b.length);
+        b[at] = rnd(3) === 0 ? 0xff : rnd(256);
+      }
+      const cut = rnd(10) === 0 ? b.subarray(0, rnd(b.length)) : b;
+      try {
+        readCrim(cut);
+      } catch (e) {
+        if (!(e instanceof CrimFormatError)) throw e;
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(25);
   });
 });
 

@@ -15,10 +15,10 @@ import { FRAGMENT_MAJOR, FRAGMENT_MINOR, MORE_FLAG, TOKEN, VALUE_TYPE, nameHash 
 
 export class TemplateBinXmlError extends Error {
   constructor(
-    message: string,
+    readonly reason: string,
     readonly offset: number,
   ) {
-    super(`${message} at offset 0x${offset.toString(16)}`);
+    super(`${reason} at offset 0x${offset.toString(16)}`);
     this.name = 'TemplateBinXmlError';
   }
 }
@@ -145,6 +145,18 @@ export function readTemplateFragment(bytes: Uint8Array, offset: number, end: num
   return root;
 }
 
+const UTF16_DECODER = new TextDecoder('utf-16le');
+/** UTF-16LE as stored: a lone surrogate stays itself (TextDecoder would make it U+FFFD). */
+const UTF16 = {
+  decode(b: Uint8Array): string {
+    const s = UTF16_DECODER.decode(b);
+    if (!s.includes('\uFFFD')) return s;
+    let out = '';
+    for (let i = 0; i + 1 < b.length; i += 2) out += String.fromCharCode(b[i]! | (b[i + 1]! << 8));
+    return out;
+  },
+};
+
 class In {
   view: DataView;
   constructor(
@@ -178,8 +190,7 @@ class In {
   }
   utf16(count: number): string {
     this.need(count * 2);
-    let s = '';
-    for (let i = 0; i < count; i++) s += String.fromCharCode(this.view.getUint16(this.pos + i * 2, true));
+    const s = UTF16.decode(this.bytes.subarray(this.pos, this.pos + count * 2));
     this.pos += count * 2;
     return s;
   }
@@ -193,8 +204,12 @@ class In {
   }
 }
 
-function readElement(r: In): XmlElement {
+/** Deepest element nesting read (a template fragment from a hostile file could nest without end). */
+const MAX_DEPTH = 256;
+
+function readElement(r: In, depth = 0): XmlElement {
   const at = r.pos;
+  if (depth >= MAX_DEPTH) r.fail(`elements nested deeper than ${MAX_DEPTH}`, at);
   const token = r.u8();
   if ((token & ~MORE_FLAG) !== TOKEN.OPEN_START_ELEMENT) r.fail(`expected an element, found token 0x${token.toString(16)}`, at);
   if (r.u16() !== 0xffff) r.fail('element dependency id is not 0xFFFF', at + 1);
@@ -224,7 +239,7 @@ function readElement(r: In): XmlElement {
       r.pos++;
       break;
     }
-    if ((t & ~MORE_FLAG) === TOKEN.OPEN_START_ELEMENT) element.children.push(readElement(r));
+    if ((t & ~MORE_FLAG) === TOKEN.OPEN_START_ELEMENT) element.children.push(readElement(r, depth + 1));
     else if (isContentToken(t)) element.children.push(readContent(r));
     else r.fail(`<${element.name}>: unexpected token 0x${t.toString(16)}`);
   }
