@@ -26,7 +26,8 @@ import {
 } from './codegen.js';
 import { GENERATION_TRAITS, type ManifestGeneration } from './generation.js';
 import { renderOlderManifestHeader, type OlderHeaderRevision } from './header-older.js';
-import type { Event, Manifest, MessageRef, Provider, Template, TemplateField } from './model.js';
+import { manifestMessageRefs } from './messages.js';
+import type { Event, Manifest, Provider, Template, TemplateField } from './model.js';
 
 export interface ManifestHeaderOptions {
   generation: ManifestGeneration;
@@ -169,25 +170,9 @@ function templateFunctionName(fields: readonly TemplateField[], kernelMode: bool
 }
 
 function messageLines(manifest: Manifest): string[] {
-  // One MSG_ define per string an item of the manifest uses, under the id the item gave it.
-  const refs: MessageRef[] = [];
-  const add = (r: MessageRef | undefined) => {
-    if (r && r.stringId !== '' && r.messageId !== undefined) refs.push(r);
-  };
-  for (const p of manifest.providers) {
-    add(p.message);
-    for (const c of p.channels) if (!c.imported) add(c.message);
-    for (const l of p.levels) if (!l.predefined) add(l.message);
-    for (const t of p.tasks) {
-      if (!t.predefined) add(t.message);
-      for (const o of t.opcodes) add(o.message);
-    }
-    for (const o of p.opcodes) if (!o.predefined) add(o.message);
-    for (const k of p.keywords) if (!k.predefined) add(k.message);
-    for (const m of p.maps) for (const i of m.items) add(i.message);
-    for (const f of p.filters) add(f.message);
-    for (const e of p.events) add(e.message);
-  }
+  // One MSG_ define per string of the manifest an item uses (predefined items' Windows texts have
+  // none), under the id of its first use.
+  const refs = manifestMessageRefs(manifest).filter((r) => r.stringId !== '');
   const byString = new Map<string, number>();
   for (const r of refs) if (!byString.has(r.stringId)) byString.set(r.stringId, r.messageId! >>> 0);
   return [...byString]
