@@ -42,6 +42,8 @@ export interface OlderHeaderOptions {
   baseName: string;
   /** -p: the prefix of the event write macros in place of `EventWrite`. */
   writePrefix?: string;
+  /** -P: a prefix (matched ignoring case) taken off event symbols in the write macros' names. */
+  stripPrefix?: string;
   /** A handlebars source in place of templates/manifest/header-older.h.hbs. */
   template?: string;
   /** -cp: the header's encoding ('ansi' when absent; UTF-8 and UTF-16 get a BOM). These SDKs' mc.exe has no -cp. */
@@ -99,7 +101,8 @@ export function defaultOlderRevision(generation: ManifestGeneration): OlderHeade
 }
 
 // The user-mode names are mc.exe's; the kernel-mode ones follow the DDK (EtwRegister, EtwWrite…)
-// in the same places: no corpus case has -km (docs/manifests-header-older.md, "Kernel mode").
+// in the same places, and the write macros take an activity id first, as SpbCx's driver code calls
+// them: no corpus case has -km (docs/manifests-header-older.md, "Kernel mode").
 const USER_MODE = {
   mode: 'USER',
   status: 'ULONG __stdcall',
@@ -110,6 +113,7 @@ const USER_MODE = {
   unregister: 'EventUnregister',
   write: 'EventWrite',
   activity: '',
+  activityParam: '',
   templateStatus: 'ULONG',
 };
 const KERNEL_MODE = {
@@ -121,7 +125,8 @@ const KERNEL_MODE = {
   register: 'EtwRegister',
   unregister: 'EtwUnregister',
   write: 'EtwWrite',
-  activity: 'NULL, ',
+  activity: 'Activity, ',
+  activityParam: '_In_opt_ LPCGUID Activity',
   templateStatus: 'NTSTATUS',
 };
 
@@ -153,7 +158,18 @@ export interface OlderProviderModel {
   enableWords: number;
   keywordsInit: string;
   levelsInit: string;
-  events: { symbol: string; word: number; mask: string; args: string; templateName: string }[];
+  events: {
+    symbol: string;
+    /** The write macro's name after the -p prefix: the symbol without the -P prefix. */
+    writeName: string;
+    word: number;
+    mask: string;
+    /** The write macro's parameters (`Activity` first in kernel mode). */
+    macroParams: string;
+    /** What follows `&<descriptor>` in the template function call. */
+    callArgs: string;
+    templateName: string;
+  }[];
 }
 
 export interface OlderTemplateModel {
@@ -210,12 +226,16 @@ export function olderHeaderModel(manifest: Manifest, opts: OlderHeaderOptions): 
         bits.push({ level: d.level, mask: d.keyword });
         bitOf.set(key, bit);
       }
-      const fields = e.template?.fields ?? [];
+      const args = (e.template?.fields ?? []).flatMap((f) => macroArgs(f));
+      if (opts.kernelMode) args.unshift('Activity');
+      const strip = opts.stripPrefix;
       events.push({
         symbol,
+        writeName: strip && symbol.toLowerCase().startsWith(strip.toLowerCase()) ? symbol.slice(strip.length) : symbol,
         word: bit >> 5,
         mask: ((1 << (bit & 31)) >>> 0).toString(16).toUpperCase().padStart(8, '0'),
-        args: fields.flatMap((f) => macroArgs(f)).join(', '),
+        macroParams: args.join(', '),
+        callArgs: args.map((a) => `, ${a}`).join(''),
         templateName: templateFor(e.template).name,
       });
     }

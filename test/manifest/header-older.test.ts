@@ -104,7 +104,7 @@ describe.skipIf(!hasManCorpus)('older header, other modes', () => {
     expect(text).toContain('#define UnlockFailedWaitForLock_value 0x17\r\n#define MSG_Provider_Name');
   });
 
-  it.skipIf(!wincache)('-p renames the write macros; a user template replaces the text', () => {
+  it.skipIf(!wincache)('-p and -P rename the write macros; a user template replaces the text', () => {
     const c = wincache!;
     const m = load(join(manDir, c.name, 'input', c.input));
     const text = Buffer.from(
@@ -112,6 +112,10 @@ describe.skipIf(!hasManCorpus)('older header, other modes', () => {
     ).toString('latin1');
     expect(text).toContain('#define LogModuleInitErrorEvent(Error)\\\r\n');
     expect(text).not.toContain('#define EventWriteModuleInitErrorEvent');
+    const stripped = Buffer.from(
+      renderOlderManifestHeader(m, { generation: c.generation, userMode: true, kernelMode: false, baseName: 'x', stripPrefix: 'moduleinit' }),
+    ).toString('latin1');
+    expect(stripped).toContain('#define EventWriteErrorEvent(Error)\\\r\n        EventEnabledModuleInitErrorEvent() ?\\\r\n');
     const custom = renderOlderManifestHeader(m, {
       generation: c.generation,
       userMode: true,
@@ -124,11 +128,16 @@ describe.skipIf(!hasManCorpus)('older header, other modes', () => {
     );
   });
 
-  it.skipIf(!wincache)('-km: the same code over the kernel-mode API', () => {
+  it.skipIf(!wincache)('-km: the same code over the kernel-mode API, with an activity id', () => {
     const c = wincache!;
     const text = render(c, load(join(manDir, c.name, 'input', c.input)), { kernelMode: true });
     expect(text).toContain('Error = EtwRegister( ProviderId, EnableCallback, CallbackContext, RegHandle); \r\n');
-    expect(text).toContain('    return EtwWrite(RegHandle, Descriptor, NULL, ARGUMENT_COUNT_x, EventData);\r\n');
+    expect(text).toContain('    _In_ PCEVENT_DESCRIPTOR Descriptor,\r\n    _In_opt_ LPCGUID Activity,\r\n    _In_ unsigned __int64  Error\r\n');
+    expect(text).toContain('    return EtwWrite(RegHandle, Descriptor, Activity, ARGUMENT_COUNT_x, EventData);\r\n');
+    expect(text).toContain('#define EventWriteModuleInitErrorEvent(Activity, Error)\\\r\n');
+    expect(text).toContain('        Template_x(PHP_WincacheHandle, &ModuleInitErrorEvent, Activity, Error)\\\r\n');
+    expect(text).toContain('        TemplateEventDescriptor(PHP_WincacheHandle, &InitOpcacheLocalFallbackEvent, Activity)\\\r\n');
+    expect(text).toContain('    _In_ PCEVENT_DESCRIPTOR Descriptor,\r\n    _In_opt_ LPCGUID Activity\r\n    )\r\n{\r\n    return EtwWrite(RegHandle, Descriptor, Activity, 0, NULL);\r\n');
     expect(text).toContain('        : STATUS_SUCCESS\\\r\n');
     expect(text).not.toContain('EventWrite(');
     expect(text).not.toContain('ERROR_SUCCESS');
