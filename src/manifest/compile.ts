@@ -8,6 +8,8 @@ import { renderManifestCSharp } from './csharp.js';
 import { manifestDiagnostic } from './diagnostics.js';
 import { DEFAULT_GENERATION, type ManifestGeneration } from './generation.js';
 import { renderManifestHeader } from './header.js';
+import type { OlderHeaderRevision } from './header-older.js';
+import type { TextEncoding } from '../mc/render.js';
 import { assignMessageIds } from './message-ids.js';
 import { manifestMessageTables } from './messages.js';
 import type { Manifest } from './model.js';
@@ -38,6 +40,14 @@ export interface ManifestCompileOptions {
   userMode?: boolean;
   /** -km: kernel-mode logging code in the header. */
   kernelMode?: boolean;
+  /** -p PREFIX: the prefix of the event write macros in place of `EventWrite`. */
+  writePrefix?: string;
+  /** -cp: encoding of the header ('ansi' by default; UTF-8 and UTF-16 with a BOM). */
+  textEncoding?: TextEncoding;
+  /** The ANSI code page mc.exe would run under (names outside ASCII); 1252 by default. */
+  ansiCodepage?: number;
+  /** Older generations: the wording revision of the header inside the generation (docs/manifests-header-older.md). */
+  headerRevision?: OlderHeaderRevision;
   /** -cs / -css NAMESPACE: write the C# class instead of the C header. */
   csharp?: { namespace: string; staticClass: boolean };
   /** Handlebars sources replacing the package's templates. */
@@ -85,7 +95,7 @@ export function compileManifest(bytes: Uint8Array, options: ManifestCompileOptio
   const files: ManifestFile[] = [];
 
   if (options.csharp) {
-    const cs = renderManifestCSharp(manifest, { ...options.csharp, generation, baseName, template: options.templates?.csharp });
+    const cs = renderManifestCSharp(manifest, { ...options.csharp, generation, baseName, template: options.templates?.csharp, ansiCodepage: options.ansiCodepage });
     files.push({ name: cs.name, kind: 'csharp', bytes: cs.bytes });
   } else {
     const header = renderManifestHeader(manifest, {
@@ -94,11 +104,15 @@ export function compileManifest(bytes: Uint8Array, options: ManifestCompileOptio
       kernelMode: options.kernelMode === true,
       baseName,
       template: options.templates?.header,
+      writePrefix: options.writePrefix,
+      encoding: options.textEncoding,
+      ansiCodepage: options.ansiCodepage,
+      revision: options.headerRevision,
     });
     files.push({ name: `${baseName}.${options.headerExtension ?? 'h'}`, kind: 'header', bytes: header });
   }
   const tables = manifestMessageTables(manifest, { baseName, binPrefix });
-  files.push({ name: `${baseName}.rc`, kind: 'rc', bytes: renderManifestRc({ baseName, tables, template: options.templates?.rc }) });
+  files.push({ name: `${baseName}.rc`, kind: 'rc', bytes: renderManifestRc({ baseName, tables, template: options.templates?.rc, ansiCodepage: options.ansiCodepage }) });
   files.push({ name: `${baseName}TEMP.BIN`, kind: 'template', bytes: writeCrim(manifest, generation) });
   for (const t of tables) files.push({ name: t.name, kind: 'bin', bytes: t.bytes, languageId: t.languageId });
   return { files, diagnostics, manifest };
