@@ -52,7 +52,18 @@ export function messageTableFileName(index: number, opts: { baseName: string; bi
   return opts.binPrefix ? `${opts.baseName}_${file}` : file;
 }
 
+/**
+ * The tables of the manifest. A manifest without <localization> that uses predefined items still
+ * gets one en-US table holding their Windows texts (mc imports them into a default culture).
+ */
 export function manifestMessageTables(manifest: Manifest, opts: { baseName: string; binPrefix: boolean }): ManifestMessageTable[] {
+  if (manifest.resources.length === 0) {
+    const entries = manifestMessageRefs(manifest)
+      .filter((r) => r.stringId === '' && r.predefinedText !== undefined)
+      .map((r) => ({ id: r.messageId! >>> 0, text: `${r.predefinedText}\r\n`, unicode: true }))
+      .filter((e, i, all) => all.findIndex((x) => x.id === e.id) === i);
+    return entries.length ? [{ name: messageTableFileName(0, opts), languageId: 0x409, bytes: writeMessageTable(entries) }] : [];
+  }
   return manifest.resources.map((res, i) => ({
     name: messageTableFileName(i, opts),
     languageId: res.languageId,

@@ -76,6 +76,26 @@ describe('manifest message tables', () => {
     expect(messageTableFileName(1, { baseName: 'x', binPrefix: true })).toBe('x_MSG00002.bin');
   });
 
+  it('a manifest without <localization> gets an en-US table for the predefined items it uses, and none without them', () => {
+    const bare = (events: string) =>
+      new TextEncoder().encode(`<instrumentationManifest xmlns="http://schemas.microsoft.com/win/2004/08/events" xmlns:win="http://manifests.microsoft.com/win/2004/08/windows/events"><instrumentation><events>
+  <provider name="P" guid="{01234567-89AB-CDEF-0123-456789ABCDEF}" symbol="P" resourceFileName="p.dll" messageFileName="p.dll"><events>${events}</events></provider>
+</events></instrumentation></instrumentationManifest>`);
+    const tablesOf = (events: string) => {
+      const r = parseManifest(bare(events), 'x.man');
+      expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      assignMessageIds(r.manifest!);
+      return manifestMessageTables(r.manifest!, { baseName: 'x', binPrefix: true });
+    };
+    const t = tablesOf('<event value="1" level="win:Error" opcode="win:Start"/>');
+    expect(t.map((x) => [x.name, x.languageId])).toEqual([['x_MSG00001.bin', 0x409]]);
+    expect(readMessageTable(t[0]!.bytes).entries.map((e) => [e.id >>> 0, e.text])).toEqual([
+      [0x30000001, 'Start\r\n'],
+      [0x50000002, 'Error\r\n'],
+    ]);
+    expect(tablesOf('<event value="1"/>')).toEqual([]);
+  });
+
   it('one table per culture; a string used twice is one entry; texts end in CR LF, unchanged otherwise', () => {
     const r = parseManifest(
       man(
