@@ -3,13 +3,13 @@
 
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import yargs from 'yargs';
 import { writeFilesAtomically } from '../io/atomic-write.js';
 import { isKnownCodepage } from '../mc/codepage.js';
 import { encodeMcSource, messageTablesToMc } from '../rc-gen/mc-source.js';
 import { readMessageTable, type MessageTableEntry } from '../rc-gen/message-table.js';
 import { languageFromBinName, readTableFile, type TableFile } from '../rc-gen/table-file.js';
 import type { ResourceId } from '../rc-gen/res.js';
+import { parseCommandLine, printError, usageText, type CommandSpec } from './kit.js';
 
 const ERRORS = {
   badSwitch: 'MC1001',
@@ -21,18 +21,26 @@ const ERRORS = {
   noTables: 'MC3003',
 } as const;
 
-export const USAGE = `Usage: winmc dump [options] FILE...
+export const DUMP_SPEC: CommandSpec = {
+  name: 'dump',
+  synopsis: ['winmc dump [options] FILE...'],
+  description: 'Lists every message table of mc.exe .bin files, .res files and PE images (.dll, .sys, .exe).',
+  style: 'gnu',
+  word: 'switch',
+  repeated: 'last',
+  usageCode: ERRORS.badSwitch,
+  groups: [{ id: 'dump', title: 'Options', table: ['option', 'effect'] }],
+  options: [
+    { names: ['--json'], kind: 'flag', group: 'dump', help: 'machine-readable output' },
+    { names: ['--as'], kind: 'value', value: 'mc', group: 'dump', help: 'write an .mc that compiles back to the same tables' },
+    { names: ['--lossy'], kind: 'flag', group: 'dump', help: 'with --as mc: write what an .mc can express even if not byte-exact' },
+    { names: ['-o', '--out'], kind: 'value', value: 'FILE', group: 'dump', help: 'write to FILE instead of standard output' },
+    { names: ['--language'], kind: 'value', value: 'ID', group: 'dump', help: 'LANGID of a .bin (default: from its MSGnnnnn name, else 0)' },
+    { names: ['--codepage'], kind: 'value', value: 'N', group: 'dump', help: 'code page of ANSI message texts (default 1252)' },
+  ],
+};
 
-Lists every message table of mc.exe .bin files, .res files and PE images (.dll, .sys, .exe).
-
-Options:
-  --json               machine-readable output
-  --as mc              write an .mc that compiles back to the same tables
-  --lossy              with --as mc: write what an .mc can express even if not byte-exact
-  -o, --out FILE       write to FILE instead of standard output
-  --language ID        LANGID of a .bin (default: from its MSGnnnnn name, else 0)
-  --codepage N         code page of ANSI message texts (default 1252)
-`;
+export const USAGE = usageText(DUMP_SPEC);
 
 /** One message table as dump reports it. */
 export interface DumpedTable {
@@ -59,44 +67,31 @@ interface DumpCommand {
 }
 
 function parseDumpArgs(argv: readonly string[]): DumpCommand {
-  const errors: { code: string; message: string }[] = [];
+  const args = parseCommandLine(DUMP_SPEC, argv);
+  const errors: { code: string; message: string }[] = args.errors.map((e) => ({ code: e.code, message: e.message }));
   const bad = (message: string) => errors.push({ code: ERRORS.badSwitch, message });
-  const args = yargs([...argv])
-    .parserConfiguration({ 'camel-case-expansion': false, 'parse-numbers': false, 'parse-positional-numbers': false, 'duplicate-arguments-array': false })
-    .help(false)
-    .version(false)
-    .exitProcess(false)
-    .strict(false)
-    .boolean(['json', 'lossy', 'help'])
-    .string(['as', 'out', 'language', 'codepage'])
-    .alias('o', 'out')
-    .parseSync() as Record<string, unknown> & { _: (string | number)[] };
-  for (const key of Object.keys(args)) {
-    if (!['json', 'lossy', 'help', 'as', 'out', 'o', 'language', 'codepage', '_', '$0'].includes(key)) {
-      bad(`unknown switch ${key.length === 1 ? '-' : '--'}${key}`);
-    }
-  }
-  const as = args.as as string | undefined;
+  const as = args.value('as');
   if (as !== undefined && as !== 'mc') bad(`--as takes mc, not '${as}'`);
   let language: number | undefined;
-  if (args.language !== undefined) {
-    const v = String(args.language);
+  const languageText = args.value('language');
+  if (languageText !== undefined) {
+    const v = languageText;
     language = /^0x[0-9a-f]{1,4}$/i.test(v) ? parseInt(v, 16) : /^\d{1,5}$/.test(v) ? Number(v) : NaN;
     if (!(language >= 0 && language <= 0xffff)) bad(`--language takes a LANGID such as 0x409, not '${v}'`);
   }
   let codepage = 1252;
-  if (args.codepage !== undefined) {
-    codepage = /^\d+$/.test(String(args.codepage)) ? Number(args.codepage) : NaN;
-    if (!isKnownCodepage(codepage)) errors.push({ code: ERRORS.badCodepage, message: `--codepage: code page ${String(args.codepage)} is not known` });
+  const codepageText = args.value('codepage');
+  if (codepageText !== undefined) {
+    codepage = /^\d+$/.test(codepageText) ? Number(codepageText) : NaN;
+    if (!isKnownCodepage(codepage)) errors.push({ code: ERRORS.badCodepage, message: `--codepage: code page ${codepageText} is not known` });
   }
-  const files = args._.map(String);
-  const help = args.help === true;
-  if (!help && files.length === 0) bad('no input file: winmc dump [options] FILE...');
-  if (args.json === true && as !== undefined) bad('--json and --as mc exclude each other');
-  if (args.lossy === true && as === undefined) bad('--lossy only applies to --as mc');
-  const out = args.out as string | undefined;
-  if (out === '') bad('--out needs a file name');
-  return { files, json: args.json === true, asMc: as === 'mc', lossy: args.lossy === true, out, language, codepage, help, errors };
+  const files = args.positional;
+  const help = args.help;
+  if (!help && files.length === 0 && errors.length === 0) bad('no input file: winmc dump [options] FILE...');
+  if (args.flag('json') && as !== undefined) bad('--json and --as mc exclude each other');
+  if (args.flag('lossy') && as === undefined) bad('--lossy only applies to --as mc');
+  const out = args.value('out');
+  return { files, json: args.flag('json'), asMc: as === 'mc', lossy: args.flag('lossy'), out, language, codepage, help, errors };
 }
 
 /** The message tables of one file (see readTableFile); throws the readers' located errors. */
@@ -190,7 +185,7 @@ function describeFormat(file: TableFile): string {
 
 export async function run(argv: string[], _command = 'dump'): Promise<number> {
   const cmd = parseDumpArgs(argv);
-  const fail = (code: string, message: string) => process.stderr.write(`winmc : error ${code}: ${message}\n`);
+  const fail = (code: string, message: string) => printError({ code, message });
   if (cmd.help) {
     process.stdout.write(USAGE);
     return 0;

@@ -6,7 +6,6 @@
 // warnings naming the chunk and record; the readable records are still listed.
 
 import { stat } from 'node:fs/promises';
-import yargs from 'yargs';
 import { driverPacketOf, EventLogError, messageIdOf, readEventLogFile, type EventRecord, type ReadWarning } from '../eventlog/events.js';
 import { EvtxFormatError } from '../eventlog/evtx.js';
 import { EvtFormatError } from '../eventlog/evt.js';
@@ -14,21 +13,7 @@ import { hex32 } from '../hex.js';
 import { packetToJson, type IoErrorLogPacket } from '../packet/packet.js';
 import { findEventMessage, renderEventMessage } from '../packet/render.js';
 import { loadMessageTables, type MessageTableSet } from '../rc-gen/message-source.js';
-
-const USAGE = `Usage: winmc events FILE [options]
-
-Lists the records of an .evtx or .evt event log and decodes the IO_ERROR_LOG_PACKET of every
-driver event.
-
-Options:
-  --provider NAME             only events of this provider/source (case-insensitive; repeatable)
-  --messages [PROVIDER=]FILE  message table (.mc or MSGnnnnn.bin) to render descriptions from;
-                              with PROVIDER= only for that provider, otherwise for the providers
-                              given with --provider (or every event when there is none); repeatable
-  --packets                   only events whose data is an I/O error packet
-  --json                      one JSON object per line instead of a table
-  --help                      this text
-`;
+import { parseCommandLine, printError, usageText, type CommandSpec } from './kit.js';
 
 const CODE = {
   usage: 'MC6001',
@@ -38,8 +23,47 @@ const CODE = {
   damaged: 'MC6101',
 } as const;
 
+export const EVENTS_SPEC: CommandSpec = {
+  name: 'events',
+  synopsis: ['winmc events FILE [options]'],
+  description: 'Lists the records of an .evtx or .evt event log and decodes the IO_ERROR_LOG_PACKET of every\ndriver event.',
+  style: 'gnu',
+  word: 'option',
+  repeated: 'error',
+  usageCode: CODE.usage,
+  groups: [{ id: 'events', title: 'Options', table: ['Option', 'Meaning'] }],
+  options: [
+    {
+      names: ['--provider'],
+      kind: 'list',
+      value: 'NAME',
+      group: 'events',
+      help: 'only events of this provider/source (case-insensitive; repeatable)',
+      doc: 'Only events of this provider (EVTX) or source (EVT). Case-insensitive, as the EventLog registry matches source names. Repeat it for several.',
+    },
+    {
+      names: ['--packets'],
+      kind: 'flag',
+      group: 'events',
+      help: 'only events whose data is an I/O error packet',
+      doc: 'Only driver events: those whose binary data is an I/O error packet (see below).',
+    },
+    {
+      names: ['--messages'],
+      kind: 'list',
+      value: '[PROVIDER=]FILE',
+      group: 'events',
+      help: 'message table (.mc or MSGnnnnn.bin) to render descriptions from; with PROVIDER= only for that provider (repeatable)',
+      doc: 'A message table to render event descriptions from: an `.mc` file or an `MSGnnnnn.bin` that `winmc compile` wrote. Without `PROVIDER=` it is used for the providers given with `--provider`, or for every event when there is no `--provider`; with it, for that provider only. Repeat for several drivers.',
+    },
+    { names: ['--json'], kind: 'flag', group: 'events', help: 'one JSON object per line instead of a table', doc: 'One JSON object per line instead of a table.' },
+  ],
+};
+
+const USAGE = usageText(EVENTS_SPEC);
+
 function error(code: string, text: string): void {
-  process.stderr.write(`winmc : error ${code}: ${text}\n`);
+  printError({ code, message: text });
 }
 
 interface EventsCommand {
@@ -51,33 +75,19 @@ interface EventsCommand {
 }
 
 export function parseEventsArgs(argv: readonly string[]): EventsCommand | { help: true } | { error: string } {
-  const args = yargs([...argv])
-    .parserConfiguration({ 'camel-case-expansion': false, 'parse-numbers': false, 'parse-positional-numbers': false, 'duplicate-arguments-array': true })
-    .help(false)
-    .version(false)
-    .exitProcess(false)
-    .strict(false)
-    .boolean(['json', 'packets', 'help'])
-    .array(['provider', 'messages'])
-    .string(['provider', 'messages'])
-    .parseSync() as Record<string, unknown> & { _: (string | number)[] };
-  if (args['help'] === true) return { help: true };
-  const known = new Set(['json', 'packets', 'help', 'provider', 'messages', '_', '$0']);
-  const unknown = Object.keys(args).find((k) => !known.has(k));
-  if (unknown !== undefined) return { error: `unknown option ${unknown.length === 1 ? '-' : '--'}${unknown}` };
-  const files = args._.map(String);
+  const args = parseCommandLine(EVENTS_SPEC, argv);
+  if (args.help) return { help: true };
+  if (args.errors.length > 0) return { error: args.errors[0]!.message };
+  const files = args.positional;
   if (files.length !== 1) return { error: files.length === 0 ? 'no event log given (winmc events FILE)' : `one event log expected, found ${files.length}: ${files.join(' ')}` };
-  const list = (k: string) => ((args[k] as string[] | undefined) ?? []).map(String);
-  const providers = list('provider');
-  if (providers.some((p) => p === '')) return { error: '--provider needs a name' };
+  const providers = args.list('provider');
   const messages: EventsCommand['messages'] = [];
-  for (const spec of list('messages')) {
-    if (spec === '') return { error: '--messages needs a file' };
+  for (const spec of args.list('messages')) {
     // PROVIDER=FILE; a drive letter or path never contains '=' before the file name in practice.
     const eq = spec.indexOf('=');
     messages.push(eq > 0 ? { provider: spec.slice(0, eq), path: spec.slice(eq + 1) } : { provider: null, path: spec });
   }
-  return { file: files[0]!, providers, messages, packetsOnly: args['packets'] === true, json: args['json'] === true };
+  return { file: files[0]!, providers, messages, packetsOnly: args.flag('packets'), json: args.flag('json') };
 }
 
 /** Message tables by provider (lower case); the key '' holds tables for every provider. */
@@ -218,7 +228,7 @@ export async function run(argv: string[], _command: string): Promise<number> {
     return 0;
   }
   if ('error' in parsed) {
-    error(CODE.usage, `${parsed.error}\n${USAGE}`);
+    error(CODE.usage, parsed.error);
     return 2;
   }
   const { file, providers, json, packetsOnly } = parsed;

@@ -7,7 +7,6 @@
 //           --string report what still fits.
 
 import { readFile } from 'node:fs/promises';
-import yargs from 'yargs';
 import { writeFilesAtomically } from '../io/atomic-write.js';
 import {
   PacketFormatError,
@@ -42,32 +41,7 @@ import {
 } from '../packet/packet.js';
 import { findEventMessage, renderEventMessage } from '../packet/render.js';
 import { loadMessageTables, type MessageTableSet } from '../rc-gen/message-source.js';
-
-const USAGE = `Usage: winmc packet build [fields] [--dump W]... [--string S]... [--arch A] [--json | --hex | -o FILE]
-       winmc packet decode [FILE | --hex HEX | --xml FILE] [--messages FILE]... [--json]
-       winmc packet limits [--arch A] [--size N] [--dump-words N] [--string S]...
-
-build fields (decimal or 0x hex):
-  --major N  --retry N  --category N  --error-code N|IO_ERR_NAME  --unique N
-  --final-status N  --sequence N  --ioctl N  --device-offset N
-  --dump W              one DumpData ULONG; repeatable, or comma-separated
-  --string S            one insertion string (becomes %2, %3, ... in the message); repeatable
-  --string-offset X     'struct' (48 + DumpDataSize, the default), 'header' (40 + DumpDataSize) or N
-  --arch A              x86, x64 or arm64; without it the packet must fit all three
-  --json | --hex | -o FILE   output (hex is the default)
-
-decode input (one of):
-  FILE                  raw bytes: a driver packet, or event data (40 + DumpDataSize bytes)
-  --hex HEX             the same as hex text (an event's Data/Binary field)
-  --xml FILE            an event XML export; every driver event in it is decoded
-  --form event|driver   force the shape of FILE/--hex instead of detecting it
-  --device NAME         %1 for a driver packet (the device object name; default empty)
-  --string S            the event's strings for event data, in record order (%1 first); repeatable
-  --messages FILE       message table (.mc or MSGnnnnn.bin), searched by the full 32-bit ErrorCode
-                        before the built-in IoLogMsg texts; repeatable
-  --language LANGID     prefer this language of the message tables (e.g. 0x409)
-  --json                JSON instead of text
-`;
+import { CliError, nearest, parseCommandLine, printError, usageText, type CommandSpec, type OptionDef, type ParsedArgs } from './kit.js';
 
 const CODE = {
   usage: 'MC4001',
@@ -78,77 +52,113 @@ const CODE = {
   field: 'MC4006',
 } as const;
 
-class CliError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-  }
-}
+const field = (name: string, help: string, value = 'N'): OptionDef => ({ names: [`--${name}`], kind: 'value', value, group: 'fields', help });
+const flag = (name: string, help: string, group = 'output'): OptionDef => ({ names: [`--${name}`], kind: 'flag', group, help });
 
-type Args = Record<string, unknown> & { _: (string | number)[] };
+const VERB_SPEC = (verb: string, synopsis: string, options: OptionDef[]): CommandSpec => ({
+  name: `packet ${verb}`,
+  synopsis: [synopsis],
+  style: 'gnu',
+  word: 'option',
+  repeated: 'error',
+  usageCode: CODE.usage,
+  groups: [
+    { id: 'fields', title: 'Fields' },
+    { id: 'input', title: 'Input' },
+    { id: 'output', title: 'Output' },
+  ],
+  options,
+});
 
-function parse(argv: readonly string[], booleans: string[], strings: string[], arrays: string[]): Args {
-  const args = yargs([...argv])
-    .parserConfiguration({
-      'camel-case-expansion': false,
-      'parse-numbers': false,
-      'parse-positional-numbers': false,
-      'duplicate-arguments-array': true,
-      'short-option-groups': false,
-    })
-    .help(false)
-    .version(false)
-    .exitProcess(false)
-    .strict(false)
-    .boolean([...booleans, 'help'])
-    .string([...strings, ...arrays])
-    .array(arrays)
-    .parseSync() as Args;
-  const known = new Set([...booleans, ...strings, ...arrays, 'help', '_', '$0']);
-  const unknown = Object.keys(args).find((k) => !known.has(k));
-  if (unknown !== undefined) throw new CliError(CODE.usage, `unknown option ${unknown.length === 1 ? '-' : '--'}${unknown}`, 2);
-  for (const k of strings) {
-    if (Array.isArray(args[k])) throw new CliError(CODE.usage, `--${k} given more than once`, 2);
-  }
+export const PACKET_SPECS: Record<'build' | 'decode' | 'limits', CommandSpec> = {
+  build: VERB_SPEC('build', 'winmc packet build [fields] [--dump W]... [--string S]... [--arch A] [--json | --hex | -o FILE]', [
+    field('major', 'MajorFunctionCode'),
+    field('retry', 'RetryCount'),
+    field('category', 'EventCategory'),
+    field('error-code', 'ErrorCode, a number or an IO_ERR_ name', 'N|NAME'),
+    field('unique', 'UniqueErrorValue'),
+    field('final-status', 'FinalStatus'),
+    field('sequence', 'SequenceNumber'),
+    field('ioctl', 'IoControlCode'),
+    field('device-offset', 'DeviceOffset (64-bit, may be negative)'),
+    { names: ['--dump'], kind: 'list', value: 'W', group: 'fields', help: 'one DumpData ULONG; repeatable, or comma-separated' },
+    { names: ['--string'], kind: 'list', value: 'S', group: 'fields', help: 'one insertion string (becomes %2, %3, ... in the message); repeatable' },
+    field('string-offset', "'struct' (48 + DumpDataSize, the default), 'header' (40 + DumpDataSize) or N", 'X'),
+    field('arch', 'x86, x64 or arm64; without it the packet must fit all three', 'A'),
+    flag('json', 'JSON output'),
+    flag('hex', 'hex output (the default)'),
+    { names: ['-o'], kind: 'value', value: 'FILE', group: 'output', help: 'write the packet bytes to FILE' },
+  ]),
+  decode: VERB_SPEC('decode', 'winmc packet decode [FILE | --hex HEX | --xml FILE] [--messages FILE]... [--json]', [
+    { names: ['--hex'], kind: 'value', value: 'HEX', group: 'input', help: 'the packet or event data as hex text' },
+    { names: ['--xml'], kind: 'value', value: 'FILE', group: 'input', help: 'an event XML export; every driver event in it is decoded' },
+    { names: ['--form'], kind: 'value', value: 'event|driver', group: 'input', help: 'force the shape of FILE/--hex instead of detecting it' },
+    { names: ['--device'], kind: 'value', value: 'NAME', group: 'input', help: '%1 for a driver packet (the device object name; default empty)' },
+    { names: ['--string'], kind: 'list', value: 'S', group: 'input', help: "the event's strings for event data, in record order (%1 first); repeatable" },
+    { names: ['--messages'], kind: 'list', value: 'FILE', group: 'input', help: 'message table (.mc or MSGnnnnn.bin); repeatable' },
+    { names: ['--language'], kind: 'value', value: 'LANGID', group: 'input', help: 'prefer this language of the message tables (e.g. 0x409)' },
+    flag('json', 'JSON instead of text'),
+  ]),
+  limits: VERB_SPEC('limits', 'winmc packet limits [--arch A] [--size N] [--dump-words N] [--string S]...', [
+    field('arch', 'x86, x64 or arm64 (default: all three)', 'A'),
+    field('size', 'check one EntrySize'),
+    field('dump-words', 'DumpData words to fit'),
+    field('string-offset', "'struct', 'header' or N", 'X'),
+    { names: ['--string'], kind: 'list', value: 'S', group: 'fields', help: 'a string to fit; repeatable' },
+    flag('json', 'JSON output'),
+  ]),
+};
+
+const USAGE = [
+  ...Object.values(PACKET_SPECS).map((spec, i) => `${i === 0 ? 'Usage: ' : '       '}${spec.synopsis[0]}`),
+  '',
+  'build: the packet from its fields, as hex (default), JSON or a file; refused when the entry is over',
+  'ERROR_LOG_MAXIMUM_SIZE (on every architecture unless --arch). decode: FILE (a driver packet or event',
+  'data), --hex or --xml, with the message as Event Viewer shows it. limits: the size limits per architecture.',
+  ...Object.entries(PACKET_SPECS).map(([verb, spec]) =>
+    usageText({ ...spec, synopsis: [], groups: spec.groups.map((g) => ({ ...g, title: `${verb}: ${g.title.toLowerCase()}` })) }).trimEnd(),
+  ),
+].join('\n') + '\n';
+
+/** Parses a verb's options; throws the first command-line error. */
+function parse(argv: readonly string[], verb: keyof typeof PACKET_SPECS): ParsedArgs {
+  const args = parseCommandLine(PACKET_SPECS[verb], argv);
+  args.throwFirst();
   return args;
 }
 
-function single(args: Args, name: string): string | undefined {
-  const v = args[name];
-  return v === undefined ? undefined : String(v);
+function single(args: ParsedArgs, name: string): string | undefined {
+  return args.value(name);
 }
 
-function list(args: Args, name: string): string[] {
-  return ((args[name] as unknown[] | undefined) ?? []).map(String);
+function list(args: ParsedArgs, name: string): string[] {
+  return args.list(name);
 }
 
 function number(text: string, option: string, max: number): number {
   const t = text.trim();
   const value = /^0x[0-9a-f]+$/i.test(t) ? parseInt(t, 16) : /^[0-9]+$/.test(t) ? parseInt(t, 10) : NaN;
   if (!Number.isSafeInteger(value) || value > max) {
-    throw new CliError(CODE.field, `--${option}: '${text}' is not a number from 0 to 0x${max.toString(16)}`);
+    throw new CliError(CODE.field, `--${option}: '${text}' is not a number from 0 to 0x${max.toString(16)}`, 1);
   }
   return value;
 }
 
 function signed64(text: string, option: string): bigint {
   const m = /^(-?)(0x[0-9a-f]+|[0-9]+)$/i.exec(text.trim());
-  if (!m) throw new CliError(CODE.field, `--${option}: '${text}' is not an integer`);
+  if (!m) throw new CliError(CODE.field, `--${option}: '${text}' is not an integer`, 1);
   const v = BigInt(m[2]!);
   return m[1] ? -v : v;
 }
 
-function archOption(args: Args): Arch | undefined {
+function archOption(args: ParsedArgs): Arch | undefined {
   const a = single(args, 'arch');
   if (a === undefined) return undefined;
   if (!isArch(a)) throw new CliError(CODE.usage, `--arch: '${a}' is not one of ${ARCHES.join(', ')}`, 2);
   return a;
 }
 
-function stringOffsetOption(args: Args): { convention: StringOffsetConvention; explicit?: number } {
+function stringOffsetOption(args: ParsedArgs): { convention: StringOffsetConvention; explicit?: number } {
   const v = single(args, 'string-offset');
   if (v === undefined || v === 'struct') return { convention: 'struct' };
   if (v === 'header') return { convention: 'header' };
@@ -169,15 +179,10 @@ const BUILD_FIELDS: { option: string; field: keyof PacketFields; max: number }[]
 ];
 
 async function build(argv: readonly string[]): Promise<number> {
-  const args = parse(
-    argv,
-    ['json', 'hex'],
-    [...BUILD_FIELDS.map((f) => f.option), 'error-code', 'device-offset', 'string-offset', 'arch', 'o'],
-    ['dump', 'string'],
-  );
-  if (args['help'] === true) return help();
-  if (args._.length > 0) throw new CliError(CODE.usage, `unexpected argument '${args._[0]}'`, 2);
-  const outputs = [args['json'] === true, args['hex'] === true, single(args, 'o') !== undefined].filter(Boolean).length;
+  const args = parse(argv, 'build');
+  if (args.help) return help();
+  if (args.positional.length > 0) throw new CliError(CODE.usage, `unexpected argument '${args.positional[0]}'`, 2);
+  const outputs = [args.flag('json'), args.flag('hex'), single(args, 'o') !== undefined].filter(Boolean).length;
   if (outputs > 1) throw new CliError(CODE.usage, 'choose one of --json, --hex and -o FILE', 2);
 
   const fields: PacketFields = {};
@@ -213,7 +218,7 @@ async function build(argv: readonly string[]): Promise<number> {
     writeFilesAtomically([{ path: outPath, bytes }]);
     return 0;
   }
-  if (args['json'] === true) {
+  if (args.flag('json')) {
     const fits = Object.fromEntries(ARCHES.map((a) => [a, entrySizeOf(packet) <= archLimits(a).errorLogMaximumSize]));
     process.stdout.write(JSON.stringify({ arch: given ?? 'all', entrySize: bytes.length, errorLogMaximumSize: limit, fits, packet: packetJson(packet), hex: toHex(bytes) }, null, 2) + '\n');
     return 0;
@@ -236,9 +241,9 @@ interface DecodedItem {
 }
 
 async function decode(argv: readonly string[]): Promise<number> {
-  const args = parse(argv, ['json'], ['hex', 'xml', 'form', 'device', 'language'], ['messages', 'string']);
-  if (args['help'] === true) return help();
-  const files = args._.map(String);
+  const args = parse(argv, 'decode');
+  if (args.help) return help();
+  const files = args.positional;
   const hex = single(args, 'hex');
   const xml = single(args, 'xml');
   const inputs = files.length + (hex !== undefined ? 1 : 0) + (xml !== undefined ? 1 : 0);
@@ -253,7 +258,7 @@ async function decode(argv: readonly string[]): Promise<number> {
     try {
       tables.push(...(await loadMessageTables(path)));
     } catch (err) {
-      throw new CliError(CODE.messages, `${path}: ${(err as Error).message}`);
+      throw new CliError(CODE.messages, `${path}: ${(err as Error).message}`, 1);
     }
   }
 
@@ -264,10 +269,10 @@ async function decode(argv: readonly string[]): Promise<number> {
     try {
       events = decodeEventXml(text);
     } catch (err) {
-      if (err instanceof PacketFormatError) throw new CliError(CODE.format, `${xml}: ${err.message}`);
+      if (err instanceof PacketFormatError) throw new CliError(CODE.format, `${xml}: ${err.message}`, 1);
       throw err;
     }
-    if (events.length === 0) throw new CliError(CODE.format, `${xml}: no event with an I/O error packet in its <Binary> data`);
+    if (events.length === 0) throw new CliError(CODE.format, `${xml}: no event with an I/O error packet in its <Binary> data`, 1);
     items = events.map((e) => ({
       form: 'event',
       source: `${xml}(${e.record.line})`,
@@ -288,13 +293,13 @@ async function decode(argv: readonly string[]): Promise<number> {
         items = [{ form: 'driver', source, packet, inserts: [single(args, 'device') ?? '', ...packet.strings] }];
       }
     } catch (err) {
-      if (err instanceof PacketFormatError) throw new CliError(CODE.format, `${source}: ${err.message}`);
+      if (err instanceof PacketFormatError) throw new CliError(CODE.format, `${source}: ${err.message}`, 1);
       throw err;
     }
   }
 
   const rendered = items.map((item) => ({ item, message: message(tables, item, languageId) }));
-  if (args['json'] === true) {
+  if (args.flag('json')) {
     const json = rendered.map(({ item, message }) => ({
       source: item.source,
       form: item.form,
@@ -318,7 +323,7 @@ function parseHexOption(hex: string): Uint8Array {
   try {
     return parseHex(hex);
   } catch (err) {
-    if (err instanceof PacketFormatError) throw new CliError(CODE.format, `--hex: ${err.message}`);
+    if (err instanceof PacketFormatError) throw new CliError(CODE.format, `--hex: ${err.message}`, 1);
     throw err;
   }
 }
@@ -329,7 +334,7 @@ async function readInput(path: string, encoding?: 'utf8'): Promise<Uint8Array | 
   try {
     return encoding ? await readFile(path, encoding) : new Uint8Array(await readFile(path));
   } catch (err) {
-    throw new CliError(CODE.read, `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new CliError(CODE.read, `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, 1);
   }
 }
 
@@ -407,16 +412,16 @@ function describe(item: DecodedItem, msg: RenderedMessage): string {
 // limits
 
 async function limits(argv: readonly string[]): Promise<number> {
-  const args = parse(argv, ['json'], ['arch', 'size', 'dump-words', 'string-offset'], ['string']);
-  if (args['help'] === true) return help();
-  if (args._.length > 0) throw new CliError(CODE.usage, `unexpected argument '${args._[0]}'`, 2);
+  const args = parse(argv, 'limits');
+  if (args.help) return help();
+  if (args.positional.length > 0) throw new CliError(CODE.usage, `unexpected argument '${args.positional[0]}'`, 2);
   const given = archOption(args);
   const arches = given ? [given] : [...ARCHES];
   const size = single(args, 'size');
   if (size !== undefined) {
     const entrySize = number(size, 'size', 0xffff);
     const results = arches.map((arch) => ({ arch, limit: archLimits(arch).errorLogMaximumSize, fits: fitsEntrySize(entrySize, arch) }));
-    if (args['json'] === true) process.stdout.write(JSON.stringify({ entrySize, results }, null, 2) + '\n');
+    if (args.flag('json')) process.stdout.write(JSON.stringify({ entrySize, results }, null, 2) + '\n');
     else for (const r of results) process.stdout.write(`${r.arch}: ${entrySize} bytes ${r.fits ? 'fits' : 'refused'} (ERROR_LOG_MAXIMUM_SIZE ${r.limit})\n`);
     return results.every((r) => r.fits) ? 0 : 1;
   }
@@ -427,7 +432,7 @@ async function limits(argv: readonly string[]): Promise<number> {
     const dumpWords = dumpWordsText === undefined ? 0 : number(dumpWordsText, 'dump-words', 0x3fff);
     const { convention } = stringOffsetOption(args);
     const reports = arches.map((arch) => fitReport({ dumpData: new Array<number>(dumpWords).fill(0), strings }, { arch, stringOffset: convention }));
-    if (args['json'] === true) {
+    if (args.flag('json')) {
       process.stdout.write(JSON.stringify(reports, null, 2) + '\n');
     } else {
       for (const r of reports) {
@@ -444,7 +449,7 @@ async function limits(argv: readonly string[]): Promise<number> {
   }
 
   const all = arches.map(archLimits);
-  if (args['json'] === true) {
+  if (args.flag('json')) {
     process.stdout.write(JSON.stringify(all, null, 2) + '\n');
     return 0;
   }
@@ -464,6 +469,11 @@ function help(): number {
   return 0;
 }
 
+function suggestVerb(verb: string): string {
+  const guess = nearest(verb, Object.keys(PACKET_SPECS));
+  return guess ? `; did you mean ${guess}?` : '';
+}
+
 export async function run(argv: string[], _command: string): Promise<number> {
   const [verb, ...rest] = argv;
   try {
@@ -475,16 +485,19 @@ export async function run(argv: string[], _command: string): Promise<number> {
       case 'limits':
         return await limits(rest);
       case undefined:
+        // Nothing asked: the usage, as an error.
+        process.stderr.write(USAGE);
+        return 2;
       case '--help':
       case 'help':
         process.stdout.write(USAGE);
-        return verb === undefined ? 2 : 0;
+        return 0;
       default:
-        throw new CliError(CODE.usage, `unknown packet command '${verb}' (expected build, decode or limits)`, 2);
+        throw new CliError(CODE.usage, `unknown packet command '${verb}'${suggestVerb(verb)} (expected build, decode or limits)`, 2);
     }
   } catch (err) {
     if (err instanceof CliError) {
-      process.stderr.write(`winmc : error ${err.code}: ${err.message}\n`);
+      printError(err);
       return err.exitCode;
     }
     if (err instanceof PacketSizeError) {

@@ -3,7 +3,6 @@
 // hive:FILE). --dry-run prints the plan, and the exact changes when the target can be read.
 
 import { existsSync } from 'node:fs';
-import yargs from 'yargs';
 import { writeFilesAtomically } from '../io/atomic-write.js';
 import { REGISTRY_ERRORS, RegistryError } from '../registry/errors.js';
 import { applyToHiveFile, openHiveFile } from '../registry/hive.js';
@@ -12,34 +11,73 @@ import { LiveRegistry, applyToLiveRegistry, loadNativeReg } from '../registry/li
 import { type RegistrationInput, validateRegistration } from '../registry/model.js';
 import { type Change, type Plan, type RegistryView, describeChange, describeStep, plan, resolve } from '../registry/plan.js';
 import { writeRegFile } from '../registry/reg-file.js';
+import { EXIT, parseCommandLine, usageText, type CommandSpec, type OptionDef } from './kit.js';
 
 type Direction = 'register' | 'unregister';
 
 export type Target = { kind: 'live' } | { kind: 'reg' | 'inf' | 'hive'; file: string };
 
-const REGISTER_OPTIONS = ['log', 'source', 'message-file', 'category-file', 'category-count', 'parameter-file', 'types', 'provider-guid', 'target', 'dry-run', 'help'];
-const UNREGISTER_OPTIONS = ['log', 'source', 'target', 'dry-run', 'help'];
+const opt = (name: string, value: string | undefined, help: string, kind: OptionDef['kind'] = value === undefined ? 'flag' : 'value'): OptionDef => ({
+  names: [`--${name}`],
+  kind,
+  ...(value !== undefined ? { value } : {}),
+  group: 'options',
+  help,
+});
+
+const TARGET = opt('target', 'live|reg:FILE|inf:FILE|hive:FILE', 'where to write: the live registry (Windows; default), a .reg file, an INF AddReg section or an offline hive');
+const DRY_RUN = opt('dry-run', undefined, 'print the plan, and the exact changes when the target can be read; change nothing');
+
+const spec = (direction: Direction, synopsis: string[], description: string, options: OptionDef[]): CommandSpec => ({
+  name: direction,
+  synopsis,
+  description,
+  style: 'gnu',
+  word: 'option',
+  repeated: 'error',
+  usageCode: REGISTRY_ERRORS.USAGE,
+  unknownSuffix: ` for 'winmc ${direction}'`,
+  groups: [{ id: 'options', title: 'Options', table: ['option', 'meaning'] }],
+  options,
+});
+
+export const REGISTER_SPECS: Record<Direction, CommandSpec> = {
+  register: spec(
+    'register',
+    [
+      'winmc register --log LOG --source NAME --message-file PATH[;PATH...]',
+      '  [--category-file PATH --category-count N] [--parameter-file PATH]',
+      '  [--types N] [--provider-guid GUID]',
+      '  [--target live|reg:FILE|inf:FILE|hive:FILE] [--dry-run]',
+    ],
+    [
+      'Registers an EventLog source under HKLM\\SYSTEM\\CurrentControlSet\\Services\\EventLog\\LOG\\NAME',
+      "and adds it to the log's Sources. Message files are stored as REG_EXPAND_SZ, so %SystemRoot%",
+      'stays unexpanded. --types is the TypesSupported mask, 1..0x1F (default 7).',
+    ].join('\n'),
+    [
+      opt('log', 'LOG', 'the log: Application, System or a custom one'),
+      opt('source', 'NAME', 'the source (event provider) name'),
+      opt('message-file', 'PATH', 'EventMessageFile; several joined with ; or the option repeated', 'list'),
+      opt('category-file', 'PATH', 'CategoryMessageFile'),
+      opt('category-count', 'N', 'CategoryCount'),
+      opt('parameter-file', 'PATH', 'ParameterMessageFile'),
+      opt('types', 'N', 'TypesSupported, 1..0x1F (default 7)'),
+      opt('provider-guid', 'GUID', 'ProviderGuid, for a source that also has a manifest provider'),
+      TARGET,
+      DRY_RUN,
+    ],
+  ),
+  unregister: spec(
+    'unregister',
+    ['winmc unregister --log LOG --source NAME [--target live|reg:FILE|inf:FILE|hive:FILE] [--dry-run]'],
+    ['Removes the values a registration writes, the source key if nothing else is left in it,', "and the source's entry in the log's Sources."].join('\n'),
+    [opt('log', 'LOG', 'the log'), opt('source', 'NAME', 'the source name'), TARGET, DRY_RUN],
+  ),
+};
 
 function usage(direction: Direction): string {
-  return direction === 'register'
-    ? [
-        'Usage: winmc register --log LOG --source NAME --message-file PATH[;PATH...]',
-        '         [--category-file PATH --category-count N] [--parameter-file PATH]',
-        '         [--types N] [--provider-guid GUID]',
-        '         [--target live|reg:FILE|inf:FILE|hive:FILE] [--dry-run]',
-        '',
-        'Registers an EventLog source under HKLM\\SYSTEM\\CurrentControlSet\\Services\\EventLog\\LOG\\NAME',
-        'and adds it to the log\'s Sources. Message files are stored as REG_EXPAND_SZ, so %SystemRoot%',
-        'stays unexpanded. --types is the TypesSupported mask, 1..0x1F (default 7).',
-        '',
-      ].join('\n')
-    : [
-        'Usage: winmc unregister --log LOG --source NAME [--target live|reg:FILE|inf:FILE|hive:FILE] [--dry-run]',
-        '',
-        'Removes the values a registration writes, the source key if nothing else is left in it,',
-        'and the source\'s entry in the log\'s Sources.',
-        '',
-      ].join('\n');
+  return usageText(REGISTER_SPECS[direction]);
 }
 
 function usageError(text: string): RegistryError {
@@ -69,41 +107,11 @@ export interface RegisterCommand {
 }
 
 export function parseRegisterArgs(argv: readonly string[], direction: Direction): RegisterCommand {
-  const args = yargs([...argv])
-    .parserConfiguration({
-      'camel-case-expansion': false,
-      'boolean-negation': false,
-      'dot-notation': false,
-      'parse-numbers': false,
-      'parse-positional-numbers': false,
-      'duplicate-arguments-array': true,
-    })
-    .help(false)
-    .version(false)
-    .exitProcess(false)
-    .strict(false)
-    .boolean(['dry-run', 'help'])
-    .string(REGISTER_OPTIONS.filter((o) => o !== 'dry-run' && o !== 'help'))
-    .parseSync() as Record<string, unknown> & { _: (string | number)[] };
-
-  const allowed = new Set([...(direction === 'register' ? REGISTER_OPTIONS : UNREGISTER_OPTIONS), '_', '$0']);
-  for (const key of Object.keys(args)) {
-    if (!allowed.has(key)) throw usageError(`unknown option ${key.length === 1 ? '-' : '--'}${key} for 'winmc ${direction}'`);
-  }
-  if (args._.length > 0) throw usageError(`unexpected argument '${args._[0]}'`);
-  const one = (name: string): string | undefined => {
-    const v = args[name];
-    if (v === undefined) return undefined;
-    if (Array.isArray(v)) {
-      if (v.length > 1) throw usageError(`--${name} given ${v.length} times`);
-      return String(v[0]);
-    }
-    return String(v);
-  };
-  const many = (name: string): string[] => {
-    const v = args[name];
-    return v === undefined ? [] : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(';')).filter((s) => s !== '');
-  };
+  const args = parseCommandLine(REGISTER_SPECS[direction], argv);
+  if (args.errors.length > 0) throw usageError(args.errors[0]!.message);
+  if (args.positional.length > 0) throw usageError(`unexpected argument '${args.positional[0]}'`);
+  const one = (name: string): string | undefined => args.value(name);
+  const many = (name: string): string[] => args.list(name).flatMap((s) => s.split(';')).filter((s) => s !== '');
   const input: RegistrationInput = { log: one('log'), source: one('source') };
   if (direction === 'register') {
     input.eventMessageFiles = many('message-file');
@@ -117,8 +125,8 @@ export function parseRegisterArgs(argv: readonly string[], direction: Direction)
     direction,
     input,
     target: parseTarget(one('target') ?? 'live'),
-    dryRun: args['dry-run'] === true,
-    help: args.help === true,
+    dryRun: args.flag('dry-run'),
+    help: args.help,
   };
 }
 
@@ -218,8 +226,8 @@ export async function run(argv: string[], command: string): Promise<number> {
     if (err instanceof RegistryError) {
       const where = err.file !== undefined && err.line !== undefined ? `${err.file}(${err.line})` : 'winmc';
       process.stderr.write(`${where} : error ${err.code}: ${err.message}\n`);
-      if (err.code === REGISTRY_ERRORS.USAGE) process.stderr.write(usage(direction));
-      return 1;
+      // A bad command line exits 2, as in every command; a bad registration or target, 1.
+      return err.code === REGISTRY_ERRORS.USAGE ? EXIT.usage : EXIT.input;
     }
     const e = err as NodeJS.ErrnoException;
     if (e && typeof e.code === 'string' && e.path) {
