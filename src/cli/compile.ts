@@ -1,25 +1,128 @@
-// `winmc compile` and bare `winmc FILE.mc`: mc.exe's command line. The switches are mc.exe's,
-// case-sensitive, with `-` or `/`; value switches take the next argument. yargs' parser does the
-// parsing with short-option groups off, so `-um` stays one (refused) switch, not `-u -m`.
-// The parser alone (yargs-parser, which yargs itself is built on): loading the whole of yargs
-// took 80 ms, more than a compile of a typical .mc file, and the usage text is written here.
+// `winmc compile` and bare `winmc FILE`: mc.exe's command line, for message text files (.mc)
+// and instrumentation manifests (.man). The switches are mc.exe's, case-sensitive, with `-` or
+// `/`; value switches take the next argument; `-um` stays one switch, not `-u -m`. The input's
+// kind is told by its content (an XML document whose root is instrumentationManifest is a
+// manifest, whatever its name), and each kind refuses the other's switches.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import parseArgs from 'yargs-parser';
 import { compileMc, type CompileOptions, type CompiledFile } from '../mc/compile.js';
 import { diagnostic, formatDiagnostic, type Diagnostic } from '../mc/diagnostics.js';
 import { isKnownCodepage } from '../mc/codepage.js';
+import { defaultMcTemplates } from '../mc/templates.js';
+import { isManifestGeneration, MANIFEST_GENERATIONS, type ManifestGeneration } from '../manifest/generation.js';
 import { writeFilesAtomically } from '../io/atomic-write.js';
+import { parseCommandLine, usageText, type CommandSpec, type OptionDef } from './kit.js';
 
-const BOOLEAN_SWITCHES = ['a', 'A', 'b', 'c', 'd', 'n', 'o', 'u', 'U', 'v'] as const;
-const VALUE_SWITCHES = ['h', 'r', 'z', 'e', 'x', 'm', 'cp'] as const;
-const MANIFEST_SWITCHES = ['um', 'km', 'cs', 'css', 'co', 'mof', 'generateProjections', 'p', 'P', 's', 't', 'w', 'W'];
-const LONG_SWITCHES = ['compat', 'ansi-codepage', 'header-template', 'warnings-as-errors', 'res', 'dll', 'machine', 'help'];
+const mc = (names: string | string[], kind: OptionDef['kind'], help: string, extra: Partial<OptionDef> = {}): OptionDef => ({
+  names: Array.isArray(names) ? names : [names],
+  kind,
+  help,
+  group: 'mc',
+  ...extra,
+});
+
+/** Why winmc does not do what a manifest switch asks (MC1002). */
+export const REFUSED_MANIFEST_SWITCHES: Readonly<Record<string, string>> = {
+  '-mof': 'the MOF classes and pre-Vista logging code it asks for are not generated',
+  '-co': 'the MCGEN_CALLOUT hook in the logging code is not generated',
+  '-s': 'baselines (-s, -t) are not supported: there is no baseline format to write or check',
+  '-t': 'baselines (-s, -t) are not supported: there is no baseline format to write or check',
+  '-generateProjections': 'the projection code of newer mc.exe versions is not generated',
+  '-p': 'the logging macros are not renamed: -p and -P are not supported yet',
+  '-P': 'the logging macros are not renamed: -p and -P are not supported yet',
+};
+
+export const COMPILE_SPEC: CommandSpec = {
+  name: 'compile',
+  synopsis: ['winmc compile [switches] FILE.mc|FILE.man', 'winmc [switches] FILE.mc|FILE.man   (the same: winmc is a drop-in for mc)'],
+  style: 'mc',
+  word: 'switch',
+  repeated: 'last',
+  usageCode: 'MC1001',
+  groups: [
+    { id: 'mc', title: 'mc.exe switches (also written /x)', table: ['switch', 'effect'] },
+    { id: 'manifest', title: 'mc.exe manifest switches', table: ['switch', 'effect'] },
+    { id: 'winmc', title: 'winmc options', table: ['option', 'effect'] },
+  ],
+  options: [
+    mc('-h', 'value', 'header directory (default: current)', { value: 'DIR', doc: 'directory of the header, and of the `.cs` of `-cs`/`-css` (default: current)' }),
+    mc('-r', 'value', '.rc and .bin directory (default: current)', { value: 'DIR', doc: 'directory of the `.rc` and `.bin` files (default: current)' }),
+    mc('-z', 'value', 'base name of the outputs', { value: 'NAME', doc: 'base name of the outputs; also prefixes the `.bin` names with `NAME_`' }),
+    mc('-e', 'value', 'header extension (default h)', { value: 'EXT', doc: 'header extension (default `h`)' }),
+    mc('-x', 'value', 'also write BASE.dbg into DIR (.mc)', { value: 'DIR', doc: '`.mc`: also write `BASE.dbg` (see below)' }),
+    mc('-b', 'flag', 'prefix .bin names with the base name', { doc: 'prefix `.bin` names with the base name' }),
+    mc('-a', 'flag', '.mc without a BOM is ANSI (default)', { doc: '`.mc`: input without a BOM is ANSI (default)' }),
+    mc('-u', 'flag', '.mc without a BOM is UTF-16LE', { doc: '`.mc`: input without a BOM is UTF-16LE. A BOM (UTF-8 or UTF-16LE) always wins' }),
+    mc('-U', 'flag', '.bin messages in Unicode (default)', { doc: '`.mc`: `.bin` messages in Unicode (default)' }),
+    mc('-A', 'flag', '.bin messages in ANSI (deprecated)', { doc: '`.mc`: `.bin` messages in ANSI' }),
+    mc('-c', 'flag', 'set the Customer bit', { doc: '`.mc`: set the Customer bit (0x20000000)' }),
+    mc('-d', 'flag', 'decimal values in the header', { doc: '`.mc`: decimal values in the header (`OutputBase` overrides per message)' }),
+    mc('-n', 'flag', 'no CR LF after each message', { doc: '`.mc`: no CR LF after each message' }),
+    mc('-o', 'flag', 'HRESULT (OLE2) header banner', { doc: '`.mc`: HRESULT (OLE2) banner in the header' }),
+    mc('-m', 'value', 'warn about messages over N characters', { value: 'N', doc: '`.mc`: warn about messages longer than N characters' }),
+    mc('-cp', 'value', '.h/.rc encoding: ansi, utf-8 or utf-16 (with BOM)', {
+      value: 'ENC',
+      doc: '`.mc`: encoding of the `.h`, `.rc`, `.dbg`: `ansi`, `utf-8` or `utf-16` (the Unicode ones with a BOM)',
+    }),
+    mc('-v', 'flag', 'verbose: list what was written', { doc: 'list what was written' }),
+    mc('-?', 'flag', 'this text', { doc: 'usage' }),
+    mc('-um', 'flag', 'user-mode logging code in the header', { group: 'manifest', doc: 'the user-mode (MCGEN) logging code in the header' }),
+    mc('-km', 'flag', 'kernel-mode logging code in the header', { group: 'manifest', doc: 'the kernel-mode logging code in the header' }),
+    mc('-cs', 'value', 'C# logging class in NAMESPACE (-h dir)', { group: 'manifest', value: 'NAMESPACE', doc: 'a C# logging class in NAMESPACE, written into the `-h` directory' }),
+    mc('-css', 'value', 'static C# logging class in NAMESPACE', { group: 'manifest', value: 'NAMESPACE', doc: 'the same as a static class' }),
+    mc('-w', 'value', 'ignored, as by mc.exe (schema file)', { group: 'manifest', value: 'FILE', doc: 'ignored, as mc.exe itself ignores it (winmc always validates)' }),
+    mc('-W', 'value', 'ignored, as by mc.exe (winmeta.xml)', { group: 'manifest', value: 'FILE', doc: 'ignored, as mc.exe itself ignores it (winmc has winmeta.xml built in)' }),
+    ...Object.entries(REFUSED_MANIFEST_SWITCHES).map(([name, why]) =>
+      mc(name, name === '-s' || name === '-t' ? 'value' : name === '-p' || name === '-P' ? 'value' : 'flag', `refused: ${why}`, {
+        group: 'manifest',
+        value: name === '-s' || name === '-t' ? 'PATH' : name === '-p' || name === '-P' ? 'PREFIX' : undefined,
+        doc: `refused (MC1002): ${why}`,
+      }),
+    ),
+    mc('--compat', 'value', '.mc: modern|middle|legacy (default modern); .man: sdk8.1|sdk10.0.10240|sdk10.0.16299|sdk-newest', {
+      group: 'winmc',
+      value: 'GEN',
+      doc:
+        'which generation of mc.exe to reproduce. `.mc`: `modern` (default, the Windows 10/11 SDK), `middle` (SDK 6.x to early 10) and `legacy` (NT/VC6/VS2003 era) print the name tables in descending name order, and `legacy` writes `layed out`, a two-space text prefix and unquoted `.bin` names. Manifests: `sdk8.1`, `sdk10.0.10240`, `sdk10.0.16299` (default) or `sdk-newest`, each named by the first SDK whose mc.exe writes it',
+    }),
+    mc('--ansi-codepage', 'value', 'the ANSI code page mc.exe would run under (default 1252)', {
+      group: 'winmc',
+      value: 'N',
+      doc: 'the ANSI code page mc.exe would run under (CP_ACP, default 1252): decodes `.mc` input without a BOM and encodes ANSI output',
+    }),
+    mc('--header-template', 'value', 'generate the header from your own handlebars template', {
+      group: 'winmc',
+      value: 'FILE',
+      doc: '`.mc`: generate the header from your own handlebars template ([docs/templates.md](docs/templates.md))',
+    }),
+    mc('--warnings-as-errors', 'flag', 'fail on warnings too', { group: 'winmc', doc: 'exit non-zero on warnings too' }),
+    mc('--res', 'value', 'also write a compiled .res', { group: 'winmc', value: 'FILE', doc: 'also write a compiled `.res` ([docs/resources.md](docs/resources.md))' }),
+    mc('--dll', 'value', 'also write a resource-only message DLL', { group: 'winmc', value: 'FILE', doc: 'also write a resource-only message DLL ([docs/resources.md](docs/resources.md))' }),
+    mc('--machine', 'value', 'the DLL\'s machine: x64 (default), x86 or arm64', { group: 'winmc', value: 'M', doc: 'the DLL\'s machine: `x64` (default), `x86` or `arm64`' }),
+  ],
+};
+
+/** The switches that only mean something for a message text file. */
+const MC_ONLY = new Set(['x', 'a', 'u', 'U', 'A', 'c', 'd', 'n', 'o', 'm', 'cp', 'header-template']);
+/** The manifest switches winmc implements (refused ones never get this far). */
+const MANIFEST_ONLY = new Set(['um', 'km', 'cs', 'css', 'w', 'W']);
+
+export interface ManifestSwitches {
+  userMode: boolean;
+  kernelMode: boolean;
+  csharp?: { namespace: string; staticClass: boolean };
+  generation?: ManifestGeneration;
+}
 
 export interface CompileCommand {
   input?: string;
   options: CompileOptions;
+  /** What the manifest switches ask for (used when the input is a manifest). */
+  manifest: ManifestSwitches;
+  /** Switches given that apply to .mc files only / to manifests only, as written. */
+  mcOnlySwitches: string[];
+  manifestOnlySwitches: string[];
   headerDir: string;
   rcDir: string;
   dbgDir?: string;
@@ -33,72 +136,29 @@ export interface CompileCommand {
   errors: Diagnostic[];
 }
 
-/** Rewrites mc.exe spellings into what yargs reads: `/h` → `-h`, `-cU` → `-c -U`. */
-function normalizeSwitches(argv: readonly string[]): string[] {
-  const known = new Set<string>([...BOOLEAN_SWITCHES, ...VALUE_SWITCHES, ...MANIFEST_SWITCHES, '?']);
-  const out: string[] = [];
-  for (const arg of argv) {
-    const m = /^[-/]([A-Za-z?]+)$/.exec(arg);
-    if (!m) {
-      out.push(arg);
-      continue;
-    }
-    const name = m[1]!;
-    if (arg.startsWith('/') && !known.has(name)) out.push(arg); // an absolute path, not a switch
-    else if (known.has(name)) out.push(`-${name}`);
-    else if ([...name].every((c) => (BOOLEAN_SWITCHES as readonly string[]).includes(c))) out.push(...[...name].map((c) => `-${c}`));
-    else out.push(`-${name}`);
-  }
-  return out;
-}
+const dashed = (k: string) => (k.length <= 3 || k === 'generateProjections' ? '-' : '--') + k;
 
 export function parseCompileArgs(argv: readonly string[]): CompileCommand {
-  const errors: Diagnostic[] = [];
-  const args = parseArgs(normalizeSwitches(argv), {
-    configuration: {
-      'short-option-groups': false,
-      'camel-case-expansion': false,
-      'boolean-negation': false,
-      'dot-notation': false,
-      'parse-numbers': false,
-      'parse-positional-numbers': false,
-      'duplicate-arguments-array': false,
-    },
-    boolean: [...BOOLEAN_SWITCHES, '?', 'warnings-as-errors', 'help'],
-    string: [...VALUE_SWITCHES, 'compat', 'ansi-codepage', 'header-template', 'res', 'dll', 'machine'],
-  }) as Record<string, unknown> & { _: (string | number)[] };
-
-  const allowed = new Set<string>([...BOOLEAN_SWITCHES, ...VALUE_SWITCHES, ...LONG_SWITCHES, '?', '_', '$0']);
-  for (const key of Object.keys(args)) {
-    if (allowed.has(key)) continue;
-    if (MANIFEST_SWITCHES.includes(key)) {
-      errors.push(diagnostic('manifestSwitch', `-${key} is a manifest (.man) switch; winmc compiles .mc message text files only`));
-    } else {
-      errors.push(diagnostic('badSwitch', `unknown switch ${key.length === 1 ? '-' : '--'}${key}`));
-    }
-  }
-  const str = (k: string) => {
-    const v = args[k];
-    if (v === undefined) return undefined;
-    if (typeof v !== 'string' || v === '') {
-      errors.push(diagnostic('badSwitch', `${k.length <= 2 ? '-' : '--'}${k} needs a value`));
-      return undefined;
-    }
-    return v;
-  };
-  const flag = (k: string) => args[k] === true;
+  const args = parseCommandLine(COMPILE_SPEC, argv);
+  const errors: Diagnostic[] = args.errors.map((e) => diagnostic('badSwitch', e.message));
+  const str = (k: string) => args.value(k);
+  const flag = (k: string) => args.flag(k);
   const int = (k: string, what: string) => {
     const v = str(k);
     if (v === undefined) return undefined;
     if (!/^\d+$/.test(v)) {
-      errors.push(diagnostic('badSwitch', `${k.length <= 2 ? '-' : '--'}${k} takes ${what}, not '${v}'`));
+      errors.push(diagnostic('badSwitch', `${dashed(k)} takes ${what}, not '${v}'`));
       return undefined;
     }
     return Number(v);
   };
 
+  for (const name of Object.keys(REFUSED_MANIFEST_SWITCHES)) {
+    if (args.has(name.slice(1))) errors.push(diagnostic('manifestSwitch', `${name} is refused: ${REFUSED_MANIFEST_SWITCHES[name]}`));
+  }
+
   const options: CompileOptions = {};
-  const positional = args._.map(String);
+  const positional = args.positional;
   if (positional.length > 1) errors.push(diagnostic('badSwitch', `one input file expected, found ${positional.length}: ${positional.join(' ')}`));
   const input = positional[0];
   if (input !== undefined) options.inputName = input;
@@ -129,10 +189,21 @@ export function parseCompileArgs(argv: readonly string[]): CompileCommand {
     if (enc === 'ansi' || enc === 'utf-8' || enc === 'utf-16') options.textEncoding = enc;
     else errors.push(diagnostic('badSwitch', `-cp takes ansi, utf-8 or utf-16, not '${cp}'`));
   }
+  const manifest: ManifestSwitches = { userMode: flag('um'), kernelMode: flag('km') };
+  const cs = str('cs');
+  const css = str('css');
+  if (cs !== undefined) manifest.csharp = { namespace: cs, staticClass: false };
+  if (css !== undefined) manifest.csharp = { namespace: css, staticClass: true };
+  const modes = ['um', 'km', 'cs', 'css'].filter((k) => args.has(k)).map(dashed);
+  if (modes.length > 1) errors.push(diagnostic('badSwitch', `${modes.join(' and ')} exclude each other: mc.exe generates one kind of logging code at a time`));
+  for (const ns of [cs, css]) {
+    if (ns !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(ns)) errors.push(diagnostic('badSwitch', `-cs/-css take a C# namespace, not '${ns}'`));
+  }
   const compat = str('compat');
   if (compat !== undefined) {
     if (compat === 'modern' || compat === 'middle' || compat === 'legacy') options.compat = compat;
-    else errors.push(diagnostic('badSwitch', `--compat takes modern, middle or legacy, not '${compat}'`));
+    else if (isManifestGeneration(compat)) manifest.generation = compat;
+    else errors.push(diagnostic('badSwitch', `--compat takes modern, middle or legacy (.mc) or ${MANIFEST_GENERATIONS.join(', ')} (manifests), not '${compat}'`));
   }
   const acp = int('ansi-codepage', 'a Windows code page number');
   if (acp !== undefined) {
@@ -143,12 +214,15 @@ export function parseCompileArgs(argv: readonly string[]): CompileCommand {
   if (dbgDir !== undefined) options.debugFile = true;
   const machine = str('machine') ?? 'x64';
   if (machine !== 'x64' && machine !== 'x86' && machine !== 'arm64') errors.push(diagnostic('badSwitch', `--machine takes x64, x86 or arm64, not '${machine}'`));
-  const help = flag('?') || flag('help');
-  if (!help && input === undefined && errors.length === 0) errors.push(diagnostic('badSwitch', 'no input file: winmc compile [switches] FILE.mc'));
+  const help = args.help;
+  if (!help && input === undefined && errors.length === 0) errors.push(diagnostic('badSwitch', 'no input file: winmc compile [switches] FILE.mc|FILE.man'));
 
   return {
     input,
     options,
+    manifest,
+    mcOnlySwitches: [...MC_ONLY].filter((k) => args.has(k)).map(dashed),
+    manifestOnlySwitches: [...MANIFEST_ONLY].filter((k) => args.has(k)).map(dashed),
     headerDir: str('h') ?? '.',
     rcDir: str('r') ?? '.',
     dbgDir,
@@ -163,26 +237,32 @@ export function parseCompileArgs(argv: readonly string[]): CompileCommand {
   };
 }
 
-export const USAGE = `Usage: winmc compile [switches] FILE.mc      (or: winmc [switches] FILE.mc)
+export const USAGE = usageText(COMPILE_SPEC);
 
-mc.exe switches (also written /x):
-  -a            input without BOM is ANSI (default)      -u   input without BOM is UTF-16LE
-  -A            .bin messages in ANSI (deprecated)       -U   .bin messages in Unicode (default)
-  -b            prefix .bin names with the base name     -c   set the Customer bit
-  -d            decimal values in the header             -n   no CR LF after each message
-  -o            HRESULT (OLE2) header banner             -v   verbose
-  -e EXT        header extension (default h)             -m N warn about messages over N chars
-  -h DIR        header directory                         -r DIR  .rc and .bin directory
-  -x DIR        also write BASE.dbg into DIR             -z NAME base name of the outputs
-  -cp ENC       .h/.rc encoding: ansi, utf-8 or utf-16 (with BOM)
-winmc options:
-  --compat modern|middle|legacy   mc.exe output generation (default modern)
-  --ansi-codepage N               the ANSI code page mc.exe would run under (default 1252)
-  --header-template FILE          generate the header from your own handlebars template
-  --warnings-as-errors            fail on warnings too
-  --res FILE                      also write a compiled .res
-  --dll FILE [--machine M]        also write a resource-only message DLL (x64, x86, arm64)
-`;
+/** Whether the bytes may be an XML document (after a BOM and white space, a `<`, in UTF-8 or UTF-16). */
+export function startsLikeXml(bytes: Uint8Array): boolean {
+  let i = 0;
+  let step = 1;
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) i = 3;
+  else if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    i = bytes[0] === 0xff ? 2 : 3;
+    step = 2;
+  } else if (bytes[0] === 0x3c && bytes[1] === 0x00) step = 2; // UTF-16LE without a BOM
+  else if (bytes[0] === 0x00 && bytes[1] === 0x3c) {
+    i = 1; // UTF-16BE without a BOM
+    step = 2;
+  }
+  for (; i < bytes.length && i < 4096; i += step) {
+    const c = bytes[i];
+    if (c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a) continue;
+    return c === 0x3c;
+  }
+  return false;
+}
+
+function fail(d: Diagnostic, where = 'winmc'): void {
+  process.stderr.write(formatDiagnostic(d, where) + '\n');
+}
 
 export async function run(argv: string[], _command = 'compile'): Promise<number> {
   const cmd = parseCompileArgs(argv);
@@ -191,21 +271,46 @@ export async function run(argv: string[], _command = 'compile'): Promise<number>
     return 0;
   }
   if (cmd.errors.length > 0) {
-    for (const d of cmd.errors) process.stderr.write(formatDiagnostic(d, 'winmc') + '\n');
+    for (const d of cmd.errors) fail(d);
     return 2;
   }
   const inputPath = cmd.input!;
   let input: Uint8Array;
   try {
-    input = readFileSync(inputPath);
-    if (cmd.headerTemplateFile) cmd.options.headerTemplate = readFileSync(cmd.headerTemplateFile, 'utf8');
+    input = readInputFile(inputPath);
   } catch (err) {
-    process.stderr.write(formatDiagnostic(diagnostic('readFailed', (err as Error).message), 'winmc') + '\n');
+    fail(diagnostic('readFailed', (err as Error).message));
+    return 1;
+  }
+
+  if (startsLikeXml(input)) {
+    const { looksLikeManifest } = await import('../manifest/parse.js');
+    if (looksLikeManifest(input)) {
+      if (cmd.mcOnlySwitches.length > 0 || cmd.options.compat !== undefined) {
+        const given = [...cmd.mcOnlySwitches, ...(cmd.options.compat !== undefined ? [`--compat ${cmd.options.compat}`] : [])];
+        fail(diagnostic('badSwitch', `${given.join(', ')}: for message text files only; ${inputPath} is an instrumentation manifest`));
+        return 2;
+      }
+      const { compileManifestFile } = await import('./compile-manifest.js');
+      return compileManifestFile(input, inputPath, cmd);
+    }
+  }
+  if (cmd.manifestOnlySwitches.length > 0 || cmd.manifest.generation !== undefined) {
+    const given = [...cmd.manifestOnlySwitches, ...(cmd.manifest.generation !== undefined ? [`--compat ${cmd.manifest.generation}`] : [])];
+    fail(diagnostic('manifestSwitch', `${given.join(', ')}: for instrumentation manifests only; ${inputPath} is a message text file`));
+    return 2;
+  }
+
+  try {
+    cmd.options.templates = defaultMcTemplates();
+    if (cmd.headerTemplateFile) cmd.options.headerTemplate = readInputFile(cmd.headerTemplateFile, 'utf8');
+  } catch (err) {
+    fail(diagnostic('readFailed', (err as Error).message));
     return 1;
   }
 
   const result = compileMc(input, cmd.options);
-  for (const d of result.diagnostics) process.stderr.write(formatDiagnostic(d, inputPath) + '\n');
+  for (const d of result.diagnostics) fail(d, inputPath);
   const errors = result.diagnostics.filter((d) => d.severity === 'error' || cmd.warningsAsErrors).length;
   if (errors > 0 || result.files.length === 0) return 1;
 
@@ -214,14 +319,31 @@ export async function run(argv: string[], _command = 'compile'): Promise<number>
     const { resourceOutputs } = await import('./resource-outputs.js');
     outputs.push(...(await resourceOutputs(result.files, cmd)));
   }
+  return writeOutputs(outputs, inputPath, cmd.verbose);
+}
+
+/** Writes every output or none (src/io/atomic-write.ts); -v lists them. */
+export function writeOutputs(outputs: { path: string; bytes: Uint8Array }[], inputPath: string, verbose: boolean): number {
   try {
     writeFilesAtomically(outputs);
   } catch (err) {
-    process.stderr.write(formatDiagnostic(diagnostic('writeFailed', (err as Error).message), inputPath) + '\n');
+    fail(diagnostic('writeFailed', (err as Error).message), inputPath);
     return 1;
   }
-  if (cmd.verbose) for (const o of outputs) process.stdout.write(`winmc: wrote ${o.path} (${o.bytes.length} bytes)\n`);
+  if (verbose) for (const o of outputs) process.stdout.write(`winmc: wrote ${o.path} (${o.bytes.length} bytes)\n`);
   return 0;
+}
+
+/** Reads an input, naming a directory as such rather than with a bare EISDIR. */
+export function readInputFile(path: string): Uint8Array;
+export function readInputFile(path: string, encoding: 'utf8'): string;
+export function readInputFile(path: string, encoding?: 'utf8'): Uint8Array | string {
+  try {
+    return encoding ? readFileSync(path, encoding) : readFileSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EISDIR') throw new Error(`${path} is a directory, not a file`);
+    throw err;
+  }
 }
 
 function dirFor(cmd: CompileCommand, f: CompiledFile): string {

@@ -35,10 +35,19 @@ describe('switch parsing', () => {
     expect(parseCompileArgs(['/tmp/dir/x.mc']).input).toBe('/tmp/dir/x.mc');
   });
 
-  it('refuses -um as one manifest switch instead of splitting it into -u -m', () => {
-    expect(parseCompileArgs(['-um', 'x.man']).errors.map((e) => `${e.code}: ${e.message}`)).toEqual([
-      'MC1002: -um is a manifest (.man) switch; winmc compiles .mc message text files only',
+  it('reads -um as one manifest switch instead of splitting it into -u -m', () => {
+    const cmd = parseCompileArgs(['-um', 'x.man']);
+    expect(cmd.errors).toEqual([]);
+    expect(cmd.manifest).toMatchObject({ userMode: true, kernelMode: false });
+    expect(cmd.options.unicodeInput).toBeUndefined();
+    expect(cmd.manifestOnlySwitches).toEqual(['-um']);
+  });
+
+  it('refuses the manifest switches winmc does not implement, with the reason (MC1002)', () => {
+    expect(parseCompileArgs(['-mof', '-um', 'x.man']).errors.map((e) => `${e.code}: ${e.message}`)).toEqual([
+      'MC1002: -mof is refused: the MOF classes and pre-Vista logging code it asks for are not generated',
     ]);
+    expect(parseCompileArgs(['-um', '-cs', 'N', 'x.man']).errors.map((e) => e.message)).toEqual(['-um and -cs exclude each other: mc.exe generates one kind of logging code at a time']);
   });
 });
 
@@ -64,7 +73,9 @@ describe('winmc CLI', () => {
     const r = winmc(['-q', '-z', '../up', example]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe("winmc : error MC1001: unknown switch -q\nwinmc : error MC0023: -z takes a base name, not a path: '../up'\n");
-    expect(winmc(['--compat', 'ancient', example]).stderr).toBe("winmc : error MC1001: --compat takes modern, middle or legacy, not 'ancient'\n");
+    expect(winmc(['--compat', 'ancient', example]).stderr).toBe(
+      "winmc : error MC1001: --compat takes modern, middle or legacy (.mc) or sdk8.1, sdk10.0.10240, sdk10.0.16299, sdk-newest (manifests), not 'ancient'\n",
+    );
     expect(winmc(['--ansi-codepage', '99999', example]).stderr).toBe('winmc : error MC1005: code page 99999 is not known\n');
     expect(winmc(['missing.mc']).stderr).toMatch(/^winmc : error MC1003: ENOENT: no such file or directory, open 'missing\.mc'\n$/);
   });

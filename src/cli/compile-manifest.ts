@@ -1,0 +1,56 @@
+// `winmc compile FILE.man`: the manifest half of mc.exe's command line, loaded only when the
+// input is an instrumentation manifest. Outputs go where mc.exe puts them: the header and the
+// C# file (-cs/-css) into the -h directory, the .rc, the MSGnnnnn.bin tables and BASETEMP.BIN
+// into the -r directory; all of them or none (src/io/atomic-write.ts).
+
+import { join } from 'node:path';
+import { compileManifest, type ManifestCompileOptions } from '../manifest/compile.js';
+import { DEFAULT_GENERATION } from '../manifest/generation.js';
+import { formatDiagnostic } from '../mc/diagnostics.js';
+import { writeOutputs, type CompileCommand } from './compile.js';
+
+/** The options compileManifest gets for a parsed command line. */
+export function manifestOptions(inputPath: string, cmd: CompileCommand): ManifestCompileOptions {
+  const o = cmd.options;
+  return {
+    inputName: inputPath,
+    // -z also prefixes the .bin names with `NAME_` (compileManifest does that when baseName is given).
+    ...(o.baseName !== undefined ? { baseName: o.baseName } : {}),
+    headerExtension: o.headerExtension ?? 'h',
+    binPrefix: o.binPrefix ?? false,
+    generation: cmd.manifest.generation ?? DEFAULT_GENERATION,
+    userMode: cmd.manifest.userMode,
+    kernelMode: cmd.manifest.kernelMode,
+    ...(cmd.manifest.csharp ? { csharp: cmd.manifest.csharp } : {}),
+  };
+}
+
+/** The directory each kind of manifest output goes to. */
+export function manifestOutputDir(kind: string, cmd: CompileCommand): string {
+  return kind === 'header' || kind === 'csharp' ? cmd.headerDir : cmd.rcDir;
+}
+
+export async function compileManifestFile(input: Uint8Array, inputPath: string, cmd: CompileCommand): Promise<number> {
+  const result = compileManifest(input, manifestOptions(inputPath, cmd));
+  for (const d of result.diagnostics) process.stderr.write(formatDiagnostic(d, inputPath) + '\n');
+  const errors = result.diagnostics.filter((d) => d.severity === 'error' || cmd.warningsAsErrors).length;
+  if (errors > 0 || result.files.length === 0) return 1;
+
+  const outputs = result.files.map((f) => ({ path: join(manifestOutputDir(f.kind, cmd), f.name), bytes: f.bytes }));
+  if (cmd.resFile || cmd.dllFile) {
+    const tables = result.files.filter((f) => f.kind === 'bin').map((f) => ({ languageId: f.languageId ?? 0, bytes: f.bytes }));
+    const template = result.files.find((f) => f.kind === 'template');
+    const { manifestResourceEntries } = await import('../manifest/resources.js');
+    const entries = template ? manifestResourceEntries({ tables, template: template.bytes }) : [];
+    if (cmd.resFile) {
+      const { writeResEntries } = await import('../rc-gen/res.js');
+      outputs.push({ path: cmd.resFile, bytes: writeResEntries(entries) });
+    }
+    if (cmd.dllFile) {
+      const { writeResourceDll } = await import('../rc-gen/pe.js');
+      const resources = entries.map((e) => ({ type: e.type, name: e.name, languageId: e.languageId, codepage: 0, data: e.data }));
+      outputs.push({ path: cmd.dllFile, bytes: writeResourceDll(resources, { machine: cmd.machine }) });
+    }
+  }
+  return writeOutputs(outputs, inputPath, cmd.verbose);
+}
