@@ -55,14 +55,19 @@ export function scanHeaderMacros(header: string): HeaderMacros {
 export interface ProgramOptions {
   /** The C expression for one argument; `0` when absent or when it returns undefined. */
   argument?: (macro: WriteMacro, index: number) => string | undefined;
-  /** `#include <wdm.h>` instead of `<windows.h>` (a -km header). */
+  /**
+   * A driver: `#include <ddk/wdm.h>` (mingw-w64 keeps the DDK headers under ddk/) and a
+   * DriverEntry. wdm.h defines _ETW_KM_, which makes the 10.0.16299+ headers use EtwRegister
+   * and EtwWriteTransfer.
+   */
   kernelMode?: boolean;
 }
 
 /** The program's text (LF line ends) for a header saved as `headerName` beside it. */
 export function cProgram(headerName: string, macros: HeaderMacros, opts: ProgramOptions = {}): string {
   const lines: string[] = [];
-  lines.push(opts.kernelMode ? '#include <wdm.h>' : '#include <windows.h>');
+  // evntprov.h for the headers of runs without -um/-km, which declare descriptors only.
+  lines.push(...(opts.kernelMode ? ['#include <ddk/wdm.h>'] : ['#include <windows.h>', '#include <evntprov.h>']));
   lines.push(`#include "${headerName}"`, '');
   for (const u of macros.uninitialized) lines.push(`${u.type} ${u.name}[${u.size}];`);
   if (macros.uninitialized.length > 0) lines.push('');

@@ -28,8 +28,9 @@ export interface CompileResult {
 }
 
 /** Compiles (and links, unless `compileOnly`) one C file. */
-export function compileC(compiler: string, source: string, output: string, opts: { compileOnly?: boolean; flags?: string[] } = {}): CompileResult {
-  const args = [...(opts.flags ?? []), opts.compileOnly ? '-c' : '', source, '-o', output, ...(opts.compileOnly ? [] : ['-ladvapi32'])].filter((a) => a !== '');
+export function compileC(compiler: string, source: string, output: string, opts: { compileOnly?: boolean; flags?: string[]; linkLibs?: string[] } = {}): CompileResult {
+  const libs = opts.compileOnly ? [] : (opts.linkLibs ?? ['-ladvapi32']);
+  const args = [...(opts.flags ?? []), ...(opts.compileOnly ? ['-c'] : []), source, '-o', output, ...libs];
   const r = spawnSync(compiler, args, { encoding: 'utf8', timeout: 240_000 });
   return { ok: r.status === 0, diagnostics: `${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
 }
