@@ -57,16 +57,21 @@ export function decodeUtf16leText(bytes: Uint8Array): string {
   return wellFormed.decode(bytes);
 }
 
-/** Latin-1/ASCII: one character per byte. */
+/** Latin-1/ASCII: one character per byte (signatures); `end` past the bytes is clamped. */
 export function decodeAscii(bytes: Uint8Array, start = 0, end = bytes.length): string {
   let s = '';
-  for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]!);
+  for (let i = start, stop = Math.min(end, bytes.length); i < stop; i++) s += String.fromCharCode(bytes[i]!);
   return s;
 }
 
 /** `0xC0020001`: a 32-bit value as the Windows tools print it (eight upper-case hex digits). */
 export function hex32(value: number): string {
   return '0x' + (value >>> 0).toString(16).toUpperCase().padStart(8, '0');
+}
+
+/** `n` in lower-case hex, zero-padded to `width` digits, no prefix: `hexDigits(0x2a, 8)` is `0000002a`. */
+export function hexDigits(n: number | bigint, width: number): string {
+  return n.toString(16).padStart(width, '0');
 }
 
 /** `0x1f`: an offset as the readers' messages give it. */

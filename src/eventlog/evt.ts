@@ -7,13 +7,64 @@
 // grow with the file.
 
 import type { ByteSource, ReadWarning } from './events.js';
-import { decodeUtf16 } from './binxml/reader.js';
 import { FormatError, atFileOffset } from '../binary/errors.js';
+import { decodeAscii, decodeUtf16leText } from '../binary/codec.js';
+import { struct } from '../binary/layout.js';
+import { ByteReader } from '../binary/reader.js';
 
 export const EVT_SIGNATURE = 'LfLe';
-export const EVT_HEADER_SIZE = 0x30;
-const EVT_RECORD_FIXED_SIZE = 0x38;
-const EVT_EOF_RECORD_SIZE = 0x28;
+const EVT_SIGNATURE_U32 = 0x654c664c; // "LfLe" read as a little-endian DWORD
+
+// The layouts of MS-EVEN §2.2.3 (winnt.h's EVENTLOGRECORD), for the reader and any writer.
+export const ELF_LOGFILE_HEADER = struct('ELF_LOGFILE_HEADER', {
+  HeaderSize: 'u32',
+  Signature: 4,
+  MajorVersion: 'u32',
+  MinorVersion: 'u32',
+  StartOffset: 'u32',
+  EndOffset: 'u32',
+  CurrentRecordNumber: 'u32',
+  OldestRecordNumber: 'u32',
+  MaxSize: 'u32',
+  Flags: 'u32',
+  Retention: 'u32',
+  EndHeaderSize: 'u32',
+});
+/** The fixed part of a record; source and computer names, strings, SID and data follow it. */
+export const EVENTLOGRECORD = struct('EVENTLOGRECORD', {
+  Length: 'u32',
+  Reserved: 'u32',
+  RecordNumber: 'u32',
+  TimeGenerated: 'u32',
+  TimeWritten: 'u32',
+  EventID: 'u32',
+  EventType: 'u16',
+  NumStrings: 'u16',
+  EventCategory: 'u16',
+  ReservedFlags: 'u16',
+  ClosingRecordNumber: 'u32',
+  StringOffset: 'u32',
+  UserSidLength: 'u32',
+  UserSidOffset: 'u32',
+  DataLength: 'u32',
+  DataOffset: 'u32',
+});
+export const ELF_EOF_RECORD = struct('ELF_EOF_RECORD', {
+  RecordSizeBeginning: 'u32',
+  One: 'u32',
+  Two: 'u32',
+  Three: 'u32',
+  Four: 'u32',
+  BeginRecord: 'u32',
+  EndRecord: 'u32',
+  CurrentRecordNumber: 'u32',
+  OldestRecordNumber: 'u32',
+  RecordSizeEnd: 'u32',
+});
+
+export const EVT_HEADER_SIZE = ELF_LOGFILE_HEADER.size;
+const EVT_RECORD_FIXED_SIZE = EVENTLOGRECORD.size;
+const EVT_EOF_RECORD_SIZE = ELF_EOF_RECORD.size;
 const EOF_MARKER = [0x11111111, 0x22222222, 0x33333333, 0x44444444];
 /** Fill written into the unused tail of the file when a record does not fit before the end. */
 const EVT_PADDING = 0x00000027;
@@ -41,22 +92,26 @@ export interface EvtFileHeader {
   retention: number;
 }
 
+function evtReader(bytes: Uint8Array): ByteReader {
+  return new ByteReader(bytes, { format: 'EVT', error: (detail, offset, structure) => new EvtFormatError(detail, offset, structure) });
+}
+
 export function readEvtFileHeader(bytes: Uint8Array): EvtFileHeader {
   if (bytes.length < EVT_HEADER_SIZE) throw new EvtFormatError(`file is ${bytes.length} bytes, too short for the 48-byte EVT header`, 0);
-  const v = new DataView(bytes.buffer, bytes.byteOffset, EVT_HEADER_SIZE);
-  if (v.getUint32(0, true) !== EVT_HEADER_SIZE || String.fromCharCode(...bytes.subarray(4, 8)) !== EVT_SIGNATURE) {
+  const h = ELF_LOGFILE_HEADER.read(evtReader(bytes), 0);
+  if (h.HeaderSize !== EVT_HEADER_SIZE || decodeAscii(h.Signature) !== EVT_SIGNATURE) {
     throw new EvtFormatError('not an EVT file: header size is not 0x30 or signature is not "LfLe"', 0);
   }
   return {
-    majorVersion: v.getUint32(8, true),
-    minorVersion: v.getUint32(12, true),
-    firstRecordOffset: v.getUint32(16, true),
-    endOfFileRecordOffset: v.getUint32(20, true),
-    nextRecordNumber: v.getUint32(24, true),
-    firstRecordNumber: v.getUint32(28, true),
-    maximumSize: v.getUint32(32, true),
-    flags: v.getUint32(36, true),
-    retention: v.getUint32(40, true),
+    majorVersion: h.MajorVersion,
+    minorVersion: h.MinorVersion,
+    firstRecordOffset: h.StartOffset,
+    endOfFileRecordOffset: h.EndOffset,
+    nextRecordNumber: h.CurrentRecordNumber,
+    firstRecordNumber: h.OldestRecordNumber,
+    maximumSize: h.MaxSize,
+    flags: h.Flags,
+    retention: h.Retention,
   };
 }
 
@@ -82,23 +137,24 @@ export interface EvtRecord {
 function readCString(bytes: Uint8Array, offset: number, end: number): { text: string; next: number } {
   let p = offset;
   while (p + 1 < end && (bytes[p] !== 0 || bytes[p + 1] !== 0)) p += 2;
-  return { text: decodeUtf16(bytes.subarray(offset, p)), next: Math.min(p + 2, end) };
+  return { text: decodeUtf16leText(bytes.subarray(offset, p)), next: Math.min(p + 2, end) };
 }
 
 /** Decodes one complete record (its `size` bytes, already unwrapped). Throws EvtFormatError. */
 export function decodeEvtRecord(bytes: Uint8Array, fileOffset: number): EvtRecord {
-  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const r = new ByteReader(bytes, { format: 'EVT', base: fileOffset, error: (detail, offset, structure) => new EvtFormatError(detail, offset, structure) });
   const size = bytes.length;
   const fail = (what: string): never => {
-    throw new EvtFormatError(`record ${v.getUint32(8, true)}: ${what}`, fileOffset);
+    throw new EvtFormatError(`record ${EVENTLOGRECORD.get(r, 0, 'RecordNumber')}: ${what}`, fileOffset);
   };
   if (size < EVT_RECORD_FIXED_SIZE + 4) fail(`size ${size} is below the minimum ${EVT_RECORD_FIXED_SIZE + 4}`);
-  const numberOfStrings = v.getUint16(26, true);
-  const stringOffset = v.getUint32(36, true);
-  const sidSize = v.getUint32(40, true);
-  const sidOffset = v.getUint32(44, true);
-  const dataSize = v.getUint32(48, true);
-  const dataOffset = v.getUint32(52, true);
+  const h = EVENTLOGRECORD.read(r, 0);
+  const numberOfStrings = h.NumStrings;
+  const stringOffset = h.StringOffset;
+  const sidSize = h.UserSidLength;
+  const sidOffset = h.UserSidOffset;
+  const dataSize = h.DataLength;
+  const dataOffset = h.DataOffset;
   const body = size - 4;
   if (sidSize > 0 && (sidOffset < EVT_RECORD_FIXED_SIZE || sidOffset + sidSize > body)) fail(`user SID (offset ${sidOffset}, ${sidSize} bytes) lies outside the record`);
   if (dataSize > 0 && (dataOffset < EVT_RECORD_FIXED_SIZE || dataOffset + dataSize > body)) fail(`data (offset ${dataOffset}, ${dataSize} bytes) lies outside the record`);
@@ -116,12 +172,12 @@ export function decodeEvtRecord(bytes: Uint8Array, fileOffset: number): EvtRecor
     p = s.next;
   }
   return {
-    recordNumber: v.getUint32(8, true),
-    timeGenerated: v.getUint32(12, true),
-    timeWritten: v.getUint32(16, true),
-    eventId: v.getUint32(20, true),
-    eventType: v.getUint16(24, true),
-    eventCategory: v.getUint16(28, true),
+    recordNumber: h.RecordNumber,
+    timeGenerated: h.TimeGenerated,
+    timeWritten: h.TimeWritten,
+    eventId: h.EventID,
+    eventType: h.EventType,
+    eventCategory: h.EventCategory,
     sourceName: source.text,
     computerName: computer.text,
     userSid: sidSize > 0 ? bytes.slice(sidOffset, sidOffset + sidSize) : null,
@@ -183,7 +239,7 @@ export async function* readEvtRecords(source: ByteSource, warn: (w: ReadWarning)
   const ring = new RingReader(source, source.size);
   if (source.size <= EVT_HEADER_SIZE) return;
   if (header.firstRecordOffset < EVT_HEADER_SIZE || header.firstRecordOffset >= source.size) {
-    throw new EvtFormatError(`first record offset 0x${header.firstRecordOffset.toString(16)} is outside the file`, 16);
+    throw new EvtFormatError(`first record offset 0x${header.firstRecordOffset.toString(16)} is outside the file`, ELF_LOGFILE_HEADER.offset.StartOffset);
   }
   let pos = header.firstRecordOffset;
   let walked = 0;
@@ -202,11 +258,11 @@ export async function* readEvtRecords(source: ByteSource, warn: (w: ReadWarning)
       continue;
     }
     if (size === EVT_EOF_RECORD_SIZE) {
-      const eof = new DataView((await ring.bytes(pos, EVT_EOF_RECORD_SIZE)).buffer);
-      if (EOF_MARKER.every((m, i) => eof.getUint32(4 + i * 4, true) === m)) return;
+      const eof = ELF_EOF_RECORD.read(new ByteReader(await ring.bytes(pos, EVT_EOF_RECORD_SIZE)), 0);
+      if ([eof.One, eof.Two, eof.Three, eof.Four].every((v, i) => v === EOF_MARKER[i])) return;
     }
-    const signature = await ring.u32(ring.advance(pos, 4));
-    if (signature !== 0x654c664c /* "LfLe" */ || size < EVT_RECORD_FIXED_SIZE + 4 || size > span) {
+    const signature = await ring.u32(ring.advance(pos, EVENTLOGRECORD.offset.Reserved));
+    if (signature !== EVT_SIGNATURE_U32 || size < EVT_RECORD_FIXED_SIZE + 4 || size > span) {
       warn({ message: `record at file offset 0x${pos.toString(16)}: no valid record header (size ${size}); reading stopped`, offset: pos });
       return;
     }

@@ -9,16 +9,68 @@ import { crc32 } from 'node:zlib';
 import { ChunkContext, readBinXml, type XmlNode } from './binxml/reader.js';
 import type { ByteSource, ReadWarning } from './events.js';
 import { FormatError, atFileOffset } from '../binary/errors.js';
+import { decodeAscii, hexDigits } from '../binary/codec.js';
+import { struct } from '../binary/layout.js';
+import { ByteReader } from '../binary/reader.js';
 
 export const EVTX_FILE_SIGNATURE = 'ElfFile\0';
 export const EVTX_CHUNK_SIGNATURE = 'ElfChnk\0';
-export const EVTX_FILE_HEADER_SIZE = 128;
+
+// The layouts (libevtx's names) the readers and writeEvtxFileHeader share.
+/** The file header: 128 bytes at the start of a 4 KiB block (the rest is zero). */
+export const EVTX_FILE_HEADER = struct('EVTX file header', {
+  Signature: 8,
+  FirstChunkNumber: 'u64',
+  LastChunkNumber: 'u64',
+  NextRecordIdentifier: 'u64',
+  HeaderSize: 'u32',
+  MinorVersion: 'u16',
+  MajorVersion: 'u16',
+  HeaderBlockSize: 'u16',
+  NumberOfChunks: 'u16',
+  Unknown: 76,
+  FileFlags: 'u32',
+  /** CRC32 of the bytes before FileFlags. */
+  Checksum: 'u32',
+});
+/** The chunk header: 512 bytes, then the records. */
+export const EVTX_CHUNK_HEADER = struct('EVTX chunk header', {
+  Signature: 8,
+  FirstEventRecordNumber: 'u64',
+  LastEventRecordNumber: 'u64',
+  FirstEventRecordIdentifier: 'u64',
+  LastEventRecordIdentifier: 'u64',
+  HeaderSize: 'u32',
+  LastEventRecordOffset: 'u32',
+  FreeSpaceOffset: 'u32',
+  /** CRC32 of the records, [512, FreeSpaceOffset). */
+  EventRecordsChecksum: 'u32',
+  Unknown: 64,
+  Flags: 'u32',
+  /** CRC32 of the header without Flags and Checksum: bytes [0, 120) and [128, 512). */
+  Checksum: 'u32',
+  CommonStringOffsets: 64 * 4,
+  TemplatePointers: 32 * 4,
+});
+/** The record header; the BinXML event follows it and a copy of Size ends the record. */
+export const EVTX_RECORD_HEADER = struct('EVTX record header', {
+  Signature: 'u32',
+  Size: 'u32',
+  EventRecordIdentifier: 'u64',
+  WrittenTime: 'u64',
+});
+
+export const EVTX_FILE_HEADER_SIZE = EVTX_FILE_HEADER.size;
 export const EVTX_FILE_HEADER_BLOCK_SIZE = 4096;
 export const EVTX_CHUNK_SIZE = 65536;
-export const EVTX_CHUNK_HEADER_SIZE = 512;
+export const EVTX_CHUNK_HEADER_SIZE = EVTX_CHUNK_HEADER.size;
 const RECORD_SIGNATURE = 0x00002a2a;
-/** Record header: signature, size, record id, written time. The size is repeated at the end. */
-const RECORD_HEADER_SIZE = 24;
+const RECORD_HEADER_SIZE = EVTX_RECORD_HEADER.size;
+const RECORD_SIZE_AT = EVTX_RECORD_HEADER.offset.Size;
+const RECORD_ID_AT = EVTX_RECORD_HEADER.offset.EventRecordIdentifier;
+const RECORD_WRITTEN_AT = EVTX_RECORD_HEADER.offset.WrittenTime;
+/** The file header's checksum covers the bytes before FileFlags. */
+const FILE_CHECKSUMMED = EVTX_FILE_HEADER.offset.FileFlags;
 
 export const EVTX_FLAG_DIRTY = 0x1;
 export const EVTX_FLAG_FULL = 0x2;
@@ -31,8 +83,8 @@ export class EvtxFormatError extends FormatError {
   }
 }
 
-function ascii(bytes: Uint8Array, offset: number, length: number): string {
-  return String.fromCharCode(...bytes.subarray(offset, offset + length));
+function evtxReader(bytes: Uint8Array, base = 0): ByteReader {
+  return new ByteReader(bytes, { format: 'EVTX', base, error: (detail, offset, structure) => new EvtxFormatError(detail, offset, structure) });
 }
 
 /** The 128 bytes at the start of the file (the rest of the 4 KiB block is zero). */
@@ -55,38 +107,39 @@ export function readEvtxFileHeader(bytes: Uint8Array): EvtxFileHeader {
   if (bytes.length < EVTX_FILE_HEADER_SIZE) {
     throw new EvtxFormatError(`file is ${bytes.length} bytes, too short for the ${EVTX_FILE_HEADER_SIZE}-byte EVTX header`, 0);
   }
-  if (ascii(bytes, 0, 8) !== EVTX_FILE_SIGNATURE) throw new EvtxFormatError('not an EVTX file: signature is not "ElfFile"', 0);
-  const v = new DataView(bytes.buffer, bytes.byteOffset, EVTX_FILE_HEADER_SIZE);
+  if (decodeAscii(bytes, 0, 8) !== EVTX_FILE_SIGNATURE) throw new EvtxFormatError('not an EVTX file: signature is not "ElfFile"', 0);
+  const h = EVTX_FILE_HEADER.read(evtxReader(bytes), 0);
   return {
-    firstChunkNumber: v.getBigUint64(8, true),
-    lastChunkNumber: v.getBigUint64(16, true),
-    nextRecordId: v.getBigUint64(24, true),
-    headerSize: v.getUint32(32, true),
-    minorVersion: v.getUint16(36, true),
-    majorVersion: v.getUint16(38, true),
-    headerBlockSize: v.getUint16(40, true),
-    chunkCount: v.getUint16(42, true),
-    flags: v.getUint32(120, true),
-    checksum: v.getUint32(124, true),
-    computedChecksum: crc32(bytes.subarray(0, 120)),
+    firstChunkNumber: h.FirstChunkNumber,
+    lastChunkNumber: h.LastChunkNumber,
+    nextRecordId: h.NextRecordIdentifier,
+    headerSize: h.HeaderSize,
+    minorVersion: h.MinorVersion,
+    majorVersion: h.MajorVersion,
+    headerBlockSize: h.HeaderBlockSize,
+    chunkCount: h.NumberOfChunks,
+    flags: h.FileFlags,
+    checksum: h.Checksum,
+    computedChecksum: crc32(bytes.subarray(0, FILE_CHECKSUMMED)),
   };
 }
 
 /** Writes a 4 KiB header block; the checksum is computed, not taken from `header`. */
 export function writeEvtxFileHeader(header: Omit<EvtxFileHeader, 'checksum' | 'computedChecksum'>): Uint8Array {
   const out = new Uint8Array(EVTX_FILE_HEADER_BLOCK_SIZE);
-  const v = new DataView(out.buffer);
-  for (let i = 0; i < 8; i++) out[i] = EVTX_FILE_SIGNATURE.charCodeAt(i);
-  v.setBigUint64(8, header.firstChunkNumber, true);
-  v.setBigUint64(16, header.lastChunkNumber, true);
-  v.setBigUint64(24, header.nextRecordId, true);
-  v.setUint32(32, header.headerSize, true);
-  v.setUint16(36, header.minorVersion, true);
-  v.setUint16(38, header.majorVersion, true);
-  v.setUint16(40, header.headerBlockSize, true);
-  v.setUint16(42, header.chunkCount, true);
-  v.setUint32(120, header.flags, true);
-  v.setUint32(124, crc32(out.subarray(0, 120)), true);
+  EVTX_FILE_HEADER.write(out, 0, {
+    Signature: Uint8Array.from(EVTX_FILE_SIGNATURE, (c) => c.charCodeAt(0)),
+    FirstChunkNumber: header.firstChunkNumber,
+    LastChunkNumber: header.lastChunkNumber,
+    NextRecordIdentifier: header.nextRecordId,
+    HeaderSize: header.headerSize,
+    MinorVersion: header.minorVersion,
+    MajorVersion: header.majorVersion,
+    HeaderBlockSize: header.headerBlockSize,
+    NumberOfChunks: header.chunkCount,
+    FileFlags: header.flags,
+  });
+  EVTX_FILE_HEADER.write(out, 0, { Checksum: crc32(out.subarray(0, FILE_CHECKSUMMED)) });
   return out;
 }
 
@@ -107,25 +160,27 @@ export interface EvtxChunkHeader {
 }
 
 export function isEvtxChunk(chunk: Uint8Array): boolean {
-  return chunk.length >= EVTX_CHUNK_HEADER_SIZE && ascii(chunk, 0, 8) === EVTX_CHUNK_SIGNATURE;
+  return chunk.length >= EVTX_CHUNK_HEADER_SIZE && decodeAscii(chunk, 0, 8) === EVTX_CHUNK_SIGNATURE;
 }
 
 export function readEvtxChunkHeader(chunk: Uint8Array): EvtxChunkHeader {
-  const v = new DataView(chunk.buffer, chunk.byteOffset, EVTX_CHUNK_HEADER_SIZE);
-  const freeSpaceOffset = v.getUint32(48, true);
+  const h = EVTX_CHUNK_HEADER.read(evtxReader(chunk), 0);
+  const freeSpaceOffset = h.FreeSpaceOffset;
   const dataEnd = Math.min(Math.max(freeSpaceOffset, EVTX_CHUNK_HEADER_SIZE), chunk.length);
+  const checksummedBefore = EVTX_CHUNK_HEADER.offset.Flags;
+  const checksummedFrom = EVTX_CHUNK_HEADER.end('Checksum');
   return {
-    firstRecordNumber: v.getBigUint64(8, true),
-    lastRecordNumber: v.getBigUint64(16, true),
-    firstRecordId: v.getBigUint64(24, true),
-    lastRecordId: v.getBigUint64(32, true),
-    headerSize: v.getUint32(40, true),
-    lastRecordOffset: v.getUint32(44, true),
+    firstRecordNumber: h.FirstEventRecordNumber,
+    lastRecordNumber: h.LastEventRecordNumber,
+    firstRecordId: h.FirstEventRecordIdentifier,
+    lastRecordId: h.LastEventRecordIdentifier,
+    headerSize: h.HeaderSize,
+    lastRecordOffset: h.LastEventRecordOffset,
     freeSpaceOffset,
-    dataChecksum: v.getUint32(52, true),
+    dataChecksum: h.EventRecordsChecksum,
     computedDataChecksum: crc32(chunk.subarray(EVTX_CHUNK_HEADER_SIZE, dataEnd)),
-    headerChecksum: v.getUint32(124, true),
-    computedHeaderChecksum: crc32(chunk.subarray(128, EVTX_CHUNK_HEADER_SIZE), crc32(chunk.subarray(0, 120))),
+    headerChecksum: h.Checksum,
+    computedHeaderChecksum: crc32(chunk.subarray(checksummedFrom, EVTX_CHUNK_HEADER_SIZE), crc32(chunk.subarray(0, checksummedBefore))),
   };
 }
 
@@ -153,7 +208,7 @@ export function* readEvtxChunk(chunk: Uint8Array, chunkIndex: number, chunkFileO
     warn({ message: `${where}: header CRC32 mismatch (stored 0x${hex32(header.headerChecksum)}, computed 0x${hex32(header.computedHeaderChecksum)})`, offset: chunkFileOffset });
   }
   if (header.freeSpaceOffset < EVTX_CHUNK_HEADER_SIZE || header.freeSpaceOffset > chunk.length) {
-    warn({ message: `${where}: free-space offset 0x${header.freeSpaceOffset.toString(16)} is outside the chunk; reading up to the end`, offset: chunkFileOffset + 48 });
+    warn({ message: `${where}: free-space offset 0x${header.freeSpaceOffset.toString(16)} is outside the chunk; reading up to the end`, offset: chunkFileOffset + EVTX_CHUNK_HEADER.offset.FreeSpaceOffset });
   } else if (header.dataChecksum !== header.computedDataChecksum) {
     warn({ message: `${where}: record data CRC32 mismatch (stored 0x${hex32(header.dataChecksum)}, computed 0x${hex32(header.computedDataChecksum)})`, offset: chunkFileOffset });
   }
@@ -169,8 +224,8 @@ export function* readEvtxChunk(chunk: Uint8Array, chunkIndex: number, chunkFileO
       if (signature !== 0) warn({ message: `${at}: no record signature (0x${hex32(signature)}); rest of chunk skipped`, offset: chunkFileOffset + offset });
       return;
     }
-    const size = view.getUint32(offset + 4, true);
-    const recordId = view.getBigUint64(offset + 8, true);
+    const size = view.getUint32(offset + RECORD_SIZE_AT, true);
+    const recordId = view.getBigUint64(offset + RECORD_ID_AT, true);
     if (size < RECORD_HEADER_SIZE + 4 || offset + size > chunk.length) {
       warn({ message: `${at}, record ${recordId}: size ${size} does not fit the chunk; rest of chunk skipped`, offset: chunkFileOffset + offset });
       return;
@@ -181,7 +236,7 @@ export function* readEvtxChunk(chunk: Uint8Array, chunkIndex: number, chunkFileO
     }
     try {
       const nodes = readBinXml(context, offset + RECORD_HEADER_SIZE, offset + size - 4);
-      yield { recordId, written: view.getBigUint64(offset + 16, true), chunkIndex, fileOffset: chunkFileOffset + offset, nodes };
+      yield { recordId, written: view.getBigUint64(offset + RECORD_WRITTEN_AT, true), chunkIndex, fileOffset: chunkFileOffset + offset, nodes };
     } catch (err) {
       warn({ message: `${at}, record ${recordId}: ${(err as Error).message}; record skipped`, offset: chunkFileOffset + offset });
     }
@@ -190,7 +245,7 @@ export function* readEvtxChunk(chunk: Uint8Array, chunkIndex: number, chunkFileO
 }
 
 function hex32(n: number): string {
-  return n.toString(16).padStart(8, '0');
+  return hexDigits(n, 8);
 }
 
 function isZero(bytes: Uint8Array): boolean {
@@ -205,9 +260,9 @@ function isZero(bytes: Uint8Array): boolean {
 export async function* readEvtxRecords(source: ByteSource, warn: Warn = () => {}): AsyncGenerator<EvtxRecord> {
   const header = readEvtxFileHeader(await source.read(0, EVTX_FILE_HEADER_SIZE));
   if (header.checksum !== header.computedChecksum) {
-    warn({ message: `file header CRC32 mismatch (stored 0x${hex32(header.checksum)}, computed 0x${hex32(header.computedChecksum)})`, offset: 124 });
+    warn({ message: `file header CRC32 mismatch (stored 0x${hex32(header.checksum)}, computed 0x${hex32(header.computedChecksum)})`, offset: EVTX_FILE_HEADER.offset.Checksum });
   }
-  if (header.majorVersion !== 3) warn({ message: `unexpected EVTX version ${header.majorVersion}.${header.minorVersion}`, offset: 36 });
+  if (header.majorVersion !== 3) warn({ message: `unexpected EVTX version ${header.majorVersion}.${header.minorVersion}`, offset: EVTX_FILE_HEADER.offset.MinorVersion });
   const first = header.headerBlockSize >= EVTX_FILE_HEADER_SIZE ? header.headerBlockSize : EVTX_FILE_HEADER_BLOCK_SIZE;
   const chunkCount = Math.floor(Math.max(0, source.size - first) / EVTX_CHUNK_SIZE);
   const tail = Math.max(0, source.size - first) % EVTX_CHUNK_SIZE;
