@@ -288,7 +288,7 @@ export async function run(argv: string[], _command = 'compile'): Promise<number>
     if (looksLikeManifest(input)) {
       if (cmd.mcOnlySwitches.length > 0 || cmd.options.compat !== undefined) {
         const given = [...cmd.mcOnlySwitches, ...(cmd.options.compat !== undefined ? [`--compat ${cmd.options.compat}`] : [])];
-        fail(diagnostic('badSwitch', `${given.join(', ')}: for message text files only; ${inputPath} is an instrumentation manifest`));
+        fail(diagnostic('badSwitch', `${given.join(', ')} ${given.length === 1 ? 'applies' : 'apply'} to message text files only, and ${inputPath} is an instrumentation manifest`));
         return 2;
       }
       const { compileManifestFile } = await import('./compile-manifest.js');
@@ -297,7 +297,7 @@ export async function run(argv: string[], _command = 'compile'): Promise<number>
   }
   if (cmd.manifestOnlySwitches.length > 0 || cmd.manifest.generation !== undefined) {
     const given = [...cmd.manifestOnlySwitches, ...(cmd.manifest.generation !== undefined ? [`--compat ${cmd.manifest.generation}`] : [])];
-    fail(diagnostic('manifestSwitch', `${given.join(', ')}: for instrumentation manifests only; ${inputPath} is a message text file`));
+    fail(diagnostic('manifestSwitch', `${given.join(', ')} ${given.length === 1 ? 'applies' : 'apply'} to instrumentation manifests only, and ${inputPath} is a message text file`));
     return 2;
   }
 
