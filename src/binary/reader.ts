@@ -15,6 +15,8 @@ export interface ByteReaderOptions {
   base?: number;
   /** Makes the errors, to throw a reader's own FormatError subclass. */
   error?: FormatErrorFactory;
+  /** Words the error of a read past the end; the default is `WHAT needs N bytes, only M remain`. */
+  short?: (what: string, length: number, remain: number) => string;
 }
 
 export class ByteReader {
@@ -25,6 +27,7 @@ export class ByteReader {
   readonly base: number;
   readonly format: string;
   private readonly makeError: FormatErrorFactory;
+  private readonly short: ((what: string, length: number, remain: number) => string) | undefined;
 
   constructor(bytes: Uint8Array, options: ByteReaderOptions = {}) {
     this.bytes = bytes;
@@ -34,6 +37,7 @@ export class ByteReader {
     this.format = options.format ?? 'binary';
     const format = this.format;
     this.makeError = options.error ?? ((detail, offset, structure) => new FormatError(format, detail, offset, { structure }));
+    this.short = options.short;
   }
 
   /** The error this reader throws, at `offset` (relative to the reader). */
@@ -50,7 +54,8 @@ export class ByteReader {
   need(offset: number, length: number, what: string): void {
     if (this.has(offset, length)) return;
     const remain = Math.max(0, this.length - offset);
-    throw this.error(`${what} needs ${length} bytes, only ${remain} remain`, Math.max(0, offset), what);
+    const detail = this.short ? this.short(what, length, remain) : `${what} needs ${length} bytes, only ${remain} remain`;
+    throw this.error(detail, Math.max(0, offset), what);
   }
 
   u8(offset: number, what = 'byte'): number {
@@ -116,7 +121,7 @@ export class ByteReader {
   /** A reader over `length` bytes at `offset`, reporting file offsets from this one's base. */
   sub(offset: number, length: number, what = 'structure'): ByteReader {
     this.need(offset, length, what);
-    const child = new ByteReader(this.bytes.subarray(offset, offset + length), { format: this.format, base: this.base + offset, error: this.makeError });
+    const child = new ByteReader(this.bytes.subarray(offset, offset + length), { format: this.format, base: this.base + offset, error: this.makeError, short: this.short });
     return child;
   }
 }

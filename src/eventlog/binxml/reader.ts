@@ -11,6 +11,8 @@
 // it needs without going through XML text.
 
 import { FormatError } from '../../binary/errors.js';
+import { decodeUtf16leText, formatGuid, toHexUpper } from '../../binary/codec.js';
+import { ByteReader } from '../../binary/reader.js';
 
 /** Malformed binary XML: a FormatError with format 'BinXML' whose offset is in its chunk. */
 export class BinXmlError extends FormatError {
@@ -134,11 +136,18 @@ interface TemplateDefinition {
  */
 export class ChunkContext {
   readonly view: DataView;
+  /** Every read of the chunk is bounds-checked here; offsets are chunk offsets. */
+  readonly reader: ByteReader;
   private readonly names = new Map<number, string>();
   private readonly templates = new Map<number, TemplateDefinition>();
 
   constructor(readonly bytes: Uint8Array) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.reader = new ByteReader(bytes, {
+      format: 'BinXML',
+      error: (detail, offset, structure) => new BinXmlError(detail, offset, structure),
+      short: (what, length) => `${what} of ${length} bytes runs past the end of the chunk`,
+    });
+    this.view = this.reader.view;
   }
 
   /** Name structure: next offset u32, hash u16, character count u16, UTF-16 characters, NUL. */
@@ -166,24 +175,19 @@ export class ChunkContext {
   }
 
   need(offset: number, length: number, what: string): void {
-    if (offset < 0 || length < 0 || offset + length > this.bytes.length) {
-      throw new BinXmlError(`${what} of ${length} bytes runs past the end of the chunk`, offset);
-    }
+    this.reader.need(offset, length, what);
   }
 
   u8(offset: number): number {
-    this.need(offset, 1, 'byte');
-    return this.bytes[offset]!;
+    return this.reader.u8(offset, 'byte');
   }
 
   u16(offset: number): number {
-    this.need(offset, 2, 'u16');
-    return this.view.getUint16(offset, true);
+    return this.reader.u16(offset, 'u16');
   }
 
   u32(offset: number): number {
-    this.need(offset, 4, 'u32');
-    return this.view.getUint32(offset, true);
+    return this.reader.u32(offset, 'u32');
   }
 
   utf16(offset: number, byteLength: number): string {
@@ -192,12 +196,10 @@ export class ChunkContext {
   }
 }
 
-const utf16Decoder = new TextDecoder('utf-16le');
 const latin1Decoder = new TextDecoder('latin1');
 
-export function decodeUtf16(bytes: Uint8Array): string {
-  return utf16Decoder.decode(bytes);
-}
+/** UTF-16LE as text, lone surrogates replaced (the shared codec's decodeUtf16leText). */
+export const decodeUtf16 = decodeUtf16leText;
 
 /** Reads tokens from [pos, end) of a chunk. */
 class BinXmlReader {
@@ -535,11 +537,7 @@ function decodeScalar(view: DataView, offset: number, size: number, type: number
   }
 }
 
-function hex(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += b.toString(16).padStart(2, '0');
-  return s.toUpperCase();
-}
+const hex = toHexUpper;
 
 /** FILETIME (100 ns ticks since 1601) as ISO 8601 with all seven fractional digits. */
 export function formatFiletime(ticks: bigint): string {
@@ -550,13 +548,6 @@ export function formatFiletime(ticks: bigint): string {
   if (Number.isNaN(date.getTime())) return `0x${ticks.toString(16).padStart(16, '0')}`;
   const fraction = (((ticks % 10000000n) + 10000000n) % 10000000n).toString().padStart(7, '0');
   return `${date.toISOString().slice(0, 19)}.${fraction}Z`;
-}
-
-function formatGuid(b: Uint8Array): string {
-  const v = new DataView(b.buffer, b.byteOffset, 16);
-  const h = (n: number, w: number) => n.toString(16).padStart(w, '0');
-  const tail = hex(b.subarray(8, 10)) + '-' + hex(b.subarray(10, 16));
-  return `{${h(v.getUint32(0, true), 8)}-${h(v.getUint16(4, true), 4)}-${h(v.getUint16(6, true), 4)}-${tail}}`.toUpperCase();
 }
 
 /** SID: revision u8, sub-authority count u8, 48-bit big-endian authority, u32 sub-authorities. */
