@@ -4,7 +4,6 @@
 // kind is told by its content (an XML document whose root is instrumentationManifest is a
 // manifest, whatever its name), and each kind refuses the other's switches.
 
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileMc, type CompileOptions, type CompiledFile } from '../mc/compile.js';
 import { diagnostic, formatDiagnostic, type Diagnostic } from '../mc/diagnostics.js';
@@ -12,7 +11,7 @@ import { isKnownCodepage } from '../mc/codepage.js';
 import { defaultMcTemplates } from '../mc/templates.js';
 import { isManifestGeneration, MANIFEST_GENERATIONS, type ManifestGeneration } from '../manifest/generation.js';
 import { writeFilesAtomically } from '../io/atomic-write.js';
-import { parseCommandLine, usageText, type CommandSpec, type OptionDef } from './kit.js';
+import { parseCommandLine, readInputFile, usageText, type CommandSpec, type OptionDef } from './kit.js';
 
 const mc = (names: string | string[], kind: OptionDef['kind'], help: string, extra: Partial<OptionDef> = {}): OptionDef => ({
   names: Array.isArray(names) ? names : [names],
@@ -332,18 +331,6 @@ export function writeOutputs(outputs: { path: string; bytes: Uint8Array }[], inp
   }
   if (verbose) for (const o of outputs) process.stdout.write(`winmc: wrote ${o.path} (${o.bytes.length} bytes)\n`);
   return 0;
-}
-
-/** Reads an input, naming a directory as such rather than with a bare EISDIR. */
-export function readInputFile(path: string): Uint8Array;
-export function readInputFile(path: string, encoding: 'utf8'): string;
-export function readInputFile(path: string, encoding?: 'utf8'): Uint8Array | string {
-  try {
-    return encoding ? readFileSync(path, encoding) : readFileSync(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EISDIR') throw new Error(`${path} is a directory, not a file`);
-    throw err;
-  }
 }
 
 function dirFor(cmd: CompileCommand, f: CompiledFile): string {

@@ -1,7 +1,6 @@
 // `winmc dump FILE...`: the message tables of .bin, .res and PE files, as text, as JSON, or
 // (--as mc) as a message text file that compiles back to the same tables.
 
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { writeFilesAtomically } from '../io/atomic-write.js';
 import { isKnownCodepage } from '../mc/codepage.js';
@@ -9,7 +8,7 @@ import { encodeMcSource, messageTablesToMc } from '../rc-gen/mc-source.js';
 import { readMessageTable, type MessageTableEntry } from '../rc-gen/message-table.js';
 import { languageFromBinName, readTableFile, type TableFile } from '../rc-gen/table-file.js';
 import type { ResourceId } from '../rc-gen/res.js';
-import { parseCommandLine, printError, usageText, type CommandSpec } from './kit.js';
+import { parseCommandLine, printError, readInputFile, usageText, type CommandSpec } from './kit.js';
 
 const ERRORS = {
   badSwitch: 'MC1001',
@@ -200,7 +199,7 @@ export async function run(argv: string[], _command = 'dump'): Promise<number> {
   for (const path of cmd.files) {
     let bytes: Uint8Array;
     try {
-      bytes = readFileSync(path);
+      bytes = readInputFile(path);
     } catch (err) {
       fail(ERRORS.readFailed, (err as Error).message);
       return 1;

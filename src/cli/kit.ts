@@ -12,6 +12,7 @@
 // than the compile, docs/performance.md), configured the same for every command: no camel-case
 // keys, no `--no-x` negation, no dot notation, numbers left as text, no grouped short options.
 
+import { readFileSync } from 'node:fs';
 import parseArgs from 'yargs-parser';
 
 export const EXIT = { ok: 0, input: 1, usage: 2 } as const;
@@ -326,4 +327,16 @@ export async function runCli(body: () => Promise<number> | number): Promise<numb
 /** Whether an argument asks for help. */
 export function isHelp(arg: string | undefined): boolean {
   return arg !== undefined && (HELP_NAMES.has(arg) || arg === 'help');
+}
+
+/** Reads an input file, naming a directory as such rather than with a bare EISDIR. */
+export function readInputFile(path: string): Uint8Array;
+export function readInputFile(path: string, encoding: 'utf8'): string;
+export function readInputFile(path: string, encoding?: 'utf8'): Uint8Array | string {
+  try {
+    return encoding ? readFileSync(path, encoding) : readFileSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EISDIR') throw new Error(`${path} is a directory, not a file`);
+    throw err;
+  }
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseCompileArgs } from '../cli/compile.js';
 import { manifestOptions } from '../cli/compile-manifest.js';
 import { formatDiagnostic } from '../mc/diagnostics.js';
-import type { CorpusFileResult } from '../mc/corpus.js';
+import { firstDifference, type CorpusFileResult } from '../mc/corpus.js';
 import { compileManifest } from './compile.js';
 import type { OlderHeaderRevision } from './header-older.js';
 
@@ -75,10 +75,4 @@ export function runManifestCorpusCase(caseDir: string, read: (path: string) => U
     }
   }
   return { files, diagnostics };
-}
-
-function firstDifference(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
-  return a.length === b.length ? -1 : n;
 }

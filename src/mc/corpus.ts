@@ -40,7 +40,8 @@ export function runCorpusCase(caseDir: string, read: (path: string) => Uint8Arra
   return { files, diagnostics };
 }
 
-function firstDifference(a: Uint8Array, b: Uint8Array): number {
+/** The offset of the first byte where a and b differ; -1 when they are equal. */
+export function firstDifference(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
   return a.length === b.length ? -1 : n;
