@@ -5,86 +5,113 @@
 
 import { REGISTRY_ERRORS, RegistryError } from './errors.js';
 import type { RegValue } from './values.js';
+import { struct } from '../binary/layout.js';
+import { alignUp, decodeUtf16le, encodeUtf16le } from '../binary/codec.js';
+
+// The layouts (libregf's names, PACKET-REGISTRY.md §4.1) the reader and the editor share. Key,
+// value, security and big-data offsets are within the cell data, after the 4-byte cell size.
+export const REGF_BASE_BLOCK = struct('regf base block', {
+  Signature: 'u32',
+  PrimarySequenceNumber: 'u32',
+  SecondarySequenceNumber: 'u32',
+  LastWritten: 'u64',
+  MajorVersion: 'u32',
+  MinorVersion: 'u32',
+  FileType: 'u32',
+  FileFormat: 'u32',
+  RootCell: 'u32',
+  HiveBinsDataSize: 'u32',
+  ClusteringFactor: 'u32',
+  FileName: 64,
+  Reserved: 396,
+  /** baseBlockChecksum of the 508 bytes before it. */
+  Checksum: 'u32',
+});
+export const HBIN_HEADER = struct('hbin header', {
+  Signature: 'u32',
+  /** The bin's own cell offset. */
+  Offset: 'u32',
+  Size: 'u32',
+  Reserved: 8,
+  Timestamp: 'u64',
+  Spare: 'u32',
+});
+export const NK_CELL = struct('nk cell', {
+  Signature: 'u16',
+  Flags: 'u16',
+  LastWritten: 'u64',
+  AccessBits: 'u32',
+  Parent: 'u32',
+  SubkeyCount: 'u32',
+  VolatileSubkeyCount: 'u32',
+  SubkeyList: 'u32',
+  VolatileSubkeyList: 'u32',
+  ValueCount: 'u32',
+  ValueList: 'u32',
+  Security: 'u32',
+  Class: 'u32',
+  MaxSubkeyNameLength: 'u32',
+  MaxClassLength: 'u32',
+  MaxValueNameLength: 'u32',
+  MaxValueDataSize: 'u32',
+  WorkVar: 'u32',
+  NameLength: 'u16',
+  ClassLength: 'u16',
+  /** The name, NameLength bytes. */
+  Name: 0,
+});
+export const VK_CELL = struct('vk cell', {
+  Signature: 'u16',
+  NameLength: 'u16',
+  DataSize: 'u32',
+  /** The data's cell, or the data itself when DATA_INLINE is set in DataSize. */
+  Data: 'u32',
+  Type: 'u32',
+  Flags: 'u16',
+  Spare: 'u16',
+  Name: 0,
+});
+export const SK_CELL = struct('sk cell', {
+  Signature: 'u16',
+  Reserved: 'u16',
+  Flink: 'u32',
+  Blink: 'u32',
+  ReferenceCount: 'u32',
+  DescriptorSize: 'u32',
+  Descriptor: 0,
+});
+/** db: big data, for values over one cell's worth of bytes (format 1.4 and later). */
+export const DB_CELL = struct('db cell', { Signature: 'u16', SegmentCount: 'u16', SegmentList: 'u32' });
+
+const BASE = REGF_BASE_BLOCK.offset;
+const HBIN = HBIN_HEADER.offset;
+const NK = NK_CELL.offset;
+const VK = VK_CELL.offset;
+const SK = SK_CELL.offset;
+const DB = DB_CELL.offset;
 
 const BASE_BLOCK_SIZE = 0x1000;
-const HBIN_HEADER_SIZE = 0x20;
+const HBIN_HEADER_SIZE = HBIN_HEADER.size;
 const HBIN_ALIGN = 0x1000;
 const NO_CELL = 0xffffffff;
-
-// Base block fields.
 const REGF_SIGNATURE = 0x66676572; // "regf"
-const HDR_PRIMARY_SEQ = 4;
-const HDR_SECONDARY_SEQ = 8;
-const HDR_TIMESTAMP = 12;
-const HDR_MAJOR = 20;
-const HDR_MINOR = 24;
-const HDR_FILE_TYPE = 28;
-const HDR_FORMAT = 32;
-const HDR_ROOT_CELL = 36;
-const HDR_HBINS_SIZE = 40;
-const HDR_CLUSTERING = 44;
-const HDR_FILE_NAME = 48;
-const HDR_CHECKSUM = 508;
-
 const HBIN_SIGNATURE = 0x6e696268; // "hbin"
 
-// nk: key node. Offsets within the cell data (after the 4-byte cell size).
-const NK_FLAGS = 2;
-const NK_TIMESTAMP = 4;
-const NK_PARENT = 16;
-const NK_SUBKEY_COUNT = 20;
-const NK_VOLATILE_SUBKEY_COUNT = 24;
-const NK_SUBKEY_LIST = 28;
-const NK_VOLATILE_SUBKEY_LIST = 32;
-const NK_VALUE_COUNT = 36;
-const NK_VALUE_LIST = 40;
-const NK_SECURITY = 44;
-const NK_CLASS = 48;
-const NK_MAX_SUBKEY_NAME = 52;
-const NK_MAX_CLASS = 56;
-const NK_MAX_VALUE_NAME = 60;
-const NK_MAX_VALUE_DATA = 64;
-const NK_NAME_LENGTH = 72;
-const NK_CLASS_LENGTH = 74;
-const NK_NAME = 76;
 const KEY_HIVE_ENTRY = 0x0004;
 const KEY_NO_DELETE = 0x0008;
 const KEY_COMP_NAME = 0x0020;
-
-// vk: value.
-const VK_NAME_LENGTH = 2;
-const VK_DATA_SIZE = 4;
-const VK_DATA = 8;
-const VK_TYPE = 12;
-const VK_FLAGS = 16;
-const VK_NAME = 20;
 const VALUE_COMP_NAME = 0x0001;
 const DATA_INLINE = 0x80000000;
-
-// sk: security.
-const SK_FLINK = 4;
-const SK_BLINK = 8;
-const SK_REFCOUNT = 12;
-const SK_DESCRIPTOR_SIZE = 16;
-const SK_DESCRIPTOR = 20;
-
-// db: big data, for values over one cell's worth of bytes (format 1.4 and later).
 const BIG_DATA_SEGMENT = 16344;
-const DB_COUNT = 2;
-const DB_LIST = 4;
 
 const SIG = { nk: 0x6b6e, vk: 0x6b76, sk: 0x6b73, lf: 0x666c, lh: 0x686c, li: 0x696c, ri: 0x6972, db: 0x6264 } as const;
 type ListKind = 'lf' | 'lh' | 'li';
 
-function align(n: number, to: number): number {
-  return Math.ceil(n / to) * to;
-}
-
 /** XOR of the base block's first 127 DWORDs, with the two reserved results remapped. */
 export function baseBlockChecksum(bytes: Uint8Array): number {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, HDR_CHECKSUM);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, BASE.Checksum);
   let sum = 0;
-  for (let i = 0; i < HDR_CHECKSUM; i += 4) sum ^= dv.getUint32(i, true);
+  for (let i = 0; i < BASE.Checksum; i += 4) sum ^= dv.getUint32(i, true);
   sum >>>= 0;
   if (sum === 0xffffffff) return 0xfffffffe;
   if (sum === 0) return 1;
@@ -162,57 +189,57 @@ export class RegfHive {
     const bytes = new Uint8Array(BASE_BLOCK_SIZE + HBIN_ALIGN);
     const hive = new RegfHive(bytes, fileName);
     const dv = hive.dv;
-    dv.setUint32(0, REGF_SIGNATURE, true);
-    dv.setUint32(HDR_PRIMARY_SEQ, 0, true);
-    dv.setUint32(HDR_SECONDARY_SEQ, 0, true);
-    dv.setUint32(HDR_MAJOR, 1, true);
-    dv.setUint32(HDR_MINOR, 5, true);
-    dv.setUint32(HDR_FILE_TYPE, 0, true);
-    dv.setUint32(HDR_FORMAT, 1, true);
-    dv.setUint32(HDR_HBINS_SIZE, HBIN_ALIGN, true);
-    dv.setUint32(HDR_CLUSTERING, 1, true);
+    dv.setUint32(BASE.Signature, REGF_SIGNATURE, true);
+    dv.setUint32(BASE.PrimarySequenceNumber, 0, true);
+    dv.setUint32(BASE.SecondarySequenceNumber, 0, true);
+    dv.setUint32(BASE.MajorVersion, 1, true);
+    dv.setUint32(BASE.MinorVersion, 5, true);
+    dv.setUint32(BASE.FileType, 0, true);
+    dv.setUint32(BASE.FileFormat, 1, true);
+    dv.setUint32(BASE.HiveBinsDataSize, HBIN_ALIGN, true);
+    dv.setUint32(BASE.ClusteringFactor, 1, true);
     const name = 'SYSTEM';
-    for (let i = 0; i < name.length; i++) dv.setUint16(HDR_FILE_NAME + 2 * i, name.charCodeAt(i), true);
+    for (let i = 0; i < name.length; i++) dv.setUint16(BASE.FileName + 2 * i, name.charCodeAt(i), true);
     hive.writeBinHeader(0, HBIN_ALIGN);
     dv.setInt32(BASE_BLOCK_SIZE + HBIN_HEADER_SIZE, HBIN_ALIGN - HBIN_HEADER_SIZE, true);
     hive.bins = [{ offset: 0, size: HBIN_ALIGN }];
 
     const sd = defaultSecurityDescriptor();
-    const skData = hive.alloc(SK_DESCRIPTOR + sd.length);
+    const skData = hive.alloc(SK.Descriptor + sd.length);
     const sk = skData - 4;
     hive.setU16(skData, SIG.sk);
-    hive.setU32(skData + SK_FLINK, sk);
-    hive.setU32(skData + SK_BLINK, sk);
-    hive.setU32(skData + SK_REFCOUNT, 1);
-    hive.setU32(skData + SK_DESCRIPTOR_SIZE, sd.length);
-    hive.buf.set(sd, hive.abs(skData + SK_DESCRIPTOR));
+    hive.setU32(skData + SK.Flink, sk);
+    hive.setU32(skData + SK.Blink, sk);
+    hive.setU32(skData + SK.ReferenceCount, 1);
+    hive.setU32(skData + SK.DescriptorSize, sd.length);
+    hive.buf.set(sd, hive.abs(skData + SK.Descriptor));
 
     const root = hive.newKeyNode(rootName, NO_CELL, sk);
-    hive.setU16(root + 4 + NK_FLAGS, KEY_HIVE_ENTRY | KEY_NO_DELETE | KEY_COMP_NAME);
-    dv.setUint32(HDR_ROOT_CELL, root, true);
+    hive.setU16(root + 4 + NK.Flags, KEY_HIVE_ENTRY | KEY_NO_DELETE | KEY_COMP_NAME);
+    dv.setUint32(BASE.RootCell, root, true);
     return hive;
   }
 
   /** The file as it is now: both sequence numbers advanced together, a new time stamp and checksum. */
   toBytes(): Uint8Array {
-    const seq = (this.dv.getUint32(HDR_PRIMARY_SEQ, true) + 1) >>> 0;
-    this.dv.setUint32(HDR_PRIMARY_SEQ, seq, true);
-    this.dv.setUint32(HDR_SECONDARY_SEQ, seq, true);
-    this.dv.setBigUint64(HDR_TIMESTAMP, filetimeNow(), true);
-    this.dv.setUint32(HDR_CHECKSUM, baseBlockChecksum(this.buf), true);
+    const seq = (this.dv.getUint32(BASE.PrimarySequenceNumber, true) + 1) >>> 0;
+    this.dv.setUint32(BASE.PrimarySequenceNumber, seq, true);
+    this.dv.setUint32(BASE.SecondarySequenceNumber, seq, true);
+    this.dv.setBigUint64(BASE.LastWritten, filetimeNow(), true);
+    this.dv.setUint32(BASE.Checksum, baseBlockChecksum(this.buf), true);
     return this.buf.slice(0, BASE_BLOCK_SIZE + this.hbinsSize);
   }
 
   get rootOffset(): number {
-    return this.dv.getUint32(HDR_ROOT_CELL, true);
+    return this.dv.getUint32(BASE.RootCell, true);
   }
 
   get minorVersion(): number {
-    return this.dv.getUint32(HDR_MINOR, true);
+    return this.dv.getUint32(BASE.MinorVersion, true);
   }
 
   private get hbinsSize(): number {
-    return this.dv.getUint32(HDR_HBINS_SIZE, true);
+    return this.dv.getUint32(BASE.HiveBinsDataSize, true);
   }
 
   private bad(text: string, cell?: number): RegistryError {
@@ -222,17 +249,17 @@ export class RegfHive {
 
   private validateBaseBlock(): void {
     if (this.buf.length < BASE_BLOCK_SIZE) throw this.bad(`file is ${this.buf.length} bytes, shorter than the 4096-byte base block`);
-    if (this.dv.getUint32(0, true) !== REGF_SIGNATURE) throw this.bad("no 'regf' signature at offset 0");
-    const stored = this.dv.getUint32(HDR_CHECKSUM, true);
+    if (this.dv.getUint32(BASE.Signature, true) !== REGF_SIGNATURE) throw this.bad("no 'regf' signature at offset 0");
+    const stored = this.dv.getUint32(BASE.Checksum, true);
     const computed = baseBlockChecksum(this.buf);
     if (stored !== computed) {
       throw this.bad(`bad base block checksum at offset 508: stored 0x${stored.toString(16)}, computed 0x${computed.toString(16)}`);
     }
-    const major = this.dv.getUint32(HDR_MAJOR, true);
-    const minor = this.dv.getUint32(HDR_MINOR, true);
+    const major = this.dv.getUint32(BASE.MajorVersion, true);
+    const minor = this.dv.getUint32(BASE.MinorVersion, true);
     if (major !== 1 || minor < 3 || minor > 6) throw this.bad(`unsupported format version ${major}.${minor} at offset 20`);
-    if (this.dv.getUint32(HDR_FILE_TYPE, true) !== 0) throw this.bad('not a primary hive file (file type at offset 28 is not 0)');
-    if (this.dv.getUint32(HDR_PRIMARY_SEQ, true) !== this.dv.getUint32(HDR_SECONDARY_SEQ, true)) {
+    if (this.dv.getUint32(BASE.FileType, true) !== 0) throw this.bad('not a primary hive file (file type at offset 28 is not 0)');
+    if (this.dv.getUint32(BASE.PrimarySequenceNumber, true) !== this.dv.getUint32(BASE.SecondarySequenceNumber, true)) {
       throw this.bad('hive is dirty (sequence numbers at offsets 4 and 8 differ); replay its transaction logs first');
     }
     const size = this.hbinsSize;
@@ -245,9 +272,10 @@ export class RegfHive {
     const end = this.hbinsSize;
     for (let off = 0; off < end; ) {
       const a = this.abs(off);
-      if (this.dv.getUint32(a, true) !== HBIN_SIGNATURE) throw this.bad("no 'hbin' signature", off);
-      const size = this.dv.getUint32(a + 8, true);
-      if (this.dv.getUint32(a + 4, true) !== off) throw this.bad(`hbin records offset 0x${this.dv.getUint32(a + 4, true).toString(16)}`, off);
+      if (this.dv.getUint32(a + HBIN.Signature, true) !== HBIN_SIGNATURE) throw this.bad("no 'hbin' signature", off);
+      const size = this.dv.getUint32(a + HBIN.Size, true);
+      const recorded = this.dv.getUint32(a + HBIN.Offset, true);
+      if (recorded !== off) throw this.bad(`hbin records offset 0x${recorded.toString(16)}`, off);
       if (size < HBIN_ALIGN || size % HBIN_ALIGN !== 0 || off + size > end) throw this.bad(`hbin size ${size} is invalid`, off);
       let cell = off + HBIN_HEADER_SIZE;
       while (cell < off + size) {
@@ -264,10 +292,7 @@ export class RegfHive {
   private writeBinHeader(off: number, size: number): void {
     const a = this.abs(off);
     this.buf.fill(0, a, a + HBIN_HEADER_SIZE);
-    this.dv.setUint32(a, HBIN_SIGNATURE, true);
-    this.dv.setUint32(a + 4, off, true);
-    this.dv.setUint32(a + 8, size, true);
-    this.dv.setBigUint64(a + 20, filetimeNow(), true);
+    HBIN_HEADER.write(this.buf, a, { Signature: HBIN_SIGNATURE, Offset: off, Size: size, Timestamp: filetimeNow() });
   }
 
   // ---- cells -------------------------------------------------------------------------------
@@ -321,7 +346,7 @@ export class RegfHive {
 
   /** Allocates a cell for `length` data bytes, first fit, growing the hive by a new hbin if needed. Returns the data offset. */
   private alloc(length: number): number {
-    const need = align(length + 4, 8);
+    const need = alignUp(length + 4, 8);
     for (const bin of this.bins) {
       for (let off = bin.offset + HBIN_HEADER_SIZE; off < bin.offset + bin.size; ) {
         const raw = this.dv.getInt32(this.abs(off), true);
@@ -330,11 +355,11 @@ export class RegfHive {
         off += size;
       }
     }
-    const binSize = align(need + HBIN_HEADER_SIZE, HBIN_ALIGN);
+    const binSize = alignUp(need + HBIN_HEADER_SIZE, HBIN_ALIGN);
     const binOff = this.hbinsSize;
     this.grow(BASE_BLOCK_SIZE + binOff + binSize);
     this.writeBinHeader(binOff, binSize);
-    this.dv.setUint32(HDR_HBINS_SIZE, binOff + binSize, true);
+    this.dv.setUint32(BASE.HiveBinsDataSize, binOff + binSize, true);
     this.bins.push({ offset: binOff, size: binSize });
     const first = binOff + HBIN_HEADER_SIZE;
     this.dv.setInt32(this.abs(first), binSize - HBIN_HEADER_SIZE, true);
@@ -389,9 +414,9 @@ export class RegfHive {
   // ---- keys --------------------------------------------------------------------------------
 
   private checkKey(nk: number, what: string): number {
-    const d = this.cellWithSignature(nk, SIG.nk, what, NK_NAME);
-    const nameLen = this.u16(d + NK_NAME_LENGTH);
-    if (NK_NAME + nameLen > this.cell(nk, what).length) throw this.bad(`${what}: name runs past its cell`, nk);
+    const d = this.cellWithSignature(nk, SIG.nk, what, NK.Name);
+    const nameLen = this.u16(d + NK.NameLength);
+    if (NK.Name + nameLen > this.cell(nk, what).length) throw this.bad(`${what}: name runs past its cell`, nk);
     return d;
   }
 
@@ -399,13 +424,13 @@ export class RegfHive {
     const a = this.abs(start);
     let s = '';
     if (compressed) for (let i = 0; i < length; i++) s += String.fromCharCode(this.buf[a + i]!);
-    else for (let i = 0; i + 1 < length; i += 2) s += String.fromCharCode(this.dv.getUint16(a + i, true));
+    else s = decodeUtf16le(this.buf, a, a + length);
     return s;
   }
 
   keyName(nk: number): string {
     const d = this.checkKey(nk, 'key');
-    return this.decodeName(d + NK_NAME, this.u16(d + NK_NAME_LENGTH), (this.u16(d + NK_FLAGS) & KEY_COMP_NAME) !== 0);
+    return this.decodeName(d + NK.Name, this.u16(d + NK.NameLength), (this.u16(d + NK.Flags) & KEY_COMP_NAME) !== 0);
   }
 
   /** Key cells of the leaf lists under a subkey list (one level of `ri` allowed). */
@@ -440,8 +465,8 @@ export class RegfHive {
 
   subkeys(nk: number): number[] {
     const d = this.checkKey(nk, 'key');
-    const list = this.u32(d + NK_SUBKEY_LIST);
-    const count = this.u32(d + NK_SUBKEY_COUNT);
+    const list = this.u32(d + NK.SubkeyList);
+    const count = this.u32(d + NK.SubkeyCount);
     if (count === 0 || list === NO_CELL) return [];
     const what = `subkey list of '${this.keyName(nk)}'`;
     const keys = this.leafLists(list, what).flatMap((leaf) => this.leafEntries(leaf, what).keys);
@@ -465,24 +490,24 @@ export class RegfHive {
 
   private newKeyNode(name: string, parent: number, sk: number): number {
     const compressed = isCompressible(name);
-    const nameBytes = compressed ? Uint8Array.from(name, (c) => c.charCodeAt(0)) : utf16(name);
-    const d = this.alloc(NK_NAME + nameBytes.length);
+    const nameBytes = compressed ? Uint8Array.from(name, (c) => c.charCodeAt(0)) : encodeUtf16le(name);
+    const d = this.alloc(NK.Name + nameBytes.length);
     this.setU16(d, SIG.nk);
-    this.setU16(d + NK_FLAGS, compressed ? KEY_COMP_NAME : 0);
-    this.dv.setBigUint64(this.abs(d + NK_TIMESTAMP), filetimeNow(), true);
-    this.setU32(d + NK_PARENT, parent);
-    this.setU32(d + NK_SUBKEY_LIST, NO_CELL);
-    this.setU32(d + NK_VOLATILE_SUBKEY_LIST, NO_CELL);
-    this.setU32(d + NK_VALUE_LIST, NO_CELL);
-    this.setU32(d + NK_SECURITY, sk);
-    this.setU32(d + NK_CLASS, NO_CELL);
-    this.setU16(d + NK_NAME_LENGTH, nameBytes.length);
-    this.buf.set(nameBytes, this.abs(d + NK_NAME));
+    this.setU16(d + NK.Flags, compressed ? KEY_COMP_NAME : 0);
+    this.dv.setBigUint64(this.abs(d + NK.LastWritten), filetimeNow(), true);
+    this.setU32(d + NK.Parent, parent);
+    this.setU32(d + NK.SubkeyList, NO_CELL);
+    this.setU32(d + NK.VolatileSubkeyList, NO_CELL);
+    this.setU32(d + NK.ValueList, NO_CELL);
+    this.setU32(d + NK.Security, sk);
+    this.setU32(d + NK.Class, NO_CELL);
+    this.setU16(d + NK.NameLength, nameBytes.length);
+    this.buf.set(nameBytes, this.abs(d + NK.Name));
     return d - 4;
   }
 
   private touch(nkData: number): void {
-    this.dv.setBigUint64(this.abs(nkData + NK_TIMESTAMP), filetimeNow(), true);
+    this.dv.setBigUint64(this.abs(nkData + NK.LastWritten), filetimeNow(), true);
   }
 
   private writeLeaf(kind: ListKind, keys: number[]): number {
@@ -502,16 +527,16 @@ export class RegfHive {
   createSubkey(parent: number, name: string): number {
     if (this.findSubkey(parent, name) !== undefined) throw this.bad(`key '${name}' already exists`, parent);
     const pd = this.checkKey(parent, 'parent key');
-    const sk = this.u32(pd + NK_SECURITY);
-    const skd = this.cellWithSignature(sk, SIG.sk, 'security cell', SK_DESCRIPTOR);
+    const sk = this.u32(pd + NK.Security);
+    const skd = this.cellWithSignature(sk, SIG.sk, 'security cell', SK.Descriptor);
     const child = this.newKeyNode(name, parent, sk);
-    this.setU32(skd + SK_REFCOUNT, this.u32(skd + SK_REFCOUNT) + 1);
+    this.setU32(skd + SK.ReferenceCount, this.u32(skd + SK.ReferenceCount) + 1);
 
     const what = `subkey list of '${this.keyName(parent)}'`;
-    const list = this.u32(pd + NK_SUBKEY_LIST);
-    const count = this.u32(pd + NK_SUBKEY_COUNT);
+    const list = this.u32(pd + NK.SubkeyList);
+    const count = this.u32(pd + NK.SubkeyCount);
     if (count === 0 || list === NO_CELL) {
-      this.setU32(pd + NK_SUBKEY_LIST, this.writeLeaf(this.minorVersion >= 5 ? 'lh' : 'lf', [child]));
+      this.setU32(pd + NK.SubkeyList, this.writeLeaf(this.minorVersion >= 5 ? 'lh' : 'lf', [child]));
     } else {
       const leaves = this.leafLists(list, what);
       // The new key goes in the first leaf whose last key sorts after it, else in the last leaf.
@@ -532,17 +557,17 @@ export class RegfHive {
       this.replaceLeaf(pd, list, old, rewritten);
       this.free(old + 4);
     }
-    this.setU32(pd + NK_SUBKEY_COUNT, count + 1);
+    this.setU32(pd + NK.SubkeyCount, count + 1);
     const nameBytes = name.length * 2;
-    const maxName = this.u32(pd + NK_MAX_SUBKEY_NAME);
-    if (nameBytes > (maxName & 0xffff)) this.setU32(pd + NK_MAX_SUBKEY_NAME, (maxName & 0xffff0000) | nameBytes);
+    const maxName = this.u32(pd + NK.MaxSubkeyNameLength);
+    if (nameBytes > (maxName & 0xffff)) this.setU32(pd + NK.MaxSubkeyNameLength, (maxName & 0xffff0000) | nameBytes);
     this.touch(pd);
     return child;
   }
 
   private replaceLeaf(parentData: number, list: number, old: number, replacement: number | undefined): void {
     if (list === old) {
-      this.setU32(parentData + NK_SUBKEY_LIST, replacement ?? NO_CELL);
+      this.setU32(parentData + NK.SubkeyList, replacement ?? NO_CELL);
       return;
     }
     const rd = this.cellWithSignature(list, SIG.ri, 'ri list', 4);
@@ -554,7 +579,7 @@ export class RegfHive {
     else entries[i] = replacement;
     if (entries.length === 0) {
       this.free(rd);
-      this.setU32(parentData + NK_SUBKEY_LIST, NO_CELL);
+      this.setU32(parentData + NK.SubkeyList, NO_CELL);
       return;
     }
     this.setU16(rd + 2, entries.length);
@@ -566,12 +591,12 @@ export class RegfHive {
     const child = this.findSubkey(parent, name);
     if (child === undefined) return;
     const cd = this.checkKey(child, 'key');
-    if (this.u32(cd + NK_SUBKEY_COUNT) !== 0 || this.u32(cd + NK_VOLATILE_SUBKEY_COUNT) !== 0 || this.u32(cd + NK_VALUE_COUNT) !== 0) {
+    if (this.u32(cd + NK.SubkeyCount) !== 0 || this.u32(cd + NK.VolatileSubkeyCount) !== 0 || this.u32(cd + NK.ValueCount) !== 0) {
       throw this.bad(`key '${name}' is not empty`, child);
     }
     const pd = this.checkKey(parent, 'parent key');
     const what = `subkey list of '${this.keyName(parent)}'`;
-    const list = this.u32(pd + NK_SUBKEY_LIST);
+    const list = this.u32(pd + NK.SubkeyList);
     for (const leaf of this.leafLists(list, what)) {
       const { kind, keys } = this.leafEntries(leaf, what);
       const at = keys.indexOf(child);
@@ -581,28 +606,28 @@ export class RegfHive {
       this.free(leaf + 4);
       break;
     }
-    this.setU32(pd + NK_SUBKEY_COUNT, this.u32(pd + NK_SUBKEY_COUNT) - 1);
+    this.setU32(pd + NK.SubkeyCount, this.u32(pd + NK.SubkeyCount) - 1);
     this.touch(pd);
 
-    const valueList = this.u32(cd + NK_VALUE_LIST);
+    const valueList = this.u32(cd + NK.ValueList);
     if (valueList !== NO_CELL) this.free(valueList + 4);
-    const classCell = this.u32(cd + NK_CLASS);
-    if (classCell !== NO_CELL && this.u16(cd + NK_CLASS_LENGTH) > 0) this.free(classCell + 4);
-    this.releaseSecurity(this.u32(cd + NK_SECURITY));
+    const classCell = this.u32(cd + NK.Class);
+    if (classCell !== NO_CELL && this.u16(cd + NK.ClassLength) > 0) this.free(classCell + 4);
+    this.releaseSecurity(this.u32(cd + NK.Security));
     this.free(cd);
   }
 
   private releaseSecurity(sk: number): void {
-    const d = this.cellWithSignature(sk, SIG.sk, 'security cell', SK_DESCRIPTOR);
-    const refs = this.u32(d + SK_REFCOUNT) - 1;
+    const d = this.cellWithSignature(sk, SIG.sk, 'security cell', SK.Descriptor);
+    const refs = this.u32(d + SK.ReferenceCount) - 1;
     if (refs > 0) {
-      this.setU32(d + SK_REFCOUNT, refs);
+      this.setU32(d + SK.ReferenceCount, refs);
       return;
     }
-    const flink = this.u32(d + SK_FLINK);
-    const blink = this.u32(d + SK_BLINK);
-    this.setU32(this.cellWithSignature(blink, SIG.sk, 'security cell', SK_DESCRIPTOR) + SK_FLINK, flink);
-    this.setU32(this.cellWithSignature(flink, SIG.sk, 'security cell', SK_DESCRIPTOR) + SK_BLINK, blink);
+    const flink = this.u32(d + SK.Flink);
+    const blink = this.u32(d + SK.Blink);
+    this.setU32(this.cellWithSignature(blink, SIG.sk, 'security cell', SK.Descriptor) + SK.Flink, flink);
+    this.setU32(this.cellWithSignature(flink, SIG.sk, 'security cell', SK.Descriptor) + SK.Blink, blink);
     this.free(d);
   }
 
@@ -610,9 +635,9 @@ export class RegfHive {
 
   private valueCells(nk: number): number[] {
     const d = this.checkKey(nk, 'key');
-    const count = this.u32(d + NK_VALUE_COUNT);
+    const count = this.u32(d + NK.ValueCount);
     if (count === 0) return [];
-    const list = this.u32(d + NK_VALUE_LIST);
+    const list = this.u32(d + NK.ValueList);
     const ld = this.cell(list, `value list of '${this.keyName(nk)}'`);
     if (count * 4 > ld.length) throw this.bad(`value count ${count} runs past the value list`, list);
     const cells: number[] = [];
@@ -621,10 +646,10 @@ export class RegfHive {
   }
 
   private valueName(vk: number): string {
-    const d = this.cellWithSignature(vk, SIG.vk, 'value', VK_NAME);
-    const len = this.u16(d + VK_NAME_LENGTH);
-    if (VK_NAME + len > this.cell(vk, 'value').length) throw this.bad('value name runs past its cell', vk);
-    return this.decodeName(d + VK_NAME, len, (this.u16(d + VK_FLAGS) & VALUE_COMP_NAME) !== 0);
+    const d = this.cellWithSignature(vk, SIG.vk, 'value', VK.Name);
+    const len = this.u16(d + VK.NameLength);
+    if (VK.Name + len > this.cell(vk, 'value').length) throw this.bad('value name runs past its cell', vk);
+    return this.decodeName(d + VK.Name, len, (this.u16(d + VK.Flags) & VALUE_COMP_NAME) !== 0);
   }
 
   private findValue(nk: number, name: string): number | undefined {
@@ -641,16 +666,16 @@ export class RegfHive {
   }
 
   private readValue(vk: number): RegValue {
-    const d = this.cellWithSignature(vk, SIG.vk, 'value', VK_NAME);
-    const type = this.u32(d + VK_TYPE);
-    const rawSize = this.u32(d + VK_DATA_SIZE);
+    const d = this.cellWithSignature(vk, SIG.vk, 'value', VK.Name);
+    const type = this.u32(d + VK.Type);
+    const rawSize = this.u32(d + VK.DataSize);
     if (rawSize & DATA_INLINE) {
       const size = rawSize & ~DATA_INLINE;
       if (size > 4) throw this.bad(`inline value data of ${size} bytes`, vk);
-      return { type, data: this.buf.slice(this.abs(d + VK_DATA), this.abs(d + VK_DATA) + size) };
+      return { type, data: this.buf.slice(this.abs(d + VK.Data), this.abs(d + VK.Data) + size) };
     }
     const size = rawSize;
-    const at = this.u32(d + VK_DATA);
+    const at = this.u32(d + VK.Data);
     if (size === 0) return { type, data: new Uint8Array() };
     const c = this.cell(at, `data of value '${this.valueName(vk)}'`);
     if (size > BIG_DATA_SEGMENT && this.minorVersion >= 4 && c.length >= 8 && this.u16(c.data) === SIG.db) {
@@ -661,8 +686,8 @@ export class RegfHive {
   }
 
   private readBigData(db: number, size: number): Uint8Array {
-    const count = this.u16(db + DB_COUNT);
-    const list = this.cell(this.u32(db + DB_LIST), 'big data segment list');
+    const count = this.u16(db + DB.SegmentCount);
+    const list = this.cell(this.u32(db + DB.SegmentList), 'big data segment list');
     if (count * 4 > list.length) throw this.bad(`big data segment count ${count} runs past its list`, db - 4);
     const out = new Uint8Array(size);
     let filled = 0;
@@ -677,13 +702,13 @@ export class RegfHive {
   }
 
   private freeValueData(vkData: number): void {
-    const rawSize = this.u32(vkData + VK_DATA_SIZE);
+    const rawSize = this.u32(vkData + VK.DataSize);
     if (rawSize & DATA_INLINE || rawSize === 0) return;
-    const at = this.u32(vkData + VK_DATA);
+    const at = this.u32(vkData + VK.Data);
     const c = this.cell(at, 'value data');
     if (rawSize > BIG_DATA_SEGMENT && this.minorVersion >= 4 && c.length >= 8 && this.u16(c.data) === SIG.db) {
-      const count = this.u16(c.data + DB_COUNT);
-      const list = this.cell(this.u32(c.data + DB_LIST), 'big data segment list');
+      const count = this.u16(c.data + DB.SegmentCount);
+      const list = this.cell(this.u32(c.data + DB.SegmentList), 'big data segment list');
       for (let i = 0; i < count; i++) this.free(this.u32(list.data + 4 * i) + 4);
       this.free(list.data);
     }
@@ -694,8 +719,8 @@ export class RegfHive {
     if (data.length <= 4) {
       const inline = new Uint8Array(4);
       inline.set(data);
-      this.buf.set(inline, this.abs(vkData + VK_DATA));
-      this.setU32(vkData + VK_DATA_SIZE, (DATA_INLINE | data.length) >>> 0);
+      this.buf.set(inline, this.abs(vkData + VK.Data));
+      this.setU32(vkData + VK.DataSize, (DATA_INLINE | data.length) >>> 0);
       return;
     }
     let cell: number;
@@ -706,14 +731,14 @@ export class RegfHive {
       segments.forEach((s, i) => this.setU32(list + 4 * i, s));
       cell = this.alloc(8);
       this.setU16(cell, SIG.db);
-      this.setU16(cell + DB_COUNT, segments.length);
-      this.setU32(cell + DB_LIST, list - 4);
+      this.setU16(cell + DB.SegmentCount, segments.length);
+      this.setU32(cell + DB.SegmentList, list - 4);
     } else {
       if (data.length + 4 > HBIN_ALIGN * 256) throw this.bad(`value data of ${data.length} bytes is too large for format 1.${this.minorVersion}`);
       cell = this.allocCopy(data);
     }
-    this.setU32(vkData + VK_DATA, cell - 4);
-    this.setU32(vkData + VK_DATA_SIZE, data.length);
+    this.setU32(vkData + VK.Data, cell - 4);
+    this.setU32(vkData + VK.DataSize, data.length);
   }
 
   setValue(nk: number, name: string, value: RegValue): void {
@@ -725,24 +750,24 @@ export class RegfHive {
       this.freeValueData(vkData);
     } else {
       const compressed = isCompressible(name);
-      const nameBytes = compressed ? Uint8Array.from(name, (c) => c.charCodeAt(0)) : utf16(name);
-      vkData = this.alloc(VK_NAME + nameBytes.length);
+      const nameBytes = compressed ? Uint8Array.from(name, (c) => c.charCodeAt(0)) : encodeUtf16le(name);
+      vkData = this.alloc(VK.Name + nameBytes.length);
       this.setU16(vkData, SIG.vk);
-      this.setU16(vkData + VK_NAME_LENGTH, nameBytes.length);
-      this.setU16(vkData + VK_FLAGS, compressed ? VALUE_COMP_NAME : 0);
-      this.buf.set(nameBytes, this.abs(vkData + VK_NAME));
+      this.setU16(vkData + VK.NameLength, nameBytes.length);
+      this.setU16(vkData + VK.Flags, compressed ? VALUE_COMP_NAME : 0);
+      this.buf.set(nameBytes, this.abs(vkData + VK.Name));
       const cells = this.valueCells(nk);
-      const oldList = this.u32(kd + NK_VALUE_LIST);
+      const oldList = this.u32(kd + NK.ValueList);
       const list = this.alloc(4 * (cells.length + 1));
       [...cells, vkData - 4].forEach((c, i) => this.setU32(list + 4 * i, c));
       if (cells.length > 0) this.free(oldList + 4);
-      this.setU32(kd + NK_VALUE_LIST, list - 4);
-      this.setU32(kd + NK_VALUE_COUNT, cells.length + 1);
-      if (name.length * 2 > this.u32(kd + NK_MAX_VALUE_NAME)) this.setU32(kd + NK_MAX_VALUE_NAME, name.length * 2);
+      this.setU32(kd + NK.ValueList, list - 4);
+      this.setU32(kd + NK.ValueCount, cells.length + 1);
+      if (name.length * 2 > this.u32(kd + NK.MaxValueNameLength)) this.setU32(kd + NK.MaxValueNameLength, name.length * 2);
     }
-    this.setU32(vkData + VK_TYPE, value.type);
+    this.setU32(vkData + VK.Type, value.type);
     this.writeValueData(vkData, value.data);
-    if (value.data.length > this.u32(kd + NK_MAX_VALUE_DATA)) this.setU32(kd + NK_MAX_VALUE_DATA, value.data.length);
+    if (value.data.length > this.u32(kd + NK.MaxValueDataSize)) this.setU32(kd + NK.MaxValueDataSize, value.data.length);
     this.touch(kd);
   }
 
@@ -751,30 +776,21 @@ export class RegfHive {
     if (vk === undefined) return false;
     const kd = this.checkKey(nk, 'key');
     const cells = this.valueCells(nk).filter((c) => c !== vk);
-    const oldList = this.u32(kd + NK_VALUE_LIST);
+    const oldList = this.u32(kd + NK.ValueList);
     this.freeValueData(vk + 4);
     this.free(vk + 4);
     this.free(oldList + 4);
     if (cells.length === 0) {
-      this.setU32(kd + NK_VALUE_LIST, NO_CELL);
+      this.setU32(kd + NK.ValueList, NO_CELL);
     } else {
       const list = this.alloc(4 * cells.length);
       cells.forEach((c, i) => this.setU32(list + 4 * i, c));
-      this.setU32(kd + NK_VALUE_LIST, list - 4);
+      this.setU32(kd + NK.ValueList, list - 4);
     }
-    this.setU32(kd + NK_VALUE_COUNT, cells.length);
+    this.setU32(kd + NK.ValueCount, cells.length);
     this.touch(kd);
     return true;
   }
-}
-
-function utf16(s: string): Uint8Array {
-  const out = new Uint8Array(s.length * 2);
-  for (let i = 0; i < s.length; i++) {
-    out[2 * i] = s.charCodeAt(i) & 0xff;
-    out[2 * i + 1] = s.charCodeAt(i) >> 8;
-  }
-  return out;
 }
 
 /**
