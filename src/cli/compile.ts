@@ -246,11 +246,10 @@ export function startsLikeXml(bytes: Uint8Array): boolean {
   else if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
     i = bytes[0] === 0xff ? 2 : 3;
     step = 2;
-  } else if (bytes[0] === 0x3c && bytes[1] === 0x00) step = 2; // UTF-16LE without a BOM
-  else if (bytes[0] === 0x00 && bytes[1] === 0x3c) {
+  } else if (bytes[0] === 0x00 && bytes.length > 1) {
     i = 1; // UTF-16BE without a BOM
     step = 2;
-  }
+  } else if (bytes[1] === 0x00) step = 2; // UTF-16LE without a BOM
   for (; i < bytes.length && i < 4096; i += step) {
     const c = bytes[i];
     if (c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a) continue;

@@ -35,7 +35,7 @@ export const DUMP_SPEC: CommandSpec = {
     { names: ['--lossy'], kind: 'flag', group: 'dump', help: 'with --as mc: write what an .mc can express even if not byte-exact' },
     { names: ['-o', '--out'], kind: 'value', value: 'FILE', group: 'dump', help: 'write to FILE instead of standard output' },
     { names: ['--language'], kind: 'value', value: 'ID', group: 'dump', help: 'LANGID of a .bin (default: from its MSGnnnnn name, else 0)' },
-    { names: ['--codepage'], kind: 'value', value: 'N', group: 'dump', help: 'code page of ANSI message texts (default 1252)' },
+    { names: ['--ansi-codepage', '--codepage'], kind: 'value', value: 'N', group: 'dump', help: 'code page of ANSI message texts (default 1252; --ansi-codepage as in compile)' },
   ],
 };
 

@@ -109,3 +109,25 @@ describe.skipIf(!built)('winmc FILE.man (skipped without a build)', () => {
     expect(existsSync(join(work, 'bad'))).toBe(false);
   });
 });
+
+describe('startsLikeXml: the cheap test before the manifest parser is loaded', () => {
+  const utf16 = (s: string, be = false) => {
+    const le = Buffer.from(s, 'utf16le');
+    return be ? Buffer.from(le.map((_, i) => le[i ^ 1]!)) : le;
+  };
+  it('finds a < after a BOM and white space, in UTF-8 and UTF-16 either way round', async () => {
+    const { startsLikeXml } = await import('../../src/cli/compile.js');
+    const cases: [Uint8Array, boolean][] = [
+      [Buffer.from('<?xml?>'), true],
+      [Buffer.from('\ufeff  \r\n<x/>'), true],
+      [Buffer.concat([Buffer.from([0xff, 0xfe]), utf16(' <x/>')]), true],
+      [Buffer.concat([Buffer.from([0xfe, 0xff]), utf16('<x/>', true)]), true],
+      [utf16('\r\n<x/>'), true],
+      [utf16(' <x/>', true), true],
+      [Buffer.from('MessageId=1\r\n'), false],
+      [Buffer.from('; <comment>\r\n'), false],
+      [new Uint8Array(0), false],
+    ];
+    for (const [bytes, want] of cases) expect(startsLikeXml(bytes)).toBe(want);
+  });
+});
