@@ -8,6 +8,7 @@
 
 import { type Arch, type IoErrorLogPacket, PACKET_HEADER_SIZE, PACKET_STRUCT_SIZE, PacketOffset, archLimits } from './packet.js';
 import { FormatError } from '../binary/errors.js';
+import { toHex } from '../binary/codec.js';
 
 /** A malformed packet: a FormatError with format 'IO_ERROR_LOG_PACKET' whose structure is the field. */
 export class PacketFormatError extends FormatError {
@@ -198,11 +199,8 @@ export function parseHex(text: string): Uint8Array {
   return out;
 }
 
-export function toHex(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += b.toString(16).padStart(2, '0');
-  return s;
-}
+/** Two lower-case hex digits a byte (the shared codec's). */
+export { toHex };
 
 /** One <Event> of an XML export (Event Viewer "Save as XML", wevtutil qe /f:xml, evtxexport -f xml). */
 export interface EventXmlRecord {

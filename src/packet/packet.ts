@@ -11,6 +11,8 @@
 //
 // Insertion strings are UTF-16LE, each NUL-terminated, back to back from StringOffset.
 
+import { writeUtf16le } from '../binary/codec.js';
+
 export type Arch = 'x86' | 'x64' | 'arm64';
 export const ARCHES: readonly Arch[] = ['x86', 'x64', 'arm64'];
 
@@ -326,10 +328,7 @@ export function writePacket(packet: IoErrorLogPacket): Uint8Array {
   const view = new DataView(out.buffer);
   writeHeaderAndDump(view, packet);
   let at = packet.stringOffset;
-  for (const text of packet.strings) {
-    for (let i = 0; i < text.length; i++, at += 2) view.setUint16(at, text.charCodeAt(i), true);
-    at += 2; // NUL, already zero
-  }
+  for (const text of packet.strings) at = writeUtf16le(out, at, text) + 2; // NUL, already zero
   return out;
 }
 

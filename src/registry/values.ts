@@ -1,6 +1,8 @@
 // Registry value types and their data encodings, shared by every backend. Strings are stored as
 // UTF-16LE with a terminating NUL; REG_MULTI_SZ is a run of such strings closed by one more NUL.
 
+import { decodeUtf16le, encodeUtf16le } from '../binary/codec.js';
+
 export const enum RegType {
   NONE = 0,
   SZ = 1,
@@ -31,20 +33,14 @@ export interface RegValue {
   data: Uint8Array;
 }
 
+/** UTF-16LE code units of `text`, no NUL (the shared codec's encodeUtf16le). */
 export function utf16le(text: string): Uint8Array {
-  const out = new Uint8Array(text.length * 2);
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < text.length; i++) view.setUint16(i * 2, text.charCodeAt(i), true);
-  return out;
+  return encodeUtf16le(text);
 }
 
+/** The code units of `bytes` as they are, an odd last byte ignored (the shared codec's decodeUtf16le). */
 export function fromUtf16le(bytes: Uint8Array): string {
-  const units: number[] = [];
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let i = 0; i + 1 < bytes.length; i += 2) units.push(view.getUint16(i, true));
-  let text = '';
-  for (let i = 0; i < units.length; i += 4096) text += String.fromCharCode(...units.slice(i, i + 4096));
-  return text;
+  return decodeUtf16le(bytes);
 }
 
 export function stringValue(type: RegType.SZ | RegType.EXPAND_SZ, text: string): RegValue {
