@@ -67,10 +67,11 @@ const result = await build({
 // templates/*.hbs precompiled with the options and line ends src/mc/render.ts compiles them with,
 // keyed by the source it is given: a compile then needs only the handlebars runtime.
 const { normalizeTemplate, TEMPLATE_OPTIONS } = await import(new URL('../dist/mc/render.js', import.meta.url).href);
+// templates/manifest/ too (the manifest compiler renders through the same function); not
+// templates/registry/, which src/registry/templates.ts renders with handlebars' defaults.
 const templates = resolve(root, 'templates');
-const specs = readdirSync(templates)
-  .filter((f) => f.endsWith('.hbs'))
-  .sort()
+const specs = ['', 'manifest']
+  .flatMap((dir) => readdirSync(resolve(templates, dir)).filter((f) => f.endsWith('.hbs')).sort().map((f) => join(dir, f)))
   .map((f) => {
     const source = readFileSync(resolve(templates, f), 'utf8');
     return [source, Handlebars.precompile(normalizeTemplate(source), TEMPLATE_OPTIONS)];
