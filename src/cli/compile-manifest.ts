@@ -22,6 +22,9 @@ export function manifestOptions(inputPath: string, cmd: CompileCommand): Manifes
     userMode: cmd.manifest.userMode,
     kernelMode: cmd.manifest.kernelMode,
     ...(cmd.manifest.csharp ? { csharp: cmd.manifest.csharp } : {}),
+    ...(cmd.manifest.writePrefix !== undefined ? { writePrefix: cmd.manifest.writePrefix } : {}),
+    ...(o.textEncoding !== undefined ? { textEncoding: o.textEncoding } : {}),
+    ...(o.ansiCodepage !== undefined ? { ansiCodepage: o.ansiCodepage } : {}),
   };
 }
 

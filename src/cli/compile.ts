@@ -28,8 +28,7 @@ export const REFUSED_MANIFEST_SWITCHES: Readonly<Record<string, string>> = {
   '-s': 'baselines (-s, -t) are not supported: there is no baseline format to write or check',
   '-t': 'baselines (-s, -t) are not supported: there is no baseline format to write or check',
   '-generateProjections': 'the projection code of newer mc.exe versions is not generated',
-  '-p': 'the logging macros are not renamed: -p and -P are not supported yet',
-  '-P': 'the logging macros are not renamed: -p and -P are not supported yet',
+  '-P': 'the symbolic names are not shortened: -P is not supported yet',
 };
 
 export const COMPILE_SPEC: CommandSpec = {
@@ -62,7 +61,7 @@ export const COMPILE_SPEC: CommandSpec = {
     mc('-m', 'value', 'warn about messages over N characters', { value: 'N', doc: '`.mc`: warn about messages longer than N characters' }),
     mc('-cp', 'value', '.h/.rc encoding: ansi, utf-8 or utf-16 (with BOM)', {
       value: 'ENC',
-      doc: '`.mc`: encoding of the `.h`, `.rc`, `.dbg`: `ansi`, `utf-8` or `utf-16` (the Unicode ones with a BOM)',
+      doc: 'encoding of the `.h`, `.rc`, `.dbg` (a manifest: of the `.h`): `ansi`, `utf-8` or `utf-16` (the Unicode ones with a BOM)',
     }),
     mc('-v', 'flag', 'verbose: list what was written', { doc: 'list what was written' }),
     mc('-?', 'flag', 'this text', { doc: 'usage' }),
@@ -70,12 +69,17 @@ export const COMPILE_SPEC: CommandSpec = {
     mc('-km', 'flag', 'kernel-mode logging code in the header', { group: 'manifest', doc: 'the kernel-mode logging code in the header' }),
     mc('-cs', 'value', 'C# logging class in NAMESPACE (-h dir)', { group: 'manifest', value: 'NAMESPACE', doc: 'a C# logging class in NAMESPACE, written into the `-h` directory' }),
     mc('-css', 'value', 'static C# logging class in NAMESPACE', { group: 'manifest', value: 'NAMESPACE', doc: 'the same as a static class' }),
+    mc('-p', 'value', 'prefix of the logging macros (default EventWrite)', {
+      group: 'manifest',
+      value: 'PREFIX',
+      doc: 'the prefix of the logging macros in place of `EventWrite` (with `-um`/`-km`)',
+    }),
     mc('-w', 'value', 'ignored, as by mc.exe (schema file)', { group: 'manifest', value: 'FILE', doc: 'ignored, as mc.exe itself ignores it (winmc always validates)' }),
     mc('-W', 'value', 'ignored, as by mc.exe (winmeta.xml)', { group: 'manifest', value: 'FILE', doc: 'ignored, as mc.exe itself ignores it (winmc has winmeta.xml built in)' }),
     ...Object.entries(REFUSED_MANIFEST_SWITCHES).map(([name, why]) =>
-      mc(name, name === '-s' || name === '-t' ? 'value' : name === '-p' || name === '-P' ? 'value' : 'flag', `refused: ${why}`, {
+      mc(name, name === '-s' || name === '-t' || name === '-P' ? 'value' : 'flag', `refused: ${why}`, {
         group: 'manifest',
-        value: name === '-s' || name === '-t' ? 'PATH' : name === '-p' || name === '-P' ? 'PREFIX' : undefined,
+        value: name === '-s' || name === '-t' ? 'PATH' : name === '-P' ? 'PREFIX' : undefined,
         doc: `refused (MC1002): ${why}`,
       }),
     ),
@@ -88,7 +92,7 @@ export const COMPILE_SPEC: CommandSpec = {
     mc('--ansi-codepage', 'value', 'the ANSI code page mc.exe would run under (default 1252)', {
       group: 'winmc',
       value: 'N',
-      doc: 'the ANSI code page mc.exe would run under (CP_ACP, default 1252): decodes `.mc` input without a BOM and encodes ANSI output',
+      doc: 'the ANSI code page mc.exe would run under (CP_ACP, default 1252): decodes `.mc` input without a BOM and encodes ANSI output (of a manifest: names outside ASCII in the `.h`, `.rc`, `.cs`)',
     }),
     mc('--header-template', 'value', 'generate the header from your own handlebars template', {
       group: 'winmc',
@@ -103,15 +107,17 @@ export const COMPILE_SPEC: CommandSpec = {
 };
 
 /** The switches that only mean something for a message text file. */
-const MC_ONLY = new Set(['x', 'a', 'u', 'U', 'A', 'c', 'd', 'n', 'o', 'm', 'cp', 'header-template']);
+const MC_ONLY = new Set(['x', 'a', 'u', 'U', 'A', 'c', 'd', 'n', 'o', 'm', 'header-template']);
 /** The manifest switches winmc implements (refused ones never get this far). */
-const MANIFEST_ONLY = new Set(['um', 'km', 'cs', 'css', 'w', 'W']);
+const MANIFEST_ONLY = new Set(['um', 'km', 'cs', 'css', 'p', 'w', 'W']);
 
 export interface ManifestSwitches {
   userMode: boolean;
   kernelMode: boolean;
   csharp?: { namespace: string; staticClass: boolean };
   generation?: ManifestGeneration;
+  /** -p: the logging macros' prefix in place of `EventWrite`. */
+  writePrefix?: string;
 }
 
 export interface CompileCommand {
@@ -193,6 +199,12 @@ export function parseCompileArgs(argv: readonly string[]): CompileCommand {
   const css = str('css');
   if (cs !== undefined) manifest.csharp = { namespace: cs, staticClass: false };
   if (css !== undefined) manifest.csharp = { namespace: css, staticClass: true };
+  const writePrefix = str('p');
+  if (writePrefix !== undefined) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(writePrefix)) errors.push(diagnostic('badSwitch', `-p takes the start of a C identifier, not '${writePrefix}'`));
+    else if (cs !== undefined || css !== undefined) errors.push(diagnostic('manifestSwitch', '-p with -cs/-css is refused: the C# methods are not renamed yet'));
+    else manifest.writePrefix = writePrefix;
+  }
   const modes = ['um', 'km', 'cs', 'css'].filter((k) => args.has(k)).map(dashed);
   if (modes.length > 1) errors.push(diagnostic('badSwitch', `${modes.join(' and ')} exclude each other: mc.exe generates one kind of logging code at a time`));
   for (const ns of [cs, css]) {

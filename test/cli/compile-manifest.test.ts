@@ -54,6 +54,8 @@ describe('manifest switches on the command line', () => {
     const cmd = parseCompileArgs(['-km', '-z', 'x', '-e', 'hpp', '--compat', 'sdk-newest', 'in.man']);
     expect(cmd.errors).toEqual([]);
     expect(manifestOptions('in.man', cmd)).toEqual({ inputName: 'in.man', baseName: 'x', headerExtension: 'hpp', binPrefix: false, generation: 'sdk-newest', userMode: false, kernelMode: true });
+    const p = parseCompileArgs(['-um', '-p', 'Log', '-cp', 'utf-8', '--ansi-codepage', '1251', 'in.man']);
+    expect(manifestOptions('in.man', p)).toMatchObject({ userMode: true, writePrefix: 'Log', textEncoding: 'utf-8', ansiCodepage: 1251 });
     const cs = parseCompileArgs(['-css', 'My.Logging', 'in.man']);
     expect(manifestOptions('in.man', cs)).toMatchObject({ csharp: { namespace: 'My.Logging', staticClass: true }, generation: 'sdk10.0.16299' });
     expect(manifestOptions('in.man', parseCompileArgs(['in.man']))).not.toHaveProperty('baseName');
@@ -67,7 +69,8 @@ describe('manifest switches on the command line', () => {
   it('accepts -w and -W as mc.exe does (ignored), refuses the switches it does not implement with the reason', () => {
     expect(parseCompileArgs(['-w', 'eventman.xsd', '-W', 'winmeta.xml', 'in.man']).errors).toEqual([]);
     for (const s of ['-mof', '-co', '-generateProjections']) expect(parseCompileArgs([s, 'in.man']).errors.map((e) => e.code)).toEqual(['MC1002']);
-    for (const s of ['-p', '-P', '-s', '-t']) expect(parseCompileArgs([s, 'v', 'in.man']).errors.map((e) => e.code)).toEqual(['MC1002']);
+    for (const s of ['-P', '-s', '-t']) expect(parseCompileArgs([s, 'v', 'in.man']).errors.map((e) => e.code)).toEqual(['MC1002']);
+    expect(parseCompileArgs(['-cs', 'N', '-p', 'Log', 'in.man']).errors.map((e) => e.message)).toEqual(['-p with -cs/-css is refused: the C# methods are not renamed yet']);
   });
 });
 
@@ -85,6 +88,13 @@ describe.skipIf(!built)('winmc FILE.man (skipped without a build)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(join('cs', 'demo.cs'));
     expect(readFileSync(join(work, 'cs/demo.cs'), 'latin1')).toContain('namespace Demo.Logging');
+  });
+
+  it('-p renames the logging macros', () => {
+    expect(winmc(['-um', '-p', 'LogDemo', '-h', 'pfx', '-r', 'pfx', 'demo.man']).code).toBe(0);
+    const header = readFileSync(join(work, 'pfx/demo.h'), 'latin1');
+    expect(header).toContain('#define LogDemoDemoStarted(');
+    expect(header).not.toContain('#define EventWriteDemoStarted(');
   });
 
   it('--res carries the message table and the WEVT_TEMPLATE', () => {
