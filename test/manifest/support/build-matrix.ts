@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cProgram, scanHeaderMacros, type HeaderMacros } from './c-program.js';
-import { compileC, GCC_X64, GCC_X86, runUnderWine, type CompileResult } from './toolchain.js';
+import { compileCAsync, GCC_X64, GCC_X86, runUnderWine, type CompileResult } from './toolchain.js';
 
 // mc.exe's ETW_INLINE is `DECLSPEC_NOINLINE __inline`: MSVC's __inline keeps an out-of-line
 // copy the linker can use, C99 inline in gcc does not; gnu89 inline semantics match MSVC's.
@@ -15,8 +15,9 @@ export type Target = 'x64' | 'x86' | 'km';
 
 export interface BuildOutcome {
   macros: HeaderMacros;
-  x64: CompileResult;
-  x86: CompileResult;
+  /** The user-mode builds; undefined for an older -km header (kernel-mode code only). */
+  x64?: CompileResult;
+  x86?: CompileResult;
   /** Exit code of the x64 program under Wine; undefined when it did not build or Wine is absent. */
   run?: number | null;
   runOutput?: string;
@@ -34,27 +35,30 @@ export function kernelModeOnly(header: string): boolean {
   return /\bEtwRegister\s*\(/.test(header) && !/MCGEN_USE_KERNEL_MODE_APIS/.test(header);
 }
 
-export function buildHeader(dir: string, headerName: string, header: Uint8Array, opts: { run: boolean; flags?: string[] }): BuildOutcome {
+export async function buildHeader(dir: string, headerName: string, header: Uint8Array, opts: { run: boolean; flags?: string[] }): Promise<BuildOutcome> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, headerName), header);
   const text = Buffer.from(header).toString('latin1');
   const macros = scanHeaderMacros(text);
   const flags = [...BASE_FLAGS, ...(opts.flags ?? [])];
   const userKm = kernelModeOnly(text);
-  const out: BuildOutcome = { macros, x64: { ok: false, diagnostics: '' }, x86: { ok: false, diagnostics: '' } };
+  const out: BuildOutcome = { macros };
+  const builds: Promise<void>[] = [];
   if (!userKm) {
     writeFileSync(join(dir, 'um.c'), cProgram(headerName, macros));
-    out.x64 = compileC(GCC_X64, join(dir, 'um.c'), join(dir, 'um64.exe'), { flags });
-    out.x86 = compileC(GCC_X86, join(dir, 'um.c'), join(dir, 'um32.exe'), { flags });
-    if (opts.run && out.x64.ok) {
-      const r = runUnderWine(join(dir, 'um64.exe'));
-      out.run = r.exitCode;
-      out.runOutput = r.stdout + r.stderr;
-    }
+    builds.push(compileCAsync(GCC_X64, join(dir, 'um.c'), join(dir, 'um64.exe'), { flags }).then((r) => void (out.x64 = r)));
+    builds.push(compileCAsync(GCC_X86, join(dir, 'um.c'), join(dir, 'um32.exe'), { flags }).then((r) => void (out.x86 = r)));
   }
   if (hasKernelModeCode(text)) {
     writeFileSync(join(dir, 'km.c'), cProgram(headerName, macros, { kernelMode: true }));
-    out.km = compileC(GCC_X64, join(dir, 'km.c'), join(dir, 'km64.sys'), { flags: [...flags, ...DRIVER_FLAGS], linkLibs: ['-lntoskrnl'] });
+    const km = { flags: [...flags, ...DRIVER_FLAGS], linkLibs: ['-lntoskrnl'] };
+    builds.push(compileCAsync(GCC_X64, join(dir, 'km.c'), join(dir, 'km64.sys'), km).then((r) => void (out.km = r)));
+  }
+  await Promise.all(builds);
+  if (opts.run && out.x64?.ok) {
+    const r = runUnderWine(join(dir, 'um64.exe'));
+    out.run = r.exitCode;
+    out.runOutput = r.stdout + r.stderr;
   }
   return out;
 }

@@ -1,6 +1,6 @@
 // The cross toolchain and Wine for the header build-and-run tests: found on PATH, absent ones
 // reported so a test can skip with a message.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -33,6 +33,20 @@ export function compileC(compiler: string, source: string, output: string, opts:
   const args = [...(opts.flags ?? []), ...(opts.compileOnly ? ['-c'] : []), source, '-o', output, ...libs];
   const r = spawnSync(compiler, args, { encoding: 'utf8', timeout: 240_000 });
   return { ok: r.status === 0, diagnostics: `${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
+}
+
+/** compileC without blocking, so the builds of one header run side by side. */
+export function compileCAsync(compiler: string, source: string, output: string, opts: { compileOnly?: boolean; flags?: string[]; linkLibs?: string[] } = {}): Promise<CompileResult> {
+  const libs = opts.compileOnly ? [] : (opts.linkLibs ?? ['-ladvapi32']);
+  const args = [...(opts.flags ?? []), ...(opts.compileOnly ? ['-c'] : []), source, '-o', output, ...libs];
+  return new Promise((resolve) => {
+    const child = spawn(compiler, args, { stdio: ['ignore', 'ignore', 'pipe'], timeout: 240_000 });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (d: string) => (stderr += d));
+    child.on('error', (e) => resolve({ ok: false, diagnostics: `${stderr}${String(e)}` }));
+    child.on('close', (code) => resolve({ ok: code === 0, diagnostics: stderr }));
+  });
 }
 
 let winePrefix: string | undefined;
