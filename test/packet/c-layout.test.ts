@@ -21,8 +21,8 @@ import {
   PACKET_STRUCT_SIZE,
   IRP_MJ_NAMES,
   archLimits,
-} from '../../src/packet/packet.ts';
-import { IO_LOG_CODES } from '../../src/packet/ntiologc.ts';
+} from '../../src/packet/packet.js';
+import { IO_LOG_CODES } from '../../src/packet/ntiologc.js';
 
 function hasCompiler(name: string): boolean {
   try {

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeMessageTable } from '../../src/rc-gen/message-table.ts';
+import { writeMessageTable } from '../../src/rc-gen/message-table.js';
+import { corpusRoot, repoRoot } from '../support/paths.js';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const corpus = process.env.WINMC_CORPUS ?? resolve(repoRoot, '../shared/corpus');
+const corpus = corpusRoot;
 const bin = join(repoRoot, 'bin', 'winmc.js');
 const built = existsSync(join(repoRoot, 'dist', 'cli', 'main.js'));
 const dir = mkdtempSync(join(tmpdir(), 'winmc-packet-cli-'));

@@ -15,11 +15,11 @@ import {
   parseHex,
 } from '../../src/packet/decode.js';
 import { driverPacketOf, isIoPacketData } from '../../src/eventlog/events.js';
-import { describeErrorCode } from '../../src/packet/ntiologc.ts';
-import type { IoErrorLogPacket } from '../../src/packet/packet.ts';
+import { corpusRoot } from '../support/paths.js';
+import { describeErrorCode } from '../../src/packet/ntiologc.js';
+import type { IoErrorLogPacket } from '../../src/packet/packet.js';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const corpus = process.env.WINMC_CORPUS ?? resolve(repoRoot, '../shared/corpus');
+const corpus = corpusRoot;
 
 function hasTool(name: string): boolean {
   try {

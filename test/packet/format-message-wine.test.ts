@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatMessage, type Insert } from '../../src/packet/format-message.ts';
+import { formatMessage, type Insert } from '../../src/packet/format-message.js';
 
 function has(command: string, args: string[]): boolean {
   try {

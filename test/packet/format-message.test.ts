@@ -3,8 +3,8 @@
 // real Windows); the others follow the FormatMessage and mc documentation.
 
 import { describe, expect, it } from 'vitest';
-import { FormatMessageError, formatMessage } from '../../src/packet/format-message.ts';
-import { findEventMessage, packetInserts, renderEventMessage } from '../../src/packet/render.ts';
+import { FormatMessageError, formatMessage } from '../../src/packet/format-message.js';
+import { findEventMessage, packetInserts, renderEventMessage } from '../../src/packet/render.js';
 
 const fm = formatMessage;
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { IO_LOG_CODES, describeErrorCode, ioLogCodeByName, ntstatusParts } from '../../src/packet/ntiologc.ts';
+import { IO_LOG_CODES, describeErrorCode, ioLogCodeByName, ntstatusParts } from '../../src/packet/ntiologc.js';
 
 const header = '/usr/share/mingw-w64/include/ntiologc.h';
 const hasHeader = existsSync(header);

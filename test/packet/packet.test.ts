@@ -13,8 +13,8 @@ import {
   entrySizeOf,
   fitReport,
   writeEventLogData,
-} from '../../src/packet/packet.ts';
-import { PacketFormatError, decodeDriverPacket, decodeEventLogData } from '../../src/packet/decode.ts';
+} from '../../src/packet/packet.js';
+import { PacketFormatError, decodeDriverPacket, decodeEventLogData } from '../../src/packet/decode.js';
 
 describe('limits (PACKET-REGISTRY.md §0, §1.3)', () => {
   it('evaluates the wdm.h arithmetic per architecture', () => {

@@ -4,11 +4,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { corpusRoot, repoRoot } from '../support/paths.js';
 
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const corpusRoot = process.env.WINMC_CORPUS ?? resolve(repoRoot, '../shared/corpus');
-export const hasCorpus = existsSync(join(corpusRoot, 'mc'));
+export { corpusRoot, hasCorpus, repoRoot } from '../support/paths.js';
 
 export function hasTool(path: string, args: string[] = ['--version']): boolean {
   try {

@@ -6,8 +6,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RegfHive } from '../../src/registry/regf.ts';
-import { HIVEXGET, HIVEXSH, hivexValues, multiSz, repoRoot, run, utf16z } from './peers.ts';
+import { RegfHive } from '../../src/registry/regf.js';
+import { HIVEXGET, HIVEXSH, hivexValues, multiSz, repoRoot, run, utf16z } from './peers.js';
 
 const bin = join(repoRoot, 'bin', 'winmc.js');
 const built = existsSync(join(repoRoot, 'dist', 'cli', 'main.js'));

@@ -5,12 +5,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HiveRegistry, applyToHiveFile } from '../../src/registry/hive.ts';
-import { validateRegistration, type RegistrationInput } from '../../src/registry/model.ts';
-import { plan } from '../../src/registry/plan.ts';
-import { RegistryError } from '../../src/registry/errors.ts';
-import { RegfHive, baseBlockChecksum } from '../../src/registry/regf.ts';
-import { HIVEXGET, HIVEXSH, REGFEXPORT, hivexValues, multiSz, regfexportTypes, run, utf16z, SAMPLE_SOURCE } from './peers.ts';
+import { HiveRegistry, applyToHiveFile } from '../../src/registry/hive.js';
+import { validateRegistration, type RegistrationInput } from '../../src/registry/model.js';
+import { plan } from '../../src/registry/plan.js';
+import { RegistryError } from '../../src/registry/errors.js';
+import { RegfHive, baseBlockChecksum } from '../../src/registry/regf.js';
+import { HIVEXGET, HIVEXSH, REGFEXPORT, hivexValues, multiSz, regfexportTypes, run, utf16z, SAMPLE_SOURCE } from './peers.js';
 
 const hasHivex = HIVEXSH !== undefined && HIVEXGET !== undefined;
 if (!hasHivex) console.warn('hive backend tests skipped: hivexsh/hivexget (libhivex-bin) not installed');

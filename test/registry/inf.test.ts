@@ -6,12 +6,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFilesAtomically } from '../../src/io/atomic-write.ts';
-import { FLG_DELREG_MULTI_SZ_DELSTRING, writeInf } from '../../src/registry/inf.ts';
-import { validateRegistration, type RegistrationInput } from '../../src/registry/model.ts';
-import { plan } from '../../src/registry/plan.ts';
-import { RegFileView, parseRegFile } from '../../src/registry/reg-file.ts';
-import { WINE64, WinePrefix, multiSz, regQuery, repoRoot, run, which, winePath, SAMPLE_SOURCE, SAMPLE_SOURCE_QUERIED } from './peers.ts';
+import { writeFilesAtomically } from '../../src/io/atomic-write.js';
+import { FLG_DELREG_MULTI_SZ_DELSTRING, writeInf } from '../../src/registry/inf.js';
+import { validateRegistration, type RegistrationInput } from '../../src/registry/model.js';
+import { plan } from '../../src/registry/plan.js';
+import { RegFileView, parseRegFile } from '../../src/registry/reg-file.js';
+import { WINE64, WinePrefix, multiSz, regQuery, repoRoot, run, which, winePath, SAMPLE_SOURCE, SAMPLE_SOURCE_QUERIED } from './peers.js';
 
 const MINGW_GCC = which('x86_64-w64-mingw32-gcc');
 const skipReason = !WINE64 ? 'wine64 not installed' : !MINGW_GCC ? 'x86_64-w64-mingw32-gcc not installed' : '';

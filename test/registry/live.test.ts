@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RegistrationInput } from '../../src/registry/model.ts';
-import { NATIVE_REG_DIR, WINE64, WinePrefix, hasNativeRegPrebuild, regQuery, transpileRegistry, winePath, windowsNode, SAMPLE_SOURCE } from './peers.ts';
+import type { RegistrationInput } from '../../src/registry/model.js';
+import { NATIVE_REG_DIR, WINE64, WinePrefix, hasNativeRegPrebuild, regQuery, transpileRegistry, winePath, windowsNode, SAMPLE_SOURCE } from './peers.js';
 
 const nodeExe = WINE64 && hasNativeRegPrebuild ? windowsNode() : undefined;
 const skipReason = !WINE64

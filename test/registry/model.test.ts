@@ -2,10 +2,10 @@
 // are parsed from .reg text, the same reader the Wine tests check against reg export.
 
 import { describe, expect, it } from 'vitest';
-import { RegistryError } from '../../src/registry/errors.ts';
-import { expandEnvironment, validateRegistration } from '../../src/registry/model.ts';
-import { describeChange, plan, resolve } from '../../src/registry/plan.ts';
-import { RegFileView, parseRegFile } from '../../src/registry/reg-file.ts';
+import { RegistryError } from '../../src/registry/errors.js';
+import { expandEnvironment, validateRegistration } from '../../src/registry/model.js';
+import { describeChange, plan, resolve } from '../../src/registry/plan.js';
+import { RegFileView, parseRegFile } from '../../src/registry/reg-file.js';
 
 const base = { log: 'System', source: 'MyDrv', eventMessageFiles: ['%SystemRoot%\\System32\\IoLogMsg.dll'] };
 

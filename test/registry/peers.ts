@@ -6,11 +6,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import type { RegistrationInput } from '../../src/registry/model.ts';
+import type { RegistrationInput } from '../../src/registry/model.js';
+import { repoRoot } from '../support/paths.js';
 
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export { repoRoot };
 
 export function which(tool: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(':')) {
@@ -112,11 +112,11 @@ export const NATIVE_REG_DIR = join(repoRoot, 'node_modules', 'native-reg');
 export const hasNativeRegPrebuild = existsSync(join(NATIVE_REG_DIR, 'prebuilds', 'win32-x64'));
 
 /**
- * src/registry (and the atomic writer it uses) transpiled to plain ESM JavaScript in `outDir`,
+ * src/registry (and the atomic writer and binary codecs it uses) transpiled to plain ESM JavaScript in `outDir`,
  * so the Windows Node can import the very modules under test without a build of the whole tree.
  */
 export function transpileRegistry(outDir: string): void {
-  const units: [string, string][] = [['src/io', 'io'], ['src/registry', 'registry']];
+  const units: [string, string][] = [['src/io', 'io'], ['src/binary', 'binary'], ['src/registry', 'registry']];
   for (const [from, to] of units) {
     mkdirSync(join(outDir, to), { recursive: true });
     for (const f of readdirSync(join(repoRoot, from)).filter((n) => n.endsWith('.ts'))) {

@@ -6,12 +6,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFilesAtomically } from '../../src/io/atomic-write.ts';
-import { validateRegistration, type RegistrationInput } from '../../src/registry/model.ts';
-import { plan, resolve, type Resolution } from '../../src/registry/plan.ts';
-import { RegFileView, parseRegFile, valueLine, writeRegFile } from '../../src/registry/reg-file.ts';
-import { RegType, multiStringValue, stringValue } from '../../src/registry/values.ts';
-import { WINE64, WinePrefix, regQuery, winePath, SAMPLE_SOURCE, SAMPLE_SOURCE_QUERIED } from './peers.ts';
+import { writeFilesAtomically } from '../../src/io/atomic-write.js';
+import { validateRegistration, type RegistrationInput } from '../../src/registry/model.js';
+import { plan, resolve, type Resolution } from '../../src/registry/plan.js';
+import { RegFileView, parseRegFile, valueLine, writeRegFile } from '../../src/registry/reg-file.js';
+import { RegType, multiStringValue, stringValue } from '../../src/registry/values.js';
+import { WINE64, WinePrefix, regQuery, winePath, SAMPLE_SOURCE, SAMPLE_SOURCE_QUERIED } from './peers.js';
 
 const hasWine = WINE64 !== undefined;
 if (!hasWine) console.warn('.reg tests against Wine skipped: wine64 not installed');

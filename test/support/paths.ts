@@ -8,6 +8,15 @@ export const hasCorpus = existsSync(resolve(corpusRoot, 'mc'));
 export const corpusSkipNote = `corpus not found at ${corpusRoot} (set WINMC_CORPUS): skipped`;
 export const winmcBin = resolve(repoRoot, 'bin/winmc.js');
 
+/** A path inside the corpus: `corpusPath('evtx', 'system.evtx')`. */
+export function corpusPath(...parts: string[]): string {
+  return resolve(corpusRoot, ...parts);
+}
+
+/** The .evtx/.evt logs of corpus/evtx, and whether they are there. */
+export const evtxCorpusDir = corpusPath('evtx');
+export const hasEvtxCorpus = existsSync(resolve(evtxCorpusDir, 'system.evtx'));
+
 /** The big real .mc files of corpus/large (ru-RU is in code page 1251). */
 export function largeInputs(): { name: string; path: string; codepage: number }[] {
   return readdirSync(join(corpusRoot, 'large'))

@@ -2,12 +2,12 @@
 // differential tests compare against. Only the fields both sides model are extracted.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { evtxCorpusDir, hasEvtxCorpus } from '../support/paths.js';
 
-export const repoRoot = resolve(import.meta.dirname, '../..');
-export const corpusDir = resolve(process.env.WINMC_CORPUS ?? resolve(repoRoot, '../shared/corpus'), 'evtx');
-export const hasCorpus = existsSync(resolve(corpusDir, 'system.evtx'));
+export { repoRoot } from '../support/paths.js';
+export const corpusDir = evtxCorpusDir;
+export const hasCorpus = hasEvtxCorpus;
 export const corpusFile = (name: string): string => resolve(corpusDir, name);
 
 export function hasTool(name: string): boolean {

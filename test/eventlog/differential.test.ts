@@ -2,8 +2,8 @@
 // libevt-utils): the same records, in the same order, with the same id, provider and strings.
 
 import { describe, expect, it } from 'vitest';
-import { readEventLogFile, type EventRecord } from '../../src/eventlog/events.ts';
-import { corpusFile, evtexportRecords, evtxexportRecords, hasCorpus, hasTool, type PeerRecord } from './peers.ts';
+import { readEventLogFile, type EventRecord } from '../../src/eventlog/events.js';
+import { corpusFile, evtexportRecords, evtxexportRecords, hasCorpus, hasTool, type PeerRecord } from './peers.js';
 
 async function readAll(path: string): Promise<{ events: EventRecord[]; warnings: string[] }> {
   const events: EventRecord[] = [];
@@ -31,7 +31,7 @@ function comparable(e: EventRecord, withBinary: boolean): PeerRecord {
   };
 }
 
-if (!hasCorpus) console.warn('test/events/differential: corpus not found (set WINMC_CORPUS); skipped');
+if (!hasCorpus) console.warn('test/eventlog/differential: corpus not found (set WINMC_CORPUS); skipped');
 
 describe.skipIf(!hasCorpus || !hasTool('evtxexport'))('EVTX records agree with evtxexport (skipped without corpus or libevtx-utils)', () => {
   for (const name of ['system.evtx', '2-vss_7-System.evtx', 'plaso_System2.evtx']) {

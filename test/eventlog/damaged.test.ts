@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { memoryByteSource, readEventLogFile, readEventRecords, type EventRecord } from '../../src/eventlog/events.ts';
-import { EVTX_CHUNK_SIZE, EVTX_FILE_HEADER_BLOCK_SIZE, largeEvtxPieces, makeLargeEvtx, readEvtxFileHeader } from '../../src/eventlog/evtx.ts';
-import { readEvtFileHeader } from '../../src/eventlog/evt.ts';
-import { corpusFile, hasCorpus } from './peers.ts';
+import { memoryByteSource, readEventLogFile, readEventRecords, type EventRecord } from '../../src/eventlog/events.js';
+import { EVTX_CHUNK_SIZE, EVTX_FILE_HEADER_BLOCK_SIZE, largeEvtxPieces, makeLargeEvtx, readEvtxFileHeader } from '../../src/eventlog/evtx.js';
+import { readEvtFileHeader } from '../../src/eventlog/evt.js';
+import { corpusFile, hasCorpus } from './peers.js';
 
 async function readBytes(bytes: Uint8Array): Promise<{ events: EventRecord[]; warnings: string[] }> {
   const events: EventRecord[] = [];

@@ -3,9 +3,9 @@
 // which were read from the same public files with other tools.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { driverPacketOf, isIoPacketData, messageIdOf, readEventLogFile, type EventRecord } from '../../src/eventlog/events.ts';
-import type { IoErrorLogPacket } from '../../src/packet/packet.ts';
-import { corpusFile, hasCorpus } from './peers.ts';
+import { driverPacketOf, isIoPacketData, messageIdOf, readEventLogFile, type EventRecord } from '../../src/eventlog/events.js';
+import type { IoErrorLogPacket } from '../../src/packet/packet.js';
+import { corpusFile, hasCorpus } from './peers.js';
 
 interface Found {
   event: EventRecord;
@@ -46,7 +46,7 @@ function checkDriverEvent({ event, packet }: Found): void {
   expect(event.level, where).toBe(LEVEL_OF_SEVERITY[packet!.errorCode >>> 30]);
 }
 
-if (!hasCorpus) console.warn('test/events/driver-events: corpus not found (set WINMC_CORPUS); skipped');
+if (!hasCorpus) console.warn('test/eventlog/driver-events: corpus not found (set WINMC_CORPUS); skipped');
 
 describe.skipIf(!hasCorpus)('system.evtx (Windows 10) driver events (skipped without the corpus)', () => {
   let log: Found[];

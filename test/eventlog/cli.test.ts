@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { corpusFile, evtxexportRecords, hasCorpus, hasTool, repoRoot } from './peers.ts';
+import { corpusFile, evtxexportRecords, hasCorpus, hasTool, repoRoot } from './peers.js';
 
 const bin = resolve(repoRoot, 'bin/winmc.js');
 const built = existsSync(resolve(repoRoot, 'dist/cli/events.js'));
@@ -17,7 +17,7 @@ function winmc(...args: string[]) {
 
 const jsonLines = (text: string) => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 
-if (!built) console.warn('test/events/cli: dist/ missing, run npm run build; skipped');
+if (!built) console.warn('test/eventlog/cli: dist/ missing, run npm run build; skipped');
 
 describe.skipIf(!built)('winmc events: usage errors (skipped without a build)', () => {
   it('no file: usage error MC6001, exit 2', () => {
