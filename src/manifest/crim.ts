@@ -3,6 +3,7 @@
 // crim-layout.ts, and writeCrim, which describes a manifest the way mc.exe lays it out.
 // Block structure and mc's quirks: docs/manifests.md.
 
+import { FormatError } from '../binary/errors.js';
 import type { XmlElement, XmlNode } from '../eventlog/binxml/reader.js';
 import { TemplateBinXmlError, readTemplateFragment, writeTemplateFragment } from '../eventlog/binxml/writer.js';
 import { eventKeywordMask } from './codegen.js';
@@ -177,13 +178,13 @@ export interface CrimEventAttribute {
   value: string;
 }
 
-export class CrimFormatError extends Error {
+export class CrimFormatError extends FormatError {
   constructor(
     message: string,
     readonly block: string,
-    readonly offset: number,
+    offset: number,
   ) {
-    super(`${block}: ${message} (at file offset 0x${offset.toString(16)})`);
+    super('CRIM', message, offset, { structure: block, text: `${block}: ${message} (at file offset 0x${offset.toString(16)})` });
     this.name = 'CrimFormatError';
   }
 }
@@ -925,11 +926,20 @@ function describeProvider(p: Provider, major: number, guidKind: 'md5' | 'sha256-
   const opcodes = stableSort(allOpcodes, (o) => (o.value << 16) | (o.task?.value ?? 0));
   const keywords = stableSort(p.keywords, (k) => k.mask);
   const events = stableSort(p.events, (e) => e.value);
-  const index = <T>(list: readonly T[], item: T | undefined) => {
-    if (item === undefined) return undefined;
-    const i = list.indexOf(item);
-    return i < 0 ? undefined : i;
+  // Positions by identity, the first one as indexOf would find (a linear search per event was
+  // quadratic in a large manifest).
+  const positions = <T>(list: readonly T[]): Map<T, number> => {
+    const m = new Map<T, number>();
+    list.forEach((x, i) => m.has(x) || m.set(x, i));
+    return m;
   };
+  const templateAt = positions(p.templates);
+  const opcodeAt = positions(opcodes);
+  const levelAt = positions(levels);
+  const taskAt = positions(p.tasks);
+  const channelAt = positions(p.channels);
+  const keywordAt = positions(keywords);
+  const index = <T>(at: Map<T, number>, item: T | undefined) => (item === undefined ? undefined : at.get(item));
   const out: CrimProvider = {
     guid: guidToText(p.guid.bytes),
     messageId: msg(p.message),
@@ -956,21 +966,21 @@ function describeProvider(p: Provider, major: number, guidKind: 'md5' | 'sha256-
         task: e.task?.value ?? 0,
         keywords: eventKeywordMask(e),
         messageId: msg(e.message),
-        keywordRefs: stableSort(e.keywords, (k) => k.mask).map((k) => keywords.indexOf(k)),
+        keywordRefs: stableSort(e.keywords, (k) => k.mask).map((k) => keywordAt.get(k) ?? -1),
       };
       const set = (k: 'template' | 'opcodeRef' | 'levelRef' | 'taskRef' | 'channelRef', v: number | undefined) => {
         if (v !== undefined) ev[k] = v;
       };
-      set('template', index(p.templates, e.template));
-      set('opcodeRef', index(opcodes, e.opcode));
-      set('levelRef', index(levels, e.level));
-      set('taskRef', index(p.tasks, e.task));
-      set('channelRef', index(p.channels, e.channel));
+      set('template', index(templateAt, e.template));
+      set('opcodeRef', index(opcodeAt, e.opcode));
+      set('levelRef', index(levelAt, e.level));
+      set('taskRef', index(taskAt, e.task));
+      set('channelRef', index(channelAt, e.channel));
       return ev;
     }),
     filters: p.filters.map((f) => {
       const cf: CrimFilter = { name: f.name, value: f.value, version: f.version, messageId: msg(f.message) };
-      const t = index(p.templates, f.template);
+      const t = index(templateAt, f.template);
       if (t !== undefined) cf.template = t;
       return cf;
     }),
