@@ -149,12 +149,7 @@ export function decodeEvtRecord(bytes: Uint8Array, fileOffset: number): EvtRecor
   };
   if (size < EVT_RECORD_FIXED_SIZE + 4) fail(`size ${size} is below the minimum ${EVT_RECORD_FIXED_SIZE + 4}`);
   const h = EVENTLOGRECORD.read(r, 0);
-  const numberOfStrings = h.NumStrings;
-  const stringOffset = h.StringOffset;
-  const sidSize = h.UserSidLength;
-  const sidOffset = h.UserSidOffset;
-  const dataSize = h.DataLength;
-  const dataOffset = h.DataOffset;
+  const { NumStrings: numberOfStrings, StringOffset: stringOffset, UserSidLength: sidSize, UserSidOffset: sidOffset, DataLength: dataSize, DataOffset: dataOffset } = h;
   const body = size - 4;
   if (sidSize > 0 && (sidOffset < EVT_RECORD_FIXED_SIZE || sidOffset + sidSize > body)) fail(`user SID (offset ${sidOffset}, ${sidSize} bytes) lies outside the record`);
   if (dataSize > 0 && (dataOffset < EVT_RECORD_FIXED_SIZE || dataOffset + dataSize > body)) fail(`data (offset ${dataOffset}, ${dataSize} bytes) lies outside the record`);
