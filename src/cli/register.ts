@@ -11,7 +11,7 @@ import { LiveRegistry, applyToLiveRegistry, loadNativeReg } from '../registry/li
 import { type RegistrationInput, validateRegistration } from '../registry/model.js';
 import { type Change, type Plan, type RegistryView, describeChange, describeStep, plan, resolve } from '../registry/plan.js';
 import { writeRegFile } from '../registry/reg-file.js';
-import { EXIT, parseCommandLine, usageText, type CommandSpec, type OptionDef } from './kit.js';
+import { CliError, EXIT, parseCommandLine, printError, usageText, type CommandSpec, type OptionDef } from './kit.js';
 
 type Direction = 'register' | 'unregister';
 
@@ -80,8 +80,8 @@ function usage(direction: Direction): string {
   return usageText(REGISTER_SPECS[direction]);
 }
 
-function usageError(text: string): RegistryError {
-  return new RegistryError(REGISTRY_ERRORS.USAGE, text);
+function usageError(text: string): CliError {
+  return new CliError(REGISTRY_ERRORS.USAGE, text);
 }
 
 export function parseTarget(text: string): Target {
@@ -108,7 +108,7 @@ export interface RegisterCommand {
 
 export function parseRegisterArgs(argv: readonly string[], direction: Direction): RegisterCommand {
   const args = parseCommandLine(REGISTER_SPECS[direction], argv);
-  if (args.errors.length > 0) throw usageError(args.errors[0]!.message);
+  args.throwFirst();
   if (args.positional.length > 0) throw usageError(`unexpected argument '${args.positional[0]}'`);
   const one = (name: string): string | undefined => args.value(name);
   const many = (name: string): string[] => args.list(name).flatMap((s) => s.split(';')).filter((s) => s !== '');
@@ -223,11 +223,14 @@ export async function run(argv: string[], command: string): Promise<number> {
     execute(cmd);
     return 0;
   } catch (err) {
+    if (err instanceof CliError) {
+      printError(err);
+      return err.exitCode;
+    }
     if (err instanceof RegistryError) {
       const where = err.file !== undefined && err.line !== undefined ? `${err.file}(${err.line})` : 'winmc';
       process.stderr.write(`${where} : error ${err.code}: ${err.message}\n`);
-      // A bad command line exits 2, as in every command; a bad registration or target, 1.
-      return err.code === REGISTRY_ERRORS.USAGE ? EXIT.usage : EXIT.input;
+      return EXIT.input;
     }
     const e = err as NodeJS.ErrnoException;
     if (e && typeof e.code === 'string' && e.path) {
