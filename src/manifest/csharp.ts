@@ -25,8 +25,8 @@ export interface ManifestCSharpOptions {
   ansiCodepage?: number;
 }
 
-/** How a template field is passed to ETW: a string (pinned), a boolean (widened to int) or a value. */
-export type CSharpFieldKind = 'string' | 'bool' | 'value';
+/** How a template field is passed to ETW: a string (pinned), a boolean (widened to int), a DateTime (as its FILETIME) or a value. */
+export type CSharpFieldKind = 'string' | 'bool' | 'filetime' | 'value';
 
 export interface CSharpField {
   index: number;
@@ -38,6 +38,7 @@ export interface CSharpField {
   kind: CSharpFieldKind;
   isString: boolean;
   isBool: boolean;
+  isFiletime: boolean;
   isValue: boolean;
 }
 
@@ -100,8 +101,8 @@ interface CSharpType {
 }
 
 // inType → C# type. Confirmed by mc.exe outputs: UnicodeString, Int32, UInt32 (sizeof(int)),
-// UInt16 (sizeof(short)), HexInt32, HexInt64 (signed), GUID, Boolean; AnsiString unsupported.
-// The others follow the same pattern and are unverified.
+// UInt16 (sizeof(short)), Int64, HexInt32, HexInt64 (signed), GUID, Boolean, FILETIME (DateTime);
+// AnsiString unsupported. The others follow the same pattern and are unverified.
 const CS_TYPES: Readonly<Record<string, CSharpType>> = {
   UnicodeString: { type: 'string', sizeType: 'char', kind: 'string' },
   Int8: { type: 'sbyte', sizeType: 'byte', kind: 'value' },
@@ -117,6 +118,7 @@ const CS_TYPES: Readonly<Record<string, CSharpType>> = {
   Float: { type: 'float', sizeType: 'float', kind: 'value' },
   Double: { type: 'double', sizeType: 'double', kind: 'value' },
   Boolean: { type: 'bool', sizeType: 'int', kind: 'bool' },
+  FILETIME: { type: 'DateTime', sizeType: 'long', kind: 'filetime' },
   GUID: { type: 'Guid', sizeType: 'Guid', kind: 'value' },
   Pointer: { type: 'IntPtr', sizeType: 'IntPtr', kind: 'value' },
 };
@@ -139,7 +141,7 @@ function templateFields(t: Template): CSharpField[] | undefined {
     if (f.kind !== 'data') return undefined;
     const ct = fieldType(f);
     if (!ct) return undefined;
-    out.push({ index, name: identifier(f.name), type: ct.type, sizeType: ct.sizeType, kind: ct.kind, isString: ct.kind === 'string', isBool: ct.kind === 'bool', isValue: ct.kind === 'value' });
+    out.push({ index, name: identifier(f.name), type: ct.type, sizeType: ct.sizeType, kind: ct.kind, isString: ct.kind === 'string', isBool: ct.kind === 'bool', isFiletime: ct.kind === 'filetime', isValue: ct.kind === 'value' });
   }
   return out;
 }
@@ -186,11 +188,16 @@ export function manifestCSharpModel(manifest: Manifest, opts: ManifestCSharpOpti
     };
   });
   if (needsEmpty) templates.push({ method: EMPTY_TEMPLATE, fields: [], fixedDeclarations: '', pinned: [], hasStrings: false });
-  // The template methods in the providers' template order, each once.
+  // The template methods in the providers' template order, each once; a second provider's
+  // template of the same tid and field types shares the first one's method.
+  const signatures = new Set<string>();
   for (const p of manifest.providers) {
     for (const t of p.templates) {
       if (!usedTemplates.has(t) || templateByKey.has(t)) continue;
       const fields = templateFields(t)!;
+      const signature = `${identifier(t.tid)}(${fields.map((f) => f.type).join(',')})`;
+      if (signatures.has(signature)) continue;
+      signatures.add(signature);
       const strings = fields.filter((f) => f.isString);
       const ct: CSharpTemplate = {
         method: `Template${identifier(t.tid)}`,

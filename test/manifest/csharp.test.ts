@@ -85,6 +85,7 @@ const SHAPES_MAN = `<?xml version="1.0" encoding="UTF-8"?>
           <data name="Activity" inType="win:GUID"/>
           <data name="Handle" inType="win:HexInt64"/>
           <data name="Path" inType="win:UnicodeString"/>
+          <data name="When" inType="win:FILETIME"/>
         </template>
         <template tid="Values"><data name="A" inType="win:Int32"/><data name="B" inType="win:Double"/></template>
         <template tid="Ansi"><data name="Text" inType="win:AnsiString"/></template>
@@ -125,15 +126,33 @@ describe('renderManifestCSharp shapes', () => {
     expect(text).toContain('            return m_provider.TemplateEventDescriptor(ref Plain);\r\n');
     expect(text).toContain('        internal unsafe bool TemplateEventDescriptor(\r\n            ref EventDescriptor eventDescriptor\r\n            )\r\n');
     expect(text).toContain('            return m_provider.WriteEvent(ref Text, Message);\r\n');
-    expect(text).toContain('        public bool EventWriteMany(string Name, uint Id, bool Flag, ushort Port, Guid Activity, long Handle, string Path)\r\n');
-    expect(text).toContain('            return m_provider.TemplateMixed(ref Many, Name, Id, Flag, Port, Activity, Handle, Path);\r\n');
+    expect(text).toContain('        public bool EventWriteMany(string Name, uint Id, bool Flag, ushort Port, Guid Activity, long Handle, string Path, DateTime When)\r\n');
+    expect(text).toContain('            return m_provider.TemplateMixed(ref Many, Name, Id, Flag, Port, Activity, Handle, Path, When);\r\n');
     expect(text).toContain('                int FlagInt = Flag ? 1 : 0;\r\n                userDataPtr[2].DataPointer = (UInt64)(&FlagInt);\r\n                userDataPtr[2].Size = (uint)(sizeof(int));\r\n');
     expect(text).toContain('                userDataPtr[3].DataPointer = (UInt64)(&Port);\r\n                userDataPtr[3].Size = (uint)(sizeof(short)  );\r\n');
+    expect(text).toContain('                long WhenFileTime = When.ToFileTime();\r\n                userDataPtr[7].DataPointer = (UInt64)(&WhenFileTime);\r\n                userDataPtr[7].Size = (uint)(sizeof(long));\r\n');
     expect(text).toContain('                fixed (char* a0 = Name, a1 = Path)\r\n                {\r\n                    userDataPtr[0].DataPointer = (ulong)a0;\r\n                    userDataPtr[6].DataPointer = (ulong)a1;\r\n');
     expect(text).toContain('                userDataPtr[1].Size = (uint)(sizeof(double)  );\r\n\r\n                status = WriteEvent(ref eventDescriptor, argumentCount, (IntPtr)(userData));\r\n            }\r\n');
     expect(text.match(/The event's template has types not supported in c# generation/g)?.length).toBe(2);
     // Only the templates a method uses, once each, in template order.
     expect([...text.matchAll(/internal unsafe bool (\w+)\(/g)].map((m) => m[1])).toEqual(['TemplateEventDescriptor', 'TemplateMixed', 'TemplateValues']);
+  });
+
+  it('two providers: a class each and one EventProviderVersionTwo with their template methods', () => {
+    const provider = (n: number, tid: string) => `
+    <provider name="P${n}" guid="{00000000-0000-0000-0000-00000000000${n}}" symbol="P${n}Sym" resourceFileName="p.dll" messageFileName="p.dll">
+      <templates><template tid="${tid}"><data name="A" inType="win:UInt32"/><data name="S" inType="win:UnicodeString"/></template></templates>
+      <events><event symbol="E${n}" value="${n}" template="${tid}"/></events>
+    </provider>`;
+    const man = SHAPES_MAN.replace(/<provider [\s\S]*<\/provider>/, provider(1, 'Shared') + provider(2, 'Shared') + provider(3, 'Own'));
+    const r = parseManifest(new TextEncoder().encode(man), 'two.man');
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const text = new TextDecoder().decode(renderManifestCSharp(r.manifest!, { namespace: 'N', staticClass: false, generation: 'sdk10.0.16299', baseName: 'two' }).bytes);
+    expect([...text.matchAll(/public class (\w+)/g)].map((m) => m[1])).toEqual(['P1Sym', 'P2Sym', 'P3Sym']);
+    expect(text.match(/internal class EventProviderVersionTwo/g)?.length).toBe(1);
+    expect([...text.matchAll(/internal unsafe bool (\w+)\(/g)].map((m) => m[1])).toEqual(['TemplateShared', 'TemplateOwn']);
+    expect(text).toContain('            return m_provider.TemplateShared(ref E2, A, S);\r\n');
+    expect(text).toContain('    }\r\n\r\n    public class P2Sym : IDisposable\r\n');
   });
 
   it('-css: a static class with a static constructor and no Dispose', () => {
