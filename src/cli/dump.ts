@@ -8,7 +8,7 @@ import { encodeMcSource, messageTablesToMc } from '../rc-gen/mc-source.js';
 import { readMessageTable, type MessageTableEntry } from '../rc-gen/message-table.js';
 import { languageFromBinName, readTableFile, type TableFile } from '../rc-gen/table-file.js';
 import type { ResourceId } from '../rc-gen/res.js';
-import { parseCommandLine, printError, readInputFile, usageText, type CommandSpec } from './kit.js';
+import { CliError, parseCommandLine, printError, readInputFile, usageText, type CommandSpec } from './kit.js';
 
 const ERRORS = {
   badSwitch: 'MC1001',
@@ -62,13 +62,13 @@ interface DumpCommand {
   language?: number;
   codepage: number;
   help: boolean;
-  errors: { code: string; message: string }[];
+  errors: CliError[];
 }
 
 function parseDumpArgs(argv: readonly string[]): DumpCommand {
   const args = parseCommandLine(DUMP_SPEC, argv);
-  const errors: { code: string; message: string }[] = args.errors.map((e) => ({ code: e.code, message: e.message }));
-  const bad = (message: string) => errors.push({ code: ERRORS.badSwitch, message });
+  const errors: CliError[] = [...args.errors];
+  const bad = (message: string) => errors.push(new CliError(ERRORS.badSwitch, message));
   const as = args.value('as');
   if (as !== undefined && as !== 'mc') bad(`--as takes mc, not '${as}'`);
   let language: number | undefined;
@@ -82,7 +82,7 @@ function parseDumpArgs(argv: readonly string[]): DumpCommand {
   const codepageText = args.value('codepage');
   if (codepageText !== undefined) {
     codepage = /^\d+$/.test(codepageText) ? Number(codepageText) : NaN;
-    if (!isKnownCodepage(codepage)) errors.push({ code: ERRORS.badCodepage, message: `--codepage: code page ${codepageText} is not known` });
+    if (!isKnownCodepage(codepage)) errors.push(new CliError(ERRORS.badCodepage, `--codepage: code page ${codepageText} is not known`));
   }
   const files = args.positional;
   const help = args.help;

@@ -13,7 +13,7 @@ import { hex32 } from '../hex.js';
 import { packetToJson, type IoErrorLogPacket } from '../packet/packet.js';
 import { findEventMessage, renderEventMessage } from '../packet/render.js';
 import { loadMessageTables, type MessageTableSet } from '../rc-gen/message-source.js';
-import { parseCommandLine, printError, usageText, type CommandSpec } from './kit.js';
+import { CliError, parseCommandLine, printError, usageText, type CommandSpec } from './kit.js';
 
 const CODE = {
   usage: 'MC6001',
@@ -74,12 +74,13 @@ interface EventsCommand {
   json: boolean;
 }
 
-export function parseEventsArgs(argv: readonly string[]): EventsCommand | { help: true } | { error: string } {
+/** The command line of `winmc events`; throws a CliError (MC6001) for a bad one. */
+export function parseEventsArgs(argv: readonly string[]): EventsCommand | { help: true } {
   const args = parseCommandLine(EVENTS_SPEC, argv);
   if (args.help) return { help: true };
-  if (args.errors.length > 0) return { error: args.errors[0]!.message };
+  args.throwFirst();
   const files = args.positional;
-  if (files.length !== 1) return { error: files.length === 0 ? 'no event log given (winmc events FILE)' : `one event log expected, found ${files.length}: ${files.join(' ')}` };
+  if (files.length !== 1) throw new CliError(CODE.usage, files.length === 0 ? 'no event log given (winmc events FILE)' : `one event log expected, found ${files.length}: ${files.join(' ')}`);
   const providers = args.list('provider');
   const messages: EventsCommand['messages'] = [];
   for (const spec of args.list('messages')) {
@@ -222,14 +223,17 @@ class Progress {
 }
 
 export async function run(argv: string[], _command: string): Promise<number> {
-  const parsed = parseEventsArgs(argv);
+  let parsed: EventsCommand | { help: true };
+  try {
+    parsed = parseEventsArgs(argv);
+  } catch (err) {
+    if (!(err instanceof CliError)) throw err;
+    printError(err);
+    return err.exitCode;
+  }
   if ('help' in parsed) {
     process.stdout.write(USAGE);
     return 0;
-  }
-  if ('error' in parsed) {
-    error(CODE.usage, parsed.error);
-    return 2;
   }
   const { file, providers, json, packetsOnly } = parsed;
 
