@@ -17,11 +17,12 @@ import {
   type XmlElement,
   type XmlNode,
 } from './binxml/reader.js';
-import { readEvtxRecords, type EvtxRecord } from './evtx.js';
+import { EVTX_FILE_SIGNATURE, readEvtxRecords, type EvtxRecord } from './evtx.js';
 import { readEvtRecords, EVT_SIGNATURE, type EvtRecord } from './evt.js';
 import { decodeEventLogPacket, isEventLogPacket, messageIdOf } from '../packet/decode.js';
 import type { IoErrorLogPacket } from '../packet/packet.js';
 import { FormatError } from '../binary/errors.js';
+import { decodeAscii } from '../binary/codec.js';
 
 /** Random-access bytes: a file handle or a buffer. `read` may return fewer bytes at the end. */
 export interface ByteSource {
@@ -90,9 +91,8 @@ export type LogFormat = 'evtx' | 'evt';
 
 /** Tells the two formats apart by their signatures. */
 export function detectLogFormat(head: Uint8Array): LogFormat | null {
-  const sig = String.fromCharCode(...head.subarray(0, 8));
-  if (sig === 'ElfFile\0') return 'evtx';
-  if (head.length >= 8 && String.fromCharCode(...head.subarray(4, 8)) === EVT_SIGNATURE) return 'evt';
+  if (decodeAscii(head, 0, 8) === EVTX_FILE_SIGNATURE) return 'evtx';
+  if (head.length >= 8 && decodeAscii(head, 4, 8) === EVT_SIGNATURE) return 'evt';
   return null;
 }
 

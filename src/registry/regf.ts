@@ -6,7 +6,7 @@
 import { REGISTRY_ERRORS, RegistryError } from './errors.js';
 import type { RegValue } from './values.js';
 import { struct } from '../binary/layout.js';
-import { alignUp, decodeUtf16le, encodeUtf16le } from '../binary/codec.js';
+import { alignUp, decodeAscii, decodeUtf16le, encodeUtf16le } from '../binary/codec.js';
 
 // The layouts (libregf's names, PACKET-REGISTRY.md §4.1) the reader and the editor share. Key,
 // value, security and big-data offsets are within the cell data, after the 4-byte cell size.
@@ -422,10 +422,7 @@ export class RegfHive {
 
   private decodeName(start: number, length: number, compressed: boolean): string {
     const a = this.abs(start);
-    let s = '';
-    if (compressed) for (let i = 0; i < length; i++) s += String.fromCharCode(this.buf[a + i]!);
-    else s = decodeUtf16le(this.buf, a, a + length);
-    return s;
+    return compressed ? decodeAscii(this.buf, a, a + length) : decodeUtf16le(this.buf, a, a + length);
   }
 
   keyName(nk: number): string {
