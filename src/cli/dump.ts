@@ -1,5 +1,6 @@
 // `winmc dump FILE...`: the message tables of .bin, .res and PE files, as text, as JSON, or
-// (--as mc) as a message text file that compiles back to the same tables.
+// (--as mc) as a message text file that compiles back to the same tables; and the event templates
+// of TEMP.BIN files and WEVT_TEMPLATE resources (dump-template.ts), --as man as a manifest.
 
 import { basename } from 'node:path';
 import { writeFilesAtomically } from '../io/atomic-write.js';
@@ -9,6 +10,7 @@ import { readMessageTable, type MessageTableEntry } from '../rc-gen/message-tabl
 import { languageFromBinName, readTableFile, type TableFile } from '../rc-gen/table-file.js';
 import type { ResourceId } from '../rc-gen/res.js';
 import { CliError, parseCommandLine, printError, readInputFile, usageText, type CommandSpec } from './kit.js';
+import { TemplateError, isCrimFile, readTemplates, renderTemplateText, templateJson, templateManifest, type FoundTemplate } from './dump-template.js';
 
 const ERRORS = {
   badSwitch: 'MC1001',
@@ -18,12 +20,15 @@ const ERRORS = {
   malformedFile: 'MC3001',
   notExpressible: 'MC3002',
   noTables: 'MC3003',
+  malformedTemplate: 'MC3004',
+  noTemplate: 'MC3005',
+  notExact: 'MC3006',
 } as const;
 
 export const DUMP_SPEC: CommandSpec = {
   name: 'dump',
   synopsis: ['winmc dump [options] FILE...'],
-  description: 'Lists every message table of mc.exe .bin files, .res files and PE images (.dll, .sys, .exe).',
+  description: 'Lists every message table of mc.exe .bin files, .res files and PE images (.dll, .sys, .exe), and the event templates of TEMP.BIN files and WEVT_TEMPLATE resources.',
   style: 'gnu',
   word: 'switch',
   repeated: 'last',
@@ -31,9 +36,10 @@ export const DUMP_SPEC: CommandSpec = {
   groups: [{ id: 'dump', title: 'Options', table: ['option', 'effect'] }],
   options: [
     { names: ['--json'], kind: 'flag', group: 'dump', help: 'machine-readable output' },
-    { names: ['--as'], kind: 'value', value: 'mc', group: 'dump', help: 'write an .mc that compiles back to the same tables' },
+    { names: ['--as'], kind: 'value', value: 'mc|man', group: 'dump', help: 'write an .mc (mc) or a manifest (man) that compiles back to the same tables (and template)' },
     { names: ['--lossy'], kind: 'flag', group: 'dump', help: 'with --as mc: write what an .mc can express even if not byte-exact' },
     { names: ['-o', '--out'], kind: 'value', value: 'FILE', group: 'dump', help: 'write to FILE instead of standard output' },
+    { names: ['--messages'], kind: 'list', value: 'FILE', group: 'dump', help: 'message tables (.bin, .res, PE) with the texts of a TEMP.BIN (repeatable)' },
     { names: ['--language'], kind: 'value', value: 'ID', group: 'dump', help: 'LANGID of a .bin (default: from its MSGnnnnn name, else 0)' },
     { names: ['--ansi-codepage', '--codepage'], kind: 'value', value: 'N', group: 'dump', help: 'code page of ANSI message texts (default 1252; --ansi-codepage as in compile)' },
   ],
@@ -57,6 +63,8 @@ interface DumpCommand {
   files: string[];
   json: boolean;
   asMc: boolean;
+  asMan: boolean;
+  messages: string[];
   lossy: boolean;
   out?: string;
   language?: number;
@@ -70,7 +78,7 @@ function parseDumpArgs(argv: readonly string[]): DumpCommand {
   const errors: CliError[] = [...args.errors];
   const bad = (message: string) => errors.push(new CliError(ERRORS.badSwitch, message));
   const as = args.value('as');
-  if (as !== undefined && as !== 'mc') bad(`--as takes mc, not '${as}'`);
+  if (as !== undefined && as !== 'mc' && as !== 'man') bad(`--as takes mc or man, not '${as}'`);
   let language: number | undefined;
   const languageText = args.value('language');
   if (languageText !== undefined) {
@@ -87,10 +95,11 @@ function parseDumpArgs(argv: readonly string[]): DumpCommand {
   const files = args.positional;
   const help = args.help;
   if (!help && files.length === 0 && errors.length === 0) bad('no input file: winmc dump [options] FILE...');
-  if (args.flag('json') && as !== undefined) bad('--json and --as mc exclude each other');
-  if (args.flag('lossy') && as === undefined) bad('--lossy only applies to --as mc');
+  if (args.flag('json') && as !== undefined) bad(`--json and --as ${as} exclude each other`);
+  if (args.flag('lossy') && as !== 'mc') bad('--lossy only applies to --as mc');
   const out = args.value('out');
-  return { files, json: args.flag('json'), asMc: as === 'mc', lossy: args.flag('lossy'), out, language, codepage, help, errors };
+  const messages = args.list('messages');
+  return { files, json: args.flag('json'), asMc: as === 'mc', asMan: as === 'man', messages, lossy: args.flag('lossy'), out, language, codepage, help, errors };
 }
 
 /** The message tables of one file (see readTableFile); throws the readers' located errors. */
@@ -196,7 +205,9 @@ export async function run(argv: string[], _command = 'dump'): Promise<number> {
 
   const tables: DumpedTable[] = [];
   const files = new Map<string, TableFile>();
-  for (const path of cmd.files) {
+  const templates: FoundTemplate[] = [];
+  const extraTables: DumpedTable[] = [];
+  for (const [path, extra] of [...cmd.files.map((f) => [f, false] as const), ...cmd.messages.map((f) => [f, true] as const)]) {
     let bytes: Uint8Array;
     try {
       bytes = readInputFile(path);
@@ -205,17 +216,44 @@ export async function run(argv: string[], _command = 'dump'): Promise<number> {
       return 1;
     }
     try {
+      if (!extra && isCrimFile(bytes)) {
+        if (!templates.some((t) => t.file === path)) templates.push(...readTemplates(bytes, path, 'crim'));
+        continue;
+      }
       const file = readTableFile(bytes);
-      tables.push(...dumpTables(file, path, { language: cmd.language, codepage: cmd.codepage }));
+      (extra ? extraTables : tables).push(...dumpTables(file, path, { language: cmd.language, codepage: cmd.codepage }));
+      if (extra) continue;
+      if (!files.has(path)) templates.push(...readTemplates(bytes, path, file.format));
       files.set(path, file);
     } catch (err) {
-      fail(ERRORS.malformedFile, `${path}: ${(err as Error).message}`);
+      if (err instanceof TemplateError) printError({ code: ERRORS.malformedTemplate, message: err.message }, path);
+      else fail(ERRORS.malformedFile, `${path}: ${(err as Error).message}`);
       return 1;
     }
   }
+  // The texts of a file's templates: its own tables, else those of --messages.
+  const tablesFor = (path: string) => {
+    const own = tables.filter((t) => t.file === path);
+    return own.length ? own : extraTables;
+  };
 
   let output: Uint8Array;
-  if (cmd.asMc) {
+  if (cmd.asMan) {
+    if (templates.length !== 1) {
+      const what = templates.length === 0 ? 'no event template (a TEMP.BIN or a WEVT_TEMPLATE resource)' : `${templates.length} event templates; --as man writes one`;
+      fail(ERRORS.noTemplate, `${cmd.files.join(', ')}: ${what}`);
+      return 1;
+    }
+    const t = templates[0]!;
+    const all = [...tables, ...extraTables];
+    const r = templateManifest(t, all);
+    for (const w of r.warnings.slice(0, 20))
+      process.stderr.write(`${t.file} : warning ${ERRORS.notExact}: ${w.block}${w.item ? `, ${w.item}` : ''}: ${w.message}${w.line !== undefined ? ` (manifest line ${w.line})` : ''}\n`);
+    if (r.warnings.length > 20) process.stderr.write(`${t.file} : warning ${ERRORS.notExact}: ... and ${r.warnings.length - 20} more\n`);
+    if (r.warnings.length > 0) process.stderr.write(`winmc : warning ${ERRORS.notExact}: the manifest does not compile back to the same template and tables\n`);
+    if (all.length === 0) process.stderr.write("winmc: no message tables given (the MSGnnnnn.bin files, or --messages): the manifest's strings are empty\n");
+    output = new TextEncoder().encode(r.text);
+  } else if (cmd.asMc) {
     if (tables.length === 0) {
       fail(ERRORS.noTables, `${cmd.files.join(', ')}: no message tables to write`);
       return 1;
@@ -238,8 +276,27 @@ export async function run(argv: string[], _command = 'dump'): Promise<number> {
     }
     output = encodeMcSource(mc.text);
     if (mc.switches.length > 0) process.stderr.write(`winmc: compile the .mc with ${mc.switches.join(' ')} to get the same tables\n`);
-  } else {
+  } else if (templates.length === 0) {
     output = new TextEncoder().encode(cmd.json ? renderJson(tables, files) : renderText(tables, files));
+  } else {
+    // Each file's tables, then its templates.
+    const paths = [...new Set(cmd.files)];
+    const own = (path: string) => templates.filter((t) => t.file === path);
+    if (cmd.json) {
+      const listed = (JSON.parse(renderJson(tables, files)) as { files: Record<string, unknown>[] }).files;
+      const list = paths.map((path) => {
+        const entry = listed.find((f) => f.file === path) ?? { file: path, format: 'crim', tables: [] };
+        return own(path).length ? { ...entry, templates: own(path).map(templateJson) } : entry;
+      });
+      output = new TextEncoder().encode(JSON.stringify({ files: list }, null, 2) + '\n');
+    } else {
+      const text = paths.map((path) => {
+        const info = files.get(path);
+        const head = info ? renderText(tables.filter((t) => t.file === path), new Map([[path, info]])) : '';
+        return head + own(path).map((t) => renderTemplateText(t, tablesFor(path))).join('');
+      });
+      output = new TextEncoder().encode(text.join(''));
+    }
   }
 
   if (cmd.out === undefined) {
