@@ -185,7 +185,11 @@ interface BuildState {
   kernelMode: boolean;
   newest: boolean;
   templates: Map<string, HeaderTemplateFunction>;
+  /** What an event's write macros take from its template, worked out once per template (events share them). */
+  calls: Map<Pick<Template, 'tid' | 'fields'>, TemplateCall>;
 }
+
+type TemplateCall = Omit<HeaderEvent, 'id' | 'value' | 'bit'>;
 
 // sdk-newest no longer defines MCGEN_GETLENGTHSID (and its notes no longer mention GetLengthSid):
 // the SID's length is computed from its SubAuthorityCount byte. Unverified (no corpus case).
@@ -203,8 +207,9 @@ function templateFunction(template: Pick<Template, 'tid' | 'fields'>, params: Co
   };
 }
 
-function headerEvent(e: Event, p: Provider, bit: number, state: BuildState): HeaderEvent {
-  const template = e.template ?? EMPTY_TEMPLATE;
+function templateCall(template: Pick<Template, 'tid' | 'fields'>, state: BuildState): TemplateCall {
+  let call = state.calls.get(template);
+  if (call) return call;
   const params = codeParameters(template.fields, state.newest ? { sidLength: inlineSidLength } : {});
   const name = templateFunctionName(template.fields, state.kernelMode);
   if (!state.templates.has(name)) state.templates.set(name, templateFunction(template, params, name, state.kernelMode));
@@ -212,41 +217,58 @@ function headerEvent(e: Event, p: Provider, bit: number, state: BuildState): Hea
   const list = args.join(', ');
   const km = state.kernelMode;
   const withActivity = km ? ['Activity', ...args] : args;
-  const call = (first: string, rest: string[]) => [first, ...rest].filter(Boolean).map((s) => `, ${s}`).join('');
-  return {
-    id: eventIdentifier(e, p),
-    value: e.value,
-    bit,
+  const callArgs = (first: string, rest: string[]) => [first, ...rest].filter(Boolean).map((s) => `, ${s}`).join('');
+  call = {
     template: name,
     packingNote: params.some((x) => x.requiresPacking),
     writeParams: withActivity.join(', '),
-    writeArgs: call(km ? 'Activity' : '', args),
+    writeArgs: callArgs(km ? 'Activity' : '', args),
     assumeParams: list,
-    assumeArgs: call(km ? 'NULL' : '', args),
+    assumeArgs: callArgs(km ? 'NULL' : '', args),
     forContextWriteParams: ['pContext', ...withActivity].join(', '),
     forContextAssumeParams: ['pContext', ...args].join(', '),
+  };
+  state.calls.set(template, call);
+  return call;
+}
+
+function headerEvent(e: Event, id: string, bit: number, state: BuildState): HeaderEvent {
+  const c = templateCall(e.template ?? EMPTY_TEMPLATE, state);
+  return {
+    id,
+    value: e.value,
+    bit,
+    template: c.template,
+    packingNote: c.packingNote,
+    writeParams: c.writeParams,
+    writeArgs: c.writeArgs,
+    assumeParams: c.assumeParams,
+    assumeArgs: c.assumeArgs,
+    forContextWriteParams: c.forContextWriteParams,
+    forContextAssumeParams: c.forContextAssumeParams,
   };
 }
 
 function headerProvider(p: Provider, state: BuildState, code: boolean): HeaderProvider {
   const ident = providerIdentifier(p);
   const hexValue = (n: number) => `0x${hex(n)}`;
-  const descriptors = p.events
-    .filter((e) => !e.notLogged)
-    .map((e) => {
-      const d = eventDescriptor(e, p);
-      return {
-        id: eventIdentifier(e, p),
-        init: `{${[d.value, d.version, d.channel, d.level, d.opcode, d.task, d.keyword].map((n) => `0x${hex(n)}`).join(', ')}}`,
-        value: hexValue(e.value),
-      };
+  const eventDescriptors = p.events.map((e) => eventDescriptor(e, p));
+  const eventIds = p.events.map((e) => eventIdentifier(e, p));
+  const descriptors: HeaderProvider['descriptors'] = [];
+  p.events.forEach((e, i) => {
+    if (e.notLogged) return;
+    const d = eventDescriptors[i]!;
+    descriptors.push({
+      id: eventIds[i]!,
+      init: `{0x${hex(d.value)}, 0x${hex(d.version)}, 0x${hex(d.channel)}, 0x${hex(d.level)}, 0x${hex(d.opcode)}, 0x${hex(d.task)}, 0x${hex(d.keyword)}}`,
+      value: hexValue(e.value),
     });
+  });
 
   // One enable bit per distinct (level, keyword mask), in event order; not-logged events count.
   const bits: { level: number; keyword: bigint }[] = [];
   const bitOf = new Map<string, number>();
-  const eventBits = p.events.map((e) => {
-    const d = eventDescriptor(e, p);
+  const eventBits = eventDescriptors.map((d) => {
     const key = `${d.level}/${d.keyword}`;
     let bit = bitOf.get(key);
     if (bit === undefined) {
@@ -267,7 +289,7 @@ function headerProvider(p: Provider, state: BuildState, code: boolean): HeaderPr
   const levelsId = `${ident}Levels`;
   const withTraits = registersTraits(p);
   const events: HeaderEvent[] = [];
-  if (code) p.events.forEach((e, i) => !e.notLogged && events.push(headerEvent(e, p, eventBits[i]!, state)));
+  if (code) p.events.forEach((e, i) => !e.notLogged && events.push(headerEvent(e, eventIds[i]!, eventBits[i]!, state)));
 
   return {
     name: p.name,
@@ -324,7 +346,7 @@ function headerProvider(p: Provider, state: BuildState, code: boolean): HeaderPr
 export function manifestHeaderModel(manifest: Manifest, opts: ManifestHeaderOptions): HeaderModel {
   const code = opts.userMode || opts.kernelMode;
   const newest = GENERATION_TRAITS[opts.generation].header === 'newest';
-  const state: BuildState = { kernelMode: opts.kernelMode, newest, templates: new Map() };
+  const state: BuildState = { kernelMode: opts.kernelMode, newest, templates: new Map(), calls: new Map() };
   const providers = manifest.providers.map((p) => headerProvider(p, state, code));
   const ordinal = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return {
