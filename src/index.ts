@@ -39,7 +39,7 @@ export { findEventMessage, renderEventMessage } from './packet/render.js';
 // Event logs: .evtx and .evt, record by record (docs/events.md).
 export { readEventLogFile, readEventRecords, memoryByteSource, fileByteSource, driverPacketOf, isIoPacketData, messageIdOf, EventLogError } from './eventlog/events.js';
 export type { EventRecord, ReadWarning, ByteSource } from './eventlog/events.js';
-export { readEvtxRecords, largeEvtxPieces, makeLargeEvtx, EvtxFormatError } from './eventlog/evtx.js';
+export { readEvtxRecords, EvtxFormatError } from './eventlog/evtx.js';
 export { readEvtRecords, EvtFormatError } from './eventlog/evt.js';
 export { BinXmlError } from './eventlog/binxml/reader.js';
 
