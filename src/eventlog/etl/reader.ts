@@ -1,0 +1,293 @@
+// The .etl reader: buffers → record headers → decoded events, as an async iterator holding one
+// buffer in memory at a time.
+//
+// Each record becomes an EtlEvent: the header's fields, the time in UTC (by the file's clock,
+// from the TRACE_LOGFILE_HEADER that is the first record), the provider and event names, and the
+// payload decoded into named fields where a layout is known: the kernel Process, Thread and Image
+// classes, TraceLogging events from their own metadata, manifest events with a manifest given by
+// the caller. Anything else keeps its payload, shown as hex.
+//
+// Damage never ends the reading: a record that does not fit ends its buffer with a warning naming
+// the buffer, its file offset and the record's offset; a payload that does not decode keeps its
+// hex, with a warning.
+
+import { FormatError } from '../../binary/errors.js';
+import { toHex, hexOffset } from '../../binary/codec.js';
+import { formatFiletime } from '../binxml/reader.js';
+import type { ByteSource, ReadWarning } from '../events.js';
+import { readEtlBuffers, bufferPlace, type EtlBuffer } from './buffer.js';
+import { readRecordHeader, plainGuid, EXT_TYPE, type HeaderKind, type RawRecord } from './headers.js';
+import { EtlClock, type TraceLogfileHeader } from './logfile.js';
+import { decodeKernel, kernelClassOfGroup, kernelClassOfGuid, logfileFields, namesIn, readLogfileHeaderPayload, unknownGroupGuid, HEADER_GROUP, IMAGE_GROUP, PROCESS_GROUP } from './kernel.js';
+import { CLASSIC_CLASSES, classicEventName } from './classic.js';
+import { decodeTlPayload, readProviderTraits, readTlSchema } from './tracelogging.js';
+import { PayloadCursor, type Fields } from './payload.js';
+
+export interface EtlEvent {
+  format: 'etl';
+  headerKind: HeaderKind;
+  /** Index of the buffer and the record's offset in it (decompressed, for a compressed buffer). */
+  buffer: number;
+  bufferOffset: number;
+  /** File offset: of the record in an uncompressed buffer, of its buffer when compressed. */
+  offset: number;
+  timeStamp: bigint;
+  /** ISO 8601 UTC with seven fractional digits; '' before the file's clock is known. */
+  timeCreated: string;
+  provider: string;
+  /** Lower case, no braces: the EVENT_HEADER provider, the classic or kernel class GUID. */
+  providerGuid: string;
+  eventId: number;
+  version: number;
+  opcode: number;
+  task: number;
+  level: number;
+  channel: number;
+  keywords: bigint;
+  /** As PerfView names it: `Process/DCStart`, `GC/Start`, `PrimitiveTypesTest`. */
+  eventName: string;
+  /** Kernel events: the MOF class's own name (`Process/DCEnd`), as dissect.etl prints it. */
+  mofName: string | null;
+  /** Kernel events: Group and Type; null for the others. */
+  group: number | null;
+  processId: number | null;
+  threadId: number | null;
+  processor: number;
+  activityId: string | null;
+  relatedActivityId: string | null;
+  /** Decoded fields, or null when the payload's layout is unknown. */
+  fields: Fields | null;
+  message: string | null;
+  /** The user data (a copy). */
+  payload: Uint8Array;
+  extended: { type: number; data: Uint8Array }[];
+}
+
+/** What decodes a manifest event: given the raw record, names and fields, or null. */
+export interface EventDecoder {
+  decode(record: RawRecord, providerGuid: string): { provider: string; eventName: string; fields: Fields | null; message: string | null } | null;
+}
+
+export interface EtlReadOptions {
+  warn?: (w: ReadWarning) => void;
+  /** Decoders for EVENT_HEADER (and classic) events not TraceLogging, tried in order. */
+  decoders?: readonly EventDecoder[];
+}
+
+/** Whether bytes look like an .etl file: a WMI_BUFFER_HEADER whose first record is the logfile header. */
+export function looksLikeEtl(head: Uint8Array): boolean {
+  if (head.length < 0x50) return false;
+  const v = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const marker = v.getUint32(0x48, true) >>> 16;
+  return (marker === 0xc002 || marker === 0xc001) && v.getUint16(0x4e, true) === 0;
+}
+
+export interface EtlFileInfo {
+  header: TraceLogfileHeader | null;
+  buffers: number;
+  compressedBuffers: number;
+}
+
+/** Every record of an .etl file, decoded. `info` is filled as reading goes. */
+export async function* readEtlEvents(source: ByteSource, options: EtlReadOptions = {}, info?: EtlFileInfo): AsyncGenerator<EtlEvent> {
+  const warn = options.warn ?? (() => {});
+  const decoders = options.decoders ?? [];
+  let clock: EtlClock | null = null;
+  const providerNames = new Map<string, string>();
+  for await (const buffer of readEtlBuffers(source, warn)) {
+    if (info) {
+      info.buffers++;
+      if (buffer.compressed) info.compressedBuffers++;
+    }
+    const r = buffer.records;
+    const end = r.length;
+    let at = 0x48;
+    while (at < end) {
+      let raw: RawRecord | null;
+      try {
+        raw = readRecordHeader(r, at, end);
+      } catch (e) {
+        if (!(e instanceof FormatError)) throw e;
+        warn({ message: `${bufferPlace(buffer.index, buffer.offset)}, record at buffer offset ${hexOffset(at)}: ${e.detail}; the rest of the buffer is skipped`, offset: buffer.compressed ? buffer.offset : buffer.offset + at });
+        break;
+      }
+      if (raw === null) break;
+      const next = at + ((raw.size + 7) & ~7);
+      if (raw.kind !== 'message') {
+        const event = toEvent(raw, buffer, clock, providerNames, decoders, warn);
+        if (event.group === HEADER_GROUP && raw.opcode === 0 && event.fields && clock === null) {
+          // the TRACE_LOGFILE_HEADER: now the clock is known (its own time is StartTime)
+          const header = headerOf(event);
+          if (header) {
+            clock = EtlClock.of(header, raw.timeStamp);
+            event.timeCreated = formatFiletime(clock.filetime(raw.timeStamp));
+            if (info) info.header = header;
+          }
+        }
+        yield event;
+      } else {
+        yield messageEvent(raw, buffer);
+      }
+      at = next;
+    }
+  }
+}
+
+const HEADERS = new WeakMap<EtlEvent, TraceLogfileHeader>();
+function headerOf(e: EtlEvent): TraceLogfileHeader | undefined {
+  return HEADERS.get(e);
+}
+
+function baseEvent(raw: RawRecord, buffer: EtlBuffer, clock: EtlClock | null): EtlEvent {
+  return {
+    format: 'etl',
+    headerKind: raw.kind,
+    buffer: buffer.index,
+    bufferOffset: raw.at,
+    offset: buffer.compressed ? buffer.offset : buffer.offset + raw.at,
+    timeStamp: raw.timeStamp,
+    timeCreated: clock ? formatFiletime(clock.filetime(raw.timeStamp)) : '',
+    provider: '',
+    providerGuid: raw.guid ? plainGuid(raw.guid) : '',
+    eventId: raw.eventId,
+    version: raw.version,
+    opcode: raw.opcode,
+    task: raw.task,
+    level: raw.level,
+    channel: raw.channel,
+    keywords: raw.keywords,
+    eventName: '',
+    mofName: null,
+    group: raw.group,
+    processId: raw.processId,
+    threadId: raw.threadId,
+    processor: buffer.processor,
+    activityId: raw.activityId ? plainGuid(raw.activityId) : null,
+    relatedActivityId: null,
+    fields: null,
+    message: null,
+    payload: raw.payload.slice(),
+    extended: raw.extended.map((x) => ({ type: x.type, data: x.data.slice() })),
+  };
+}
+
+function messageEvent(raw: RawRecord, buffer: EtlBuffer): EtlEvent {
+  const e = baseEvent(raw, buffer, null);
+  e.provider = 'TraceMessage';
+  e.eventName = `Message(${raw.messageNumber ?? 0})`;
+  e.eventId = raw.messageNumber ?? 0;
+  return e;
+}
+
+function toEvent(raw: RawRecord, buffer: EtlBuffer, clock: EtlClock | null, providerNames: Map<string, string>, decoders: readonly EventDecoder[], warn: (w: ReadWarning) => void): EtlEvent {
+  const e = baseEvent(raw, buffer, clock);
+  const where = () => `${bufferPlace(buffer.index, buffer.offset)}, record at buffer offset ${hexOffset(raw.at)}`;
+  const payloadBase = buffer.compressed ? buffer.offset : buffer.offset + raw.at + (raw.size - raw.payload.length);
+  const failed = (err: unknown, what: string) => {
+    if (!(err instanceof FormatError)) throw err;
+    warn({ message: `${where()}: ${what} ${e.eventName}: ${err.detail}; its payload is kept as hex`, offset: err.offset });
+    e.fields = null;
+  };
+  if (raw.group !== null) {
+    // kernel header: the Group names the class
+    // Group 3 Type 10 is the image Load of the XP-era Process class; it is the Image class's Load
+    const c = kernelClassOfGroup(raw.group === PROCESS_GROUP && raw.opcode === 10 ? IMAGE_GROUP : raw.group);
+    e.provider = 'Windows Kernel';
+    e.eventId = raw.opcode;
+    if (c) {
+      const names = namesIn(c, raw.opcode);
+      e.providerGuid = c.guid;
+      e.eventName = names.perfview;
+      e.mofName = names.mof;
+      e.task = c.group;
+    } else {
+      e.providerGuid = unknownGroupGuid(raw.group);
+      e.eventName = e.mofName = `Group(${raw.group})/Opcode(${raw.opcode})`;
+    }
+    try {
+      if (raw.group === HEADER_GROUP && raw.opcode === 0) {
+        const h = readLogfileHeaderPayload(raw.payload, raw.pointerSize, payloadBase);
+        e.fields = logfileFields(h);
+        HEADERS.set(e, h);
+      } else {
+        e.fields = decodeKernel(raw.group, raw.opcode, raw.version, new PayloadCursor(raw.payload, raw.pointerSize, payloadBase));
+      }
+    } catch (err) {
+      failed(err, 'kernel event');
+    }
+    return e;
+  }
+  const guid = e.providerGuid;
+  if (raw.kind === 'event-trace' || raw.kind === 'instance') {
+    const k = kernelClassOfGuid(guid);
+    if (k) {
+      const names = namesIn(k, raw.opcode);
+      e.provider = 'Windows Kernel';
+      e.eventName = names.perfview;
+      e.mofName = names.mof;
+      e.eventId = raw.opcode;
+      e.group = k.group;
+      try {
+        e.fields = decodeKernel(k.group, raw.opcode, raw.version, new PayloadCursor(raw.payload, raw.pointerSize, payloadBase));
+      } catch (err) {
+        failed(err, 'kernel event');
+      }
+      return e;
+    }
+    const classic = CLASSIC_CLASSES[guid];
+    if (classic) {
+      e.provider = classic.provider;
+      e.eventName = classicEventName(classic, raw.opcode);
+      e.eventId = raw.opcode;
+      return e;
+    }
+  }
+  if (raw.kind === 'event') {
+    const related = raw.extended.find((x) => x.type === EXT_TYPE.RELATED_ACTIVITYID);
+    if (related && related.data.length >= 16) e.relatedActivityId = plainGuid(new PayloadCursor(related.data, 8).guid());
+    const traits = raw.extended.find((x) => x.type === EXT_TYPE.PROV_TRAITS);
+    if (traits) {
+      const name = readProviderTraits(traits.data);
+      if (name) providerNames.set(guid, name);
+    }
+    const schemaItem = raw.extended.find((x) => x.type === EXT_TYPE.EVENT_SCHEMA_TL);
+    if (schemaItem) {
+      e.provider = providerNames.get(guid) ?? guid;
+      try {
+        const schema = readTlSchema(schemaItem.data, payloadBase);
+        e.eventName = schema.name;
+        e.fields = decodeTlPayload(schema, raw.payload, raw.pointerSize, payloadBase);
+      } catch (err) {
+        if (!e.eventName) e.eventName = `EventID(${raw.eventId})`;
+        failed(err, 'TraceLogging event');
+      }
+      return e;
+    }
+  }
+  for (const d of decoders) {
+    let got: ReturnType<EventDecoder['decode']>;
+    try {
+      got = d.decode(raw, guid);
+    } catch (err) {
+      e.provider = providerNames.get(guid) ?? guid;
+      e.eventName = `EventID(${raw.eventId})`;
+      failed(err, 'manifest event');
+      return e;
+    }
+    if (got) {
+      e.provider = got.provider;
+      e.eventName = got.eventName;
+      e.fields = got.fields;
+      e.message = got.message;
+      return e;
+    }
+  }
+  e.provider = providerNames.get(guid) ?? guid;
+  e.eventName = raw.kind === 'event' ? `EventID(${raw.eventId})` : `Opcode(${raw.opcode})`;
+  return e;
+}
+
+/** The payload as hex, for events without fields. */
+export function payloadHex(e: EtlEvent): string {
+  return toHex(e.payload);
+}

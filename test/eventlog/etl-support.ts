@@ -1,0 +1,68 @@
+// The .etl corpus samples for the tests: paths, unzipped into a temp directory at test time
+// (the zips are never copied into the repo), and small helpers to read and count events.
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { corpusPath } from '../support/paths.js';
+import { memoryByteSource } from '../../src/eventlog/events.js';
+import { readEtlEvents, type EtlEvent, type EtlFileInfo, type EtlReadOptions } from '../../src/eventlog/etl/index.js';
+
+export const etlDir = corpusPath('etl');
+export const hasEtlCorpus = existsSync(join(etlDir, 'airbus-cert__etl-parser__ShutdownPerfDiagLogger'));
+export const etlSkipNote = `ETL corpus not found at ${etlDir} (set WINMC_CORPUS): skipped`;
+
+export function sampleDir(name: string): string {
+  return join(etlDir, name);
+}
+
+let tmp: string | null = null;
+/** The file `inner` of a sample's zip, unzipped into a temp directory (once per test file). */
+export function unzipped(sample: string, zip: string, inner: string): string | null {
+  const zipPath = join(sampleDir(sample), zip);
+  if (!existsSync(zipPath)) return null;
+  tmp ??= mkdtempSync(join(tmpdir(), 'winmc-etl-'));
+  const out = join(tmp, inner);
+  if (!existsSync(out)) {
+    try {
+      execFileSync('unzip', ['-o', '-q', zipPath, inner, '-d', tmp]);
+    } catch {
+      return null;
+    }
+  }
+  return out;
+}
+
+export function cleanupUnzipped(): void {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  tmp = null;
+}
+
+export async function readAll(bytes: Uint8Array, options: EtlReadOptions = {}): Promise<{ events: EtlEvent[]; warnings: string[]; info: EtlFileInfo }> {
+  const events: EtlEvent[] = [];
+  const warnings: string[] = [];
+  const info: EtlFileInfo = { header: null, buffers: 0, compressedBuffers: 0 };
+  for await (const e of readEtlEvents(memoryByteSource(bytes), { ...options, warn: (w) => warnings.push(w.message) }, info)) events.push(e);
+  return { events, warnings, info };
+}
+
+export function readFile(path: string): Uint8Array {
+  return new Uint8Array(readFileSync(path));
+}
+
+export function countBy<T>(items: Iterable<T>, key: (t: T) => string | null): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const t of items) {
+    const k = key(t);
+    if (k !== null) m.set(k, (m.get(k) ?? 0) + 1);
+  }
+  return m;
+}
+
+/** Rows of a tab-separated oracle with a header line. */
+export function readTsv(path: string): Record<string, string>[] {
+  const [head, ...rows] = readFileSync(path, 'utf8').trim().split('\n');
+  const names = head!.split('\t');
+  return rows.map((line) => Object.fromEntries(line.split('\t').map((v, i) => [names[i]!, v])));
+}
