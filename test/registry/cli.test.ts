@@ -106,11 +106,11 @@ describe.skipIf(!built)(`winmc register/unregister${built ? '' : ' (skipped: run
     expect(readFileSync(inf, 'latin1')).toContain('HKR,,EventMessageFile,0x00020000,"C:\\d\\my.sys"\r\n');
   });
 
-  it('reports errors as winmc : error MCnnnn and exits 1', () => {
+  it('reports errors as winmc : error MCnnnn: 1 for a bad registration, 2 for a bad command line', () => {
     const bad = winmc('register', '--log', 'System', '--source', 'a\\b', '--message-file', 'x', '--target', 'reg:x.reg');
     expect([bad.status, bad.stderr]).toEqual([1, "winmc : error MC7001: source: 'a\\b' contains a backslash\n"]);
     const target = winmc('register', '--log', 'System', '--source', 'a', '--message-file', 'x', '--target', 'ftp:x');
-    expect(target.status).toBe(1);
+    expect(target.status).toBe(2);
     expect(target.stderr.split('\n')[0]).toBe("winmc : error MC7008: --target 'ftp:x' is not live, reg:FILE, inf:FILE or hive:FILE");
     const types = winmc('register', '--log', 'System', '--source', 'a', '--message-file', 'x', '--types', 'seven', '--target', 'reg:x.reg');
     expect(types.stderr.split('\n')[0]).toBe("winmc : error MC7008: --types 'seven' is not a number");
