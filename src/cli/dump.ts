@@ -36,7 +36,7 @@ export const DUMP_SPEC: CommandSpec = {
   groups: [{ id: 'dump', title: 'Options', table: ['option', 'effect'] }],
   options: [
     { names: ['--json'], kind: 'flag', group: 'dump', help: 'machine-readable output' },
-    { names: ['--as'], kind: 'value', value: 'mc|man', group: 'dump', help: 'write an .mc (mc) or a manifest (man) that compiles back to the same tables (and template)' },
+    { names: ['--as'], kind: 'value', value: 'KIND', group: 'dump', help: 'mc: write an .mc that compiles back to the same tables; man: a manifest that compiles back to the same template and tables' },
     { names: ['--lossy'], kind: 'flag', group: 'dump', help: 'with --as mc: write what an .mc can express even if not byte-exact' },
     { names: ['-o', '--out'], kind: 'value', value: 'FILE', group: 'dump', help: 'write to FILE instead of standard output' },
     { names: ['--messages'], kind: 'list', value: 'FILE', group: 'dump', help: 'message tables (.bin, .res, PE) with the texts of a TEMP.BIN (repeatable)' },

@@ -24,7 +24,7 @@ describe.skipIf(!built)('winmc dump: arguments and bad input (skipped without a 
   it('rejects unknown switches and a missing file name with exit code 2', () => {
     expect(cli(['dump', 'x.dll', '--frob'])).toMatchObject({ code: 2, stderr: 'winmc : error MC1001: unknown switch --frob\n' });
     expect(cli(['dump'])).toMatchObject({ code: 2, stderr: 'winmc : error MC1001: no input file: winmc dump [options] FILE...\n' });
-    expect(cli(['dump', '--as', 'rc', 'x.dll']).stderr).toContain("--as takes mc, not 'rc'");
+    expect(cli(['dump', '--as', 'rc', 'x.dll']).stderr).toContain("--as takes mc or man, not 'rc'");
     expect(cli(['dump', '--codepage', '99999', 'x.dll'])).toMatchObject({ code: 2, stderr: 'winmc : error MC1005: --codepage: code page 99999 is not known\n' });
   });
 
