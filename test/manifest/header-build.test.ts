@@ -4,10 +4,10 @@
 // (and, where the header's code can use kernel-mode APIs, as an x64 driver against mingw-w64's
 // wdm.h and ntoskrnl), and the x64 program is run under Wine. winmc's header must build wherever
 // mc.exe's own header of the same case builds. See docs/manifests-csharp-rc-build.md.
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { GENERATION_TRAITS, isManifestGeneration, type ManifestGeneration } from '../../src/manifest/generation.js';
 import { renderManifestHeader } from '../../src/manifest/header.js';
 import { renderOlderManifestHeader } from '../../src/manifest/header-older.js';
@@ -24,6 +24,11 @@ const wine = wineProgram();
 const toolNote = missing.length > 0 ? `${missing.join(', ')} not found (apt-get install gcc-mingw-w64): skipped` : undefined;
 const wineNote = wine ? wine : 'wine not found (apt-get install wine64): programs are built but not run';
 const work = mkdtempSync(join(tmpdir(), 'winmc-header-build-'));
+// The programs and logs stay for a look when WINMC_KEEP_BUILD is set.
+afterAll(() => {
+  if (process.env.WINMC_KEEP_BUILD) console.info(`header builds kept in ${work}`);
+  else rmSync(work, { recursive: true, force: true });
+});
 
 interface CaseJson {
   input: string;

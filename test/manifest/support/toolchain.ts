@@ -1,7 +1,7 @@
 // The cross toolchain and Wine for the header build-and-run tests: found on PATH, absent ones
 // reported so a test can skip with a message.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
@@ -64,7 +64,8 @@ export interface RunResult {
 export function runUnderWine(exe: string): RunResult {
   const wine = wineProgram();
   if (!wine) throw new Error('wine not found');
-  winePrefix ??= process.env.WINMC_WINEPREFIX ?? mkdtempSync(join(tmpdir(), 'winmc-wine-'));
+  // One prefix for every run (a new one costs ~700 MB and a wineboot); WINMC_WINEPREFIX overrides it.
+  winePrefix ??= process.env.WINMC_WINEPREFIX ?? join(tmpdir(), 'winmc-wine-header-build');
   mkdirSync(winePrefix, { recursive: true });
   const outFile = `${exe}.stdout.txt`;
   const errFile = `${exe}.stderr.txt`;
