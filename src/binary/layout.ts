@@ -11,11 +11,11 @@ import type { ByteReader } from './reader.js';
 import type { ByteWriter } from './writer.js';
 
 /** A field's type: a little-endian integer, or a number of raw bytes. */
-export type FieldType = 'u8' | 'u16' | 'u32' | 'i32' | 'u64' | number;
+export type FieldType = 'u8' | 'u16' | 'u32' | 'i32' | 'u64' | 'i64' | number;
 export type Fields = Readonly<Record<string, FieldType>>;
 
 /** What `read` returns: numbers, bigints for u64, byte views for raw fields. */
-export type StructValues<F extends Fields> = { -readonly [K in keyof F]: F[K] extends 'u64' ? bigint : F[K] extends number ? Uint8Array : number };
+export type StructValues<F extends Fields> = { -readonly [K in keyof F]: F[K] extends 'u64' | 'i64' ? bigint : F[K] extends number ? Uint8Array : number };
 /** What `write` takes: any field may be left out (it stays as it is, zero in a new buffer). */
 export type StructInput<F extends Fields> = { [K in keyof F]?: F[K] extends number ? Uint8Array : number | bigint };
 
@@ -29,6 +29,7 @@ function sizeOf(type: FieldType): number {
     case 'i32':
       return 4;
     case 'u64':
+    case 'i64':
       return 8;
     default:
       return type;
@@ -90,6 +91,19 @@ export class Struct<F extends Fields> {
     }
   }
 
+  /**
+   * Writes every field of the structure that `source` has a value for (a model object whose
+   * property names are the field names); its other properties are ignored.
+   */
+  writeFrom(bytes: Uint8Array, at: number, source: object): void {
+    const values: Record<string, unknown> = {};
+    for (const { field } of this.plan) {
+      const value = (source as Record<string, unknown>)[field];
+      if (value !== undefined) values[field] = value;
+    }
+    this.write(bytes, at, values as StructInput<F>);
+  }
+
   /** Appends the structure to a writer (fields left out are zero). */
   append(writer: ByteWriter, values: StructInput<F>): void {
     writer.bytes(this.encode(values));
@@ -120,6 +134,8 @@ function readField(reader: ByteReader, at: number, type: FieldType, what: string
       return reader.i32(at, what);
     case 'u64':
       return reader.u64(at, what);
+    case 'i64':
+      return BigInt.asIntN(64, reader.u64(at, what));
     default:
       return reader.slice(at, type, what);
   }
@@ -147,6 +163,9 @@ function writeField(bytes: Uint8Array, view: DataView, at: number, type: FieldTy
       return;
     case 'u64':
       view.setBigUint64(at, BigInt.asUintN(64, BigInt(value)), true);
+      return;
+    case 'i64':
+      view.setBigInt64(at, BigInt.asIntN(64, BigInt(value)), true);
       return;
   }
 }

@@ -6,7 +6,8 @@
 // Every count and offset is checked before it is used; a malformed packet raises
 // PacketFormatError naming the field and its byte offset.
 
-import { type Arch, type IoErrorLogPacket, PACKET_HEADER_SIZE, PACKET_STRUCT_SIZE, PacketOffset, archLimits } from './packet.js';
+import { type Arch, type IoErrorLogPacket, PACKET_HEADER, PACKET_HEADER_SIZE, PACKET_STRUCT_SIZE, PacketOffset, archLimits } from './packet.js';
+import { ByteReader } from '../binary/reader.js';
 import { FormatError } from '../binary/errors.js';
 import { toHex } from '../binary/codec.js';
 
@@ -29,22 +30,8 @@ function readHeader(bytes: Uint8Array, shape: string): { view: DataView; packet:
     throw new PacketFormatError('header', bytes.length, `${shape} is ${bytes.length} bytes, shorter than the ${PACKET_HEADER_SIZE}-byte header`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const packet: IoErrorLogPacket = {
-    majorFunctionCode: view.getUint8(PacketOffset.majorFunctionCode),
-    retryCount: view.getUint8(PacketOffset.retryCount),
-    dumpDataSize: view.getUint16(PacketOffset.dumpDataSize, true),
-    numberOfStrings: view.getUint16(PacketOffset.numberOfStrings, true),
-    stringOffset: view.getUint16(PacketOffset.stringOffset, true),
-    eventCategory: view.getUint16(PacketOffset.eventCategory, true),
-    errorCode: view.getUint32(PacketOffset.errorCode, true),
-    uniqueErrorValue: view.getUint32(PacketOffset.uniqueErrorValue, true),
-    finalStatus: view.getUint32(PacketOffset.finalStatus, true),
-    sequenceNumber: view.getUint32(PacketOffset.sequenceNumber, true),
-    ioControlCode: view.getUint32(PacketOffset.ioControlCode, true),
-    deviceOffset: view.getBigInt64(PacketOffset.deviceOffset, true),
-    dumpData: [],
-    strings: [],
-  };
+  const { padding: _padding, ...header } = PACKET_HEADER.read(new ByteReader(bytes, { format: 'IO_ERROR_LOG_PACKET' }), 0);
+  const packet: IoErrorLogPacket = { ...header, dumpData: [], strings: [] };
   if (packet.dumpDataSize % 4 !== 0) {
     throw new PacketFormatError('DumpDataSize', PacketOffset.dumpDataSize, `${packet.dumpDataSize} is not a multiple of 4 (DumpData is an array of ULONG)`);
   }

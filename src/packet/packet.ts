@@ -12,46 +12,52 @@
 // Insertion strings are UTF-16LE, each NUL-terminated, back to back from StringOffset.
 
 import { writeUtf16le } from '../binary/codec.js';
+import { struct } from '../binary/layout.js';
 
 export type Arch = 'x86' | 'x64' | 'arm64';
 export const ARCHES: readonly Arch[] = ['x86', 'x64', 'arm64'];
 
-/** Field offsets inside the packet; identical on every architecture (§1.1). */
-export const PacketOffset = {
-  majorFunctionCode: 0,
-  retryCount: 1,
-  dumpDataSize: 2,
-  numberOfStrings: 4,
-  stringOffset: 6,
-  eventCategory: 8,
-  errorCode: 12,
-  uniqueErrorValue: 16,
-  finalStatus: 20,
-  sequenceNumber: 24,
-  ioControlCode: 28,
-  deviceOffset: 32,
-  dumpData: 40,
-} as const;
+/**
+ * The fixed header of IO_ERROR_LOG_PACKET, up to DumpData, with the model's field names (wdm.h's
+ * with a lower-case first letter); identical on every architecture (§1.1). The builder writes it
+ * and decode.ts reads it through this one table.
+ */
+export const PACKET_HEADER = struct('IO_ERROR_LOG_PACKET', {
+  majorFunctionCode: 'u8',
+  retryCount: 'u8',
+  dumpDataSize: 'u16',
+  numberOfStrings: 'u16',
+  stringOffset: 'u16',
+  eventCategory: 'u16',
+  /** Alignment of the NTSTATUS that follows. */
+  padding: 2,
+  errorCode: 'u32',
+  uniqueErrorValue: 'u32',
+  finalStatus: 'u32',
+  sequenceNumber: 'u32',
+  ioControlCode: 'u32',
+  /** LARGE_INTEGER. */
+  deviceOffset: 'i64',
+});
+
+type PacketField = Exclude<keyof typeof PACKET_HEADER.fields, 'padding'> | 'dumpData';
+const { padding: _padding, ...HEADER_OFFSETS } = PACKET_HEADER.offset;
+
+/** Field offsets inside the packet: the header's, and DumpData right after it. */
+export const PacketOffset: { readonly [K in PacketField]: number } = { ...HEADER_OFFSETS, dumpData: PACKET_HEADER.size };
 
 /** Every field with its wdm.h name, offset and size (DumpData: the one declared element). */
-export const PACKET_LAYOUT: readonly { field: keyof typeof PacketOffset; cName: string; offset: number; size: number }[] = [
-  { field: 'majorFunctionCode', cName: 'MajorFunctionCode', offset: PacketOffset.majorFunctionCode, size: 1 },
-  { field: 'retryCount', cName: 'RetryCount', offset: PacketOffset.retryCount, size: 1 },
-  { field: 'dumpDataSize', cName: 'DumpDataSize', offset: PacketOffset.dumpDataSize, size: 2 },
-  { field: 'numberOfStrings', cName: 'NumberOfStrings', offset: PacketOffset.numberOfStrings, size: 2 },
-  { field: 'stringOffset', cName: 'StringOffset', offset: PacketOffset.stringOffset, size: 2 },
-  { field: 'eventCategory', cName: 'EventCategory', offset: PacketOffset.eventCategory, size: 2 },
-  { field: 'errorCode', cName: 'ErrorCode', offset: PacketOffset.errorCode, size: 4 },
-  { field: 'uniqueErrorValue', cName: 'UniqueErrorValue', offset: PacketOffset.uniqueErrorValue, size: 4 },
-  { field: 'finalStatus', cName: 'FinalStatus', offset: PacketOffset.finalStatus, size: 4 },
-  { field: 'sequenceNumber', cName: 'SequenceNumber', offset: PacketOffset.sequenceNumber, size: 4 },
-  { field: 'ioControlCode', cName: 'IoControlCode', offset: PacketOffset.ioControlCode, size: 4 },
-  { field: 'deviceOffset', cName: 'DeviceOffset', offset: PacketOffset.deviceOffset, size: 8 },
-  { field: 'dumpData', cName: 'DumpData', offset: PacketOffset.dumpData, size: 4 },
-];
+export const PACKET_LAYOUT: readonly { field: PacketField; cName: string; offset: number; size: number }[] = (Object.keys(PacketOffset) as PacketField[]).map(
+  (field) => ({
+    field,
+    cName: field[0]!.toUpperCase() + field.slice(1),
+    offset: PacketOffset[field],
+    size: field === 'dumpData' ? 4 : PACKET_HEADER.end(field) - PacketOffset[field],
+  }),
+);
 
 /** FIELD_OFFSET(IO_ERROR_LOG_PACKET, DumpData): the fixed header, and the part the event log keeps. */
-export const PACKET_HEADER_SIZE = 40;
+export const PACKET_HEADER_SIZE = PACKET_HEADER.size;
 /** sizeof(IO_ERROR_LOG_PACKET): header, the declared DumpData[1] and 4 bytes of tail padding. */
 export const PACKET_STRUCT_SIZE = 48;
 export const PACKET_ALIGNMENT = 8;
@@ -340,18 +346,7 @@ export function writeEventLogData(packet: IoErrorLogPacket): Uint8Array {
 }
 
 function writeHeaderAndDump(view: DataView, packet: IoErrorLogPacket): void {
-  view.setUint8(PacketOffset.majorFunctionCode, packet.majorFunctionCode);
-  view.setUint8(PacketOffset.retryCount, packet.retryCount);
-  view.setUint16(PacketOffset.dumpDataSize, packet.dumpDataSize, true);
-  view.setUint16(PacketOffset.numberOfStrings, packet.numberOfStrings, true);
-  view.setUint16(PacketOffset.stringOffset, packet.stringOffset, true);
-  view.setUint16(PacketOffset.eventCategory, packet.eventCategory, true);
-  view.setUint32(PacketOffset.errorCode, packet.errorCode, true);
-  view.setUint32(PacketOffset.uniqueErrorValue, packet.uniqueErrorValue, true);
-  view.setUint32(PacketOffset.finalStatus, packet.finalStatus, true);
-  view.setUint32(PacketOffset.sequenceNumber, packet.sequenceNumber, true);
-  view.setUint32(PacketOffset.ioControlCode, packet.ioControlCode, true);
-  view.setBigInt64(PacketOffset.deviceOffset, packet.deviceOffset, true);
+  PACKET_HEADER.writeFrom(new Uint8Array(view.buffer, view.byteOffset, view.byteLength), 0, packet);
   packet.dumpData.forEach((word, i) => view.setUint32(PacketOffset.dumpData + i * 4, word, true));
 }
 

@@ -33,6 +33,14 @@ describe('struct layouts', () => {
     expect(out.subarray(1)).toEqual(bytes);
   });
 
+  it('i64 fields are signed, and writeFrom takes the fields a model object has', () => {
+    const S = struct('S', { a: 'u16', b: 'i64', c: 'u8' });
+    const bytes = new Uint8Array(S.size);
+    S.writeFrom(bytes, 0, { a: 0x102, b: -2n, other: 'ignored' });
+    expect(S.read(new ByteReader(bytes), 0)).toEqual({ a: 0x102, b: -2n, c: 0 });
+    expect(Array.from(bytes.subarray(2, 10))).toEqual([0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+  });
+
   it('read errors name the structure and the file offset', () => {
     const r = new ByteReader(new Uint8Array(30), { format: 'DEMO', base: 0x200 });
     let caught: unknown;
