@@ -41,6 +41,8 @@ export interface KernelClass {
   task: string;
   /** type → [MOF opcode name, PerfView opcode name]. */
   types: Record<number, readonly [string, string]>;
+  /** Types PerfView's kernel parser does not know: it names them from the MOF, provider MSNT_SystemTrace. */
+  mofOnly?: readonly number[];
 }
 
 const same = (n: string) => [n, n] as const;
@@ -117,6 +119,7 @@ export const KERNEL_CLASSES: readonly KernelClass[] = [
     mof: 'SystemConfig',
     task: 'SystemConfig',
     types: { 10: same('CPU'), 11: same('PhyDisk'), 12: same('LogDisk'), 13: same('NIC'), 14: same('Video'), 15: same('Services'), 16: same('Power'), 17: same('Network'), 18: same('VirtualMemory'), 21: same('IRQ'), 22: same('PnP'), 23: same('IDEChannel'), 24: same('NumaNode'), 25: same('Platform'), 26: same('ProcessorGroup'), 27: same('ProcessorNumber'), 28: same('DPI'), 29: same('CodeIntegrity'), 30: same('MachineId') },
+    mofOnly: [18, 25, 26, 27, 28, 29, 30],
   },
   {
     group: 0x0f,
@@ -131,6 +134,7 @@ export const KERNEL_CLASSES: readonly KernelClass[] = [
     mof: 'Image',
     task: 'Image',
     types: { 10: same('Load'), 2: ['UnLoad', 'Unload'], 3: same('DCStart'), 4: ['DCEnd', 'DCStop'], 33: same('KernelBase'), 34: same('HypercallPage') },
+    mofOnly: [33, 34],
   },
   {
     group: 0x18,
@@ -164,22 +168,28 @@ export function unknownGroupGuid(group: number): string {
 }
 
 /** `Process/DCStart` (PerfView) and `Process/DCEnd`-style MOF name of a kernel event. */
-export function kernelEventNames(group: number, type: number): { mof: string; perfview: string } {
+export function kernelEventNames(group: number, type: number): { mof: string; perfview: string; provider: string } {
   const c = BY_GROUP.get(group);
-  if (!c) return { mof: `Group${group}/Opcode(${type})`, perfview: `Group${group}/Opcode(${type})` };
+  if (!c) return { mof: `Group(${group})/Opcode(${type})`, perfview: `Group(${group})/Opcode(${type})`, provider: KERNEL_PROVIDER };
   return namesIn(c, type);
 }
 
-export function namesIn(c: KernelClass, type: number): { mof: string; perfview: string } {
+export function namesIn(c: KernelClass, type: number): { mof: string; perfview: string; provider: string } {
   const t = c.types[type];
-  if (!t) return { mof: `${c.mof}/Opcode(${type})`, perfview: `${c.task}/Opcode(${type})` };
-  return { mof: `${c.mof}/${t[0]}`, perfview: t[1] === '' ? c.task : `${c.task}/${t[1]}` };
+  if (!t) return { mof: `${c.mof}/Opcode(${type})`, perfview: `${c.task}/Opcode(${type})`, provider: KERNEL_PROVIDER };
+  if (c.mofOnly?.includes(type)) return { mof: `${c.mof}/${t[0]}`, perfview: `${c.mof}/${t[0]}`, provider: MOF_PROVIDER };
+  return { mof: `${c.mof}/${t[0]}`, perfview: t[1] === '' ? c.task : `${c.task}/${t[1]}`, provider: KERNEL_PROVIDER };
 }
+
+/** The provider name of kernel events (PerfView's), and of those PerfView names from the MOF only. */
+export const KERNEL_PROVIDER = 'Windows Kernel';
+export const MOF_PROVIDER = 'MSNT_SystemTrace';
 
 export const PROCESS_GROUP = 0x03;
 export const THREAD_GROUP = 0x05;
 export const IMAGE_GROUP = 0x14;
 export const HEADER_GROUP = 0x00;
+export const PERFINFO_GROUP = 0x0f;
 
 const PROCESS_FLAGS: readonly [number, string][] = [
   [1, 'PackageFullName'],
@@ -233,7 +243,7 @@ export function decodeProcess(type: number, version: number, c: PayloadCursor): 
   f.ParentID = c.u32('ParentId');
   f.SessionID = c.i32('SessionId');
   f.ExitStatus = c.i32('ExitStatus');
-  if (version >= 3) f.DirectoryTableBase = c.ptrHex('DirectoryTableBase');
+  if (version >= 3) f.PageDirectoryBase = c.ptrHex('DirectoryTableBase'); // PerfView's name for DirectoryTableBase
   if (version >= 4) f.Flags = flagsText(c.u32('Flags'));
   f.UserSID = readSid(c);
   f.ImageFileName = c.ansiz('ImageFileName');
@@ -342,6 +352,8 @@ export function decodeKernel(group: number, type: number, version: number, c: Pa
       return decodeThread(type, version, c);
     case IMAGE_GROUP:
       return decodeImage(type, version, c);
+    case PERFINFO_GROUP:
+      return type === 46 ? { InstructionPointer: c.ptrHex('InstructionPointer'), ThreadID: c.u32('ThreadId'), Count: c.u16('Count') } : null;
     default:
       return null;
   }

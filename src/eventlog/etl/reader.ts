@@ -196,6 +196,7 @@ function toEvent(raw: RawRecord, buffer: EtlBuffer, clock: EtlClock | null, prov
     e.eventId = raw.opcode;
     if (c) {
       const names = namesIn(c, raw.opcode);
+      e.provider = names.provider;
       e.providerGuid = c.guid;
       e.eventName = names.perfview;
       e.mofName = names.mof;
@@ -222,7 +223,7 @@ function toEvent(raw: RawRecord, buffer: EtlBuffer, clock: EtlClock | null, prov
     const k = kernelClassOfGuid(guid);
     if (k) {
       const names = namesIn(k, raw.opcode);
-      e.provider = 'Windows Kernel';
+      e.provider = names.provider;
       e.eventName = names.perfview;
       e.mofName = names.mof;
       e.eventId = raw.opcode;
