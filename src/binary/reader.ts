@@ -58,34 +58,35 @@ export class ByteReader {
     throw this.error(detail, Math.max(0, offset), what);
   }
 
+  /** `offset`, once `length` bytes there are known to be inside the reader. */
+  private at(offset: number, length: number, what: string): number {
+    this.need(offset, length, what);
+    return offset;
+  }
+
   u8(offset: number, what = 'byte'): number {
-    this.need(offset, 1, what);
-    return this.bytes[offset]!;
+    return this.bytes[this.at(offset, 1, what)]!;
   }
 
   u16(offset: number, what = 'WORD'): number {
-    this.need(offset, 2, what);
-    return this.view.getUint16(offset, true);
+    return this.view.getUint16(this.at(offset, 2, what), true);
   }
 
   u32(offset: number, what = 'DWORD'): number {
-    this.need(offset, 4, what);
-    return this.view.getUint32(offset, true);
+    return this.view.getUint32(this.at(offset, 4, what), true);
   }
 
   i32(offset: number, what = 'LONG'): number {
-    this.need(offset, 4, what);
-    return this.view.getInt32(offset, true);
-  }
-
-  u64(offset: number, what = 'QWORD'): bigint {
-    this.need(offset, 8, what);
-    return this.view.getBigUint64(offset, true);
+    return this.view.getInt32(this.at(offset, 4, what), true);
   }
 
   /** The 16 bytes of a GUID, written `{...}` in upper case. */
   guid(offset: number, what = 'GUID'): string {
     return formatGuid(this.slice(offset, 16, what));
+  }
+
+  u64(offset: number, what = 'QWORD'): bigint {
+    return this.view.getBigUint64(this.at(offset, 8, what), true);
   }
 
   /** `length` bytes at `offset`, as a view (not a copy). */
