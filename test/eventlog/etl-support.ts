@@ -66,3 +66,38 @@ export function readTsv(path: string): Record<string, string>[] {
   const names = head!.split('\t');
   return rows.map((line) => Object.fromEntries(line.split('\t').map((v, i) => [names[i]!, v])));
 }
+
+/**
+ * A field value as TraceEvent's GeneralParsing baseline writes it: numbers with thousands
+ * separators, True/False, times as yy/MM/dd HH:mm:ss.fffffff, and anything over 20 characters
+ * cut to 20 and `...`.
+ */
+export function baselineValue(v: unknown): string {
+  let s: string;
+  if (typeof v === 'number') s = Number.isInteger(v) ? v.toLocaleString('en-US') : String(v);
+  else if (typeof v === 'boolean') s = v ? 'True' : 'False';
+  else if (typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?$/.test(v)) {
+    const [date, time] = v.replace('Z', '').split('T') as [string, string];
+    const [hms, frac = ''] = time.split('.');
+    s = `${date.slice(2).replace(/-/g, '/')} ${hms}.${frac.padEnd(7, '0')}`;
+  } else s = String(v);
+  return s.length > 20 ? s.slice(0, 20) + '...' : s;
+}
+
+/** The EVENT lines of a TraceEvent baseline: name and the `field=value` pairs after the header ones. */
+export function baselineEvents(text: string): { name: string; fields: Record<string, string> }[] {
+  const out: { name: string; fields: Record<string, string> }[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^EVENT [\d,.]+: (\S+(?: \S+)*?) PID=/.exec(line);
+    if (!m) continue;
+    const pairs = line.slice(line.indexOf(' PID=') + 1).split('; ').filter((p) => p.includes('='));
+    const fields: Record<string, string> = {};
+    for (const p of pairs) {
+      const at = p.indexOf('=');
+      fields[p.slice(0, at)] = p.slice(at + 1).replace(/; $/, '');
+    }
+    for (const k of ['PID', 'TID', 'PName', 'ProceNum', 'DataLen']) delete fields[k];
+    out.push({ name: m[1]!, fields });
+  }
+  return out;
+}

@@ -334,7 +334,8 @@ export function logfileFields(h: TraceLogfileHeader): Fields {
     BuffersLost: h.buffersLost,
     SessionName: h.loggerName,
     LogFileName: h.logFileName,
-    UtcOffsetMinutes: -h.timeZoneBias,
+    // PerfView's name for TIME_ZONE_INFORMATION.Bias: UTC = local time + Bias minutes
+    UtcOffsetMinutes: h.timeZoneBias,
   };
 }
 
