@@ -407,6 +407,62 @@ function planChannels(ctx: Ctx): ChannelPlan[] {
 
 // ---- a provider ----
 
+/**
+ * Items no manifest can define the way they are stored (a reserved or too large value, a keyword
+ * of several bits, a second item of a name or value): left out with a warning, and events do not
+ * name them, so that the manifest written still compiles.
+ */
+function undefinable(ctx: Ctx, p: CrimProvider, channels: ChannelPlan): Set<object> {
+  const omit = new Set<object>();
+  const drop = (x: object, kind: CrimListKind, label: string, why: string) => {
+    omit.add(x);
+    warn(ctx, blockOf(p, kind), label, `${why}: left out of the manifest`);
+  };
+  const once = () => {
+    const seen = new Set<string>();
+    return (key: string) => (seen.has(key) ? true : (seen.add(key), false));
+  };
+  const chanValue = once();
+  p.channels.forEach((c, i) => {
+    if (channels.how[i] !== 'defined') return;
+    if (c.value < 16 || c.value > 255) drop(c, 'channel', LABEL.channel(c), `channel value ${c.value} cannot be defined (16 to 255)`);
+    else if (chanValue(String(c.value))) drop(c, 'channel', LABEL.channel(c), `a second channel of value ${c.value}`);
+  });
+  const [lName, lValue] = [once(), once()];
+  for (const l of p.levels) {
+    if (isWinLevel(l.name)) continue;
+    if (l.value < 16 || l.value > 255) drop(l, 'level', LABEL.level(l), `level value ${l.value} cannot be defined (16 to 255; 0 to 15 are Windows' own)`);
+    else if (lName(l.name) || lValue(String(l.value))) drop(l, 'level', LABEL.level(l), 'a second level of this name or value');
+  }
+  const [tName, tValue] = [once(), once()];
+  for (const t of p.tasks) {
+    if (isWinTask(t.name)) continue;
+    if (t.value < 1 || t.value > 0xffff) drop(t, 'task', LABEL.task(t), `task value ${t.value} cannot be defined (1 to 65535)`);
+    else if (tName(t.name) || tValue(String(t.value))) drop(t, 'task', LABEL.task(t), 'a second task of this name or value');
+  }
+  const opSeen = new Map<number, [(k: string) => boolean, (k: string) => boolean]>();
+  for (const o of p.opcodes) {
+    if (isWinOpcode(o.name, o.task)) continue;
+    if (!opSeen.has(o.task)) opSeen.set(o.task, [once(), once()]);
+    const [oName, oValue] = opSeen.get(o.task)!;
+    if (o.value < 10 || o.value > 239) drop(o, 'opcode', LABEL.opcode(o), `opcode value ${o.value} cannot be defined (10 to 239)`);
+    else if (oName(o.name) || oValue(String(o.value))) drop(o, 'opcode', LABEL.opcode(o), 'a second opcode of this name or value');
+  }
+  const [kName, kMask] = [once(), once()];
+  for (const k of p.keywords) {
+    if (isWinKeyword(k.name)) continue;
+    if (k.mask === 0n || (k.mask & (k.mask - 1n)) !== 0n || k.mask >= 1n << 48n) drop(k, 'keyword', LABEL.keyword(k), 'a keyword mask must be one of bits 0 to 47');
+    else if (k.name === '' || /\s/.test(k.name)) drop(k, 'keyword', LABEL.keyword(k), 'a keyword name with white space cannot be named by an event');
+    else if (kName(k.name) || kMask(String(k.mask))) drop(k, 'keyword', LABEL.keyword(k), 'a second keyword of this name or mask');
+  }
+  const mName = once();
+  for (const m of p.maps) if (mName(m.name)) drop(m, 'maps', LABEL.maps(m), 'a second map of this name');
+  for (const f of p.filters) if (f.value > 255 || f.version > 255) drop(f, 'filter', LABEL.filter(f), 'a filter value and version are 0 to 255');
+  const ev = once();
+  for (const e of p.events) if (ev(`${e.id}/${e.version}`)) drop(e, 'event', LABEL.event(e), 'a second event of this id and version');
+  return omit;
+}
+
 function writeProvider(ctx: Ctx, p: CrimProvider, pi: number, name: string, symbol: string, channels: ChannelPlan): void {
   const { out } = ctx;
   const id = (tag: number, value: number) => ((tag << 28) | ((pi & 0xf) << 24) | (value & 0xffffff)) >>> 0;
@@ -418,6 +474,8 @@ function writeProvider(ctx: Ctx, p: CrimProvider, pi: number, name: string, symb
     if (a.flags !== PRVA_NAME && a.flags !== PRVA_CONTROL_GUID && a.flags !== PRVA_GROUP_GUID)
       warn(ctx, blockOf(p, 'providerAttributes'), LABEL.providerAttributes(a), 'a provider attribute no manifest attribute writes');
 
+  const omit = undefinable(ctx, p, channels);
+  const kept = <T extends object>(x: T) => !omit.has(x);
   let counter = 1;
   const provKey = messageKey(ctx, p.messageId, id(0x9, counter), `${pfx}provider`, { block: `WEVT ${p.guid}`, item: 'provider' });
   if (provKey.fresh) counter++;
@@ -447,6 +505,7 @@ function writeProvider(ctx: Ctx, p: CrimProvider, pi: number, name: string, symb
       channelLines.push(`<importChannel name="${attrText(c.name)}" chid="${attrText(channels.chid[i]!)}"/>\u0000${label}`);
       return;
     }
+    if (omit.has(c)) return;
     const k = messageKey(ctx, c.messageId, id(0x9, counter), `${pfx}channel.${c.name}`, where('channel', label));
     if (k.fresh) counter++;
     if (c.flags & ~1) warn(ctx, blockOf(p, 'channel'), label, `channel flags ${hex8(c.flags)}: only 0 (defined) and 1 (imported) can be written`);
@@ -458,7 +517,7 @@ function writeProvider(ctx: Ctx, p: CrimProvider, pi: number, name: string, symb
   const known = (m: number) => ctx.keys.has(m >>> 0);
   const levelNat = (l: CrimProvider['levels'][number]) => id(0x5, l.value);
   const levels = orderGroups(
-    p.levels.filter((l) => !isWinLevel(l.name)).map((l) => [l]),
+    p.levels.filter((l) => !isWinLevel(l.name) && kept(l)).map((l) => [l]),
     (l) => l.messageId,
     levelNat,
     known,
@@ -475,7 +534,7 @@ function writeProvider(ctx: Ctx, p: CrimProvider, pi: number, name: string, symb
   );
 
   // Tasks: document order, then each task's opcodes.
-  const ownTasks = p.tasks.filter((t) => !isWinTask(t.name));
+  const ownTasks = p.tasks.filter((t) => !isWinTask(t.name) && kept(t));
   const taskKeys = new Map<object, string | undefined>();
   for (const t of ownTasks) taskKeys.set(t, messageKey(ctx, t.messageId, id(0x7, t.value & 0xffff), `${pfx}task.${t.name}`, where('task', LABEL.task(t))).key);
   const opNat = (o: CrimProvider['opcodes'][number]) => id(0x3, ((o.task & 0xff) << 16) | (o.value & 0xffff));
@@ -483,7 +542,7 @@ function writeProvider(ctx: Ctx, p: CrimProvider, pi: number, name: string, symb
   for (const o of p.opcodes)
     if (o.task !== 0 && !opcodeOwner(o)) warn(ctx, blockOf(p, 'opcode'), LABEL.opcode(o), `an opcode of task ${o.task}, which the template does not define: written as the provider's`);
   const provOps = orderGroups(
-    p.opcodes.filter((o) => !opcodeOwner(o) && !isWinOpcode(o.name, o.task)).map((o) => [o]),
+    p.opcodes.filter((o) => !opcodeOwner(o) && !isWinOpcode(o.name, o.task) && kept(o)).map((o) => [o]),
     (o) => o.messageId,
     opNat,
     known,
@@ -496,7 +555,7 @@ function writeProvider(ctx: Ctx, p: CrimProvider, pi: number, name: string, symb
   const taskOpLines = new Map<object, string[]>();
   for (const t of ownTasks) {
     const own = orderGroups(
-      p.opcodes.filter((o) => opcodeOwner(o) === t).map((o) => [o]),
+      p.opcodes.filter((o) => opcodeOwner(o) === t && kept(o)).map((o) => [o]),
       (o) => o.messageId,
       opNat,
       known,
@@ -530,7 +589,7 @@ function writeProvider(ctx: Ctx, p: CrimProvider, pi: number, name: string, symb
   // Keywords: stored by mask, numbered in document order.
   const kwNat = (k: CrimProvider['keywords'][number]) => id(0x1, bitLength(k.mask));
   const keywords = orderGroups(
-    p.keywords.filter((k) => !isWinKeyword(k.name)).map((k) => [k]),
+    p.keywords.filter((k) => !isWinKeyword(k.name) && kept(k)).map((k) => [k]),
     (k) => k.messageId,
     kwNat,
     known,
@@ -554,7 +613,7 @@ function writeProvider(ctx: Ctx, p: CrimProvider, pi: number, name: string, symb
   };
   const evNat = (e: CrimProvider['events'][number]) => id(globalChannel(e.channelRef) ? 0 : 0xb, ((e.version & 0xff) << 16) | (e.id & 0xffff));
   const groups: CrimProvider['events'][] = [];
-  for (const e of p.events) {
+  for (const e of p.events.filter(kept)) {
     const last = groups[groups.length - 1];
     if (last && last[0]!.id === e.id) last.push(e);
     else groups.push([e]);
@@ -583,7 +642,7 @@ function writeProvider(ctx: Ctx, p: CrimProvider, pi: number, name: string, symb
   const mapCounter = { valueMap: 1, bitMap: 1 };
   if (p.maps.length) {
     out.push('        <maps>');
-    for (const m of p.maps) {
+    for (const m of p.maps.filter(kept)) {
       out.push(`          <${m.kind} name="${attrText(m.name)}">`, lineKey(p, 'maps', LABEL.maps(m)));
       const items = m.items.map((it, k) => ({ it, k })).sort((a, b) => (a.it.messageId >>> 0) - (b.it.messageId >>> 0) || a.k - b.k);
       for (const { it } of items) {
@@ -629,7 +688,7 @@ function writeProvider(ctx: Ctx, p: CrimProvider, pi: number, name: string, symb
     pi,
     'filters',
     'filter',
-    p.filters.map((f) => {
+    p.filters.filter(kept).map((f) => {
       const k = messageKey(ctx, f.messageId, filterNat(f), `${pfx}filter.${f.name}`, where('filter', LABEL.filter(f)));
       return `<filter name="${attrText(f.name)}" value="${f.value}" version="${f.version}"${f.template !== undefined ? ` tid="T${f.template}"` : ''}${msgAttr(k.key)}/>\u0000${LABEL.filter(f)}`;
     }),
@@ -647,11 +706,14 @@ function writeProvider(ctx: Ctx, p: CrimProvider, pi: number, name: string, symb
       if (evName !== undefined) a.push(`name="${attrText(evName)}"`);
       const attrs = own.filter((x) => x.flags !== EVTA_NAME).map((x) => x.value);
       if (attrs.length) a.push(`attributes="${attrText(attrs.join(';'))}"`);
-      if (e.channelRef !== undefined) a.push(`channel="${attrText(channels.token[e.channelRef]!)}"`);
-      if (e.levelRef !== undefined) a.push(`level="${attrText(p.levels[e.levelRef]!.name)}"`);
-      if (e.taskRef !== undefined) a.push(`task="${attrText(p.tasks[e.taskRef]!.name)}"`);
-      if (e.opcodeRef !== undefined) a.push(`opcode="${attrText(p.opcodes[e.opcodeRef]!.name)}"`);
-      if (e.keywordRefs.length) a.push(`keywords="${e.keywordRefs.map((k) => attrText(p.keywords[k]!.name)).join(' ')}"`);
+      const ok = <T extends object>(x: T | undefined): x is T => x !== undefined && kept(x);
+      const [c, l, t, o] = [e.channelRef, e.levelRef, e.taskRef, e.opcodeRef].map((r, k) => (r === undefined ? undefined : [p.channels, p.levels, p.tasks, p.opcodes][k]![r]));
+      if (ok(c)) a.push(`channel="${attrText(channels.token[e.channelRef!]!)}"`);
+      if (ok(l)) a.push(`level="${attrText(l.name)}"`);
+      if (ok(t)) a.push(`task="${attrText(t.name)}"`);
+      if (ok(o)) a.push(`opcode="${attrText(o.name)}"`);
+      const kws = e.keywordRefs.map((k) => p.keywords[k]!).filter(ok);
+      if (kws.length) a.push(`keywords="${kws.map((k) => attrText(k.name)).join(' ')}"`);
       if (e.template !== undefined) a.push(`template="T${e.template}"`);
       return `<event ${a.join(' ')}${msgAttr(eventKeys.get(e))}/>\u0000${LABEL.event(e)}`;
     }),
@@ -954,6 +1016,23 @@ function show(field: string, v: unknown): string {
   return JSON.stringify(v);
 }
 
+/** What differs between an item and what the manifest written compiles it to. */
+function difference(a: Record<string, unknown>, b: Record<string, unknown>): string {
+  const fields = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !same(a[k], b[k]));
+  return fields
+    .map((k) => {
+      if (k === 'xml') return 'its XML differs from what the manifest written compiles to';
+      const [x, y] = [a[k], b[k]];
+      if (Array.isArray(x) && Array.isArray(y) && x.some((v) => typeof v === 'object')) {
+        const n = x.findIndex((v, i) => !same(v, y[i]));
+        if (n < 0) return `${k}: ${x.length} in the template, ${y.length} from the manifest written`;
+        return `${k} [${n}]: ${y[n] === undefined ? 'missing from the manifest written' : difference(x[n] as Record<string, unknown>, y[n] as Record<string, unknown>)}`;
+      }
+      return `${k} ${show(k, x)} in the template, ${show(k, y)} from the manifest written`;
+    })
+    .join('; ');
+}
+
 function compareList(mine: unknown[], again: unknown[], label: (x: unknown, i: number) => string, report: (label: string, message: string) => void): void {
   const la = mine.map(label);
   const lb = again.map(label);
@@ -974,8 +1053,7 @@ function compareList(mine: unknown[], again: unknown[], label: (x: unknown, i: n
     const a = mine[i] as Record<string, unknown>;
     const b = again[j] as Record<string, unknown>;
     if (same(a, b)) continue;
-    const fields = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !same(a[k], b[k]));
-    report(la[i]!, fields.map((k) => `${k} ${show(k, a[k])} in the template, ${show(k, b[k])} from the manifest written`).join('; '));
+    report(la[i]!, difference(a, b));
   }
 }
 

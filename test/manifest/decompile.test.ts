@@ -191,3 +191,37 @@ describe('decompile → compile, made-up manifests', () => {
     expect(r.warnings.some((w) => /does not end in CR LF/.test(w.message))).toBe(true);
   });
 });
+
+describe.skipIf(!hasManCorpus)('decompileCrim on damaged corpus blobs', () => {
+  it('writes a manifest for every blob readCrim accepts, and reports instead of throwing', () => {
+    let seed = 4242;
+    const rnd = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const blobs = cases()
+      .filter((c) => /Large|nccgroup|wpf-etw__mc8|TaskOpcodes__mc15063|ImportChannelFromProvider__mc18362|EventAttributes/.test(c.name))
+      .map((c) => new Uint8Array(readFileSync(c.temp)));
+    let read = 0;
+    let inexact = 0;
+    for (let i = 0; i < 150; i++) {
+      const b = blobs[i % blobs.length]!.slice();
+      for (let k = 0, n = 1 + rnd(3); k < n; k++) b[rnd(b.length)] = rnd(3) === 0 ? 0xff : rnd(256);
+      let crim;
+      try {
+        crim = readCrim(b);
+      } catch {
+        continue;
+      }
+      read++;
+      const r = decompileCrim(crim);
+      expect(r.text).toMatch(/^<\?xml/);
+      if (!r.exact) {
+        inexact++;
+        for (const w of r.warnings) expect(w.block.length).toBeGreaterThan(0);
+      }
+    }
+    expect(read).toBeGreaterThan(25);
+    expect(inexact).toBeGreaterThan(0);
+  }, 120_000);
+});
