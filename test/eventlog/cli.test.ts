@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { corpusFile, evtxexportRecords, hasCorpus, hasTool, repoRoot } from './peers.js';
+import { evtxexportRecords, hasTool } from './peers.js';
+import { evtxCorpusFile as corpusFile, hasEvtxCorpus as hasCorpus, repoRoot } from '../support/paths.js';
 
 const bin = resolve(repoRoot, 'bin/winmc.js');
 const built = existsSync(resolve(repoRoot, 'dist/cli/events.js'));

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { memoryByteSource, readEventLogFile, readEventRecords, type EventRecord } from '../../src/eventlog/events.js';
 import { EVTX_CHUNK_SIZE, EVTX_FILE_HEADER_BLOCK_SIZE, largeEvtxPieces, makeLargeEvtx, readEvtxFileHeader } from '../../src/eventlog/evtx.js';
 import { readEvtFileHeader } from '../../src/eventlog/evt.js';
-import { corpusFile, hasCorpus } from './peers.js';
+import { evtxCorpusFile as corpusFile, hasEvtxCorpus as hasCorpus } from '../support/paths.js';
 
 async function readBytes(bytes: Uint8Array): Promise<{ events: EventRecord[]; warnings: string[] }> {
   const events: EventRecord[] = [];

@@ -3,7 +3,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { readEventLogFile, type EventRecord } from '../../src/eventlog/events.js';
-import { corpusFile, evtexportRecords, evtxexportRecords, hasCorpus, hasTool, type PeerRecord } from './peers.js';
+import { evtexportRecords, evtxexportRecords, hasTool, type PeerRecord } from './peers.js';
+import { evtxCorpusFile as corpusFile, hasEvtxCorpus as hasCorpus } from '../support/paths.js';
 
 async function readAll(path: string): Promise<{ events: EventRecord[]; warnings: string[] }> {
   const events: EventRecord[] = [];

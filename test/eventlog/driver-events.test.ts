@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { driverPacketOf, isIoPacketData, messageIdOf, readEventLogFile, type EventRecord } from '../../src/eventlog/events.js';
 import type { IoErrorLogPacket } from '../../src/packet/packet.js';
-import { corpusFile, hasCorpus } from './peers.js';
+import { evtxCorpusFile as corpusFile, hasEvtxCorpus as hasCorpus } from '../support/paths.js';
 
 interface Found {
   event: EventRecord;

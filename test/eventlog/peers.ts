@@ -2,13 +2,6 @@
 // differential tests compare against. Only the fields both sides model are extracted.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
-import { evtxCorpusDir, hasEvtxCorpus } from '../support/paths.js';
-
-export { repoRoot } from '../support/paths.js';
-export const corpusDir = evtxCorpusDir;
-export const hasCorpus = hasEvtxCorpus;
-export const corpusFile = (name: string): string => resolve(corpusDir, name);
 
 export function hasTool(name: string): boolean {
   return spawnSync(name, ['-V'], { stdio: 'ignore' }).error === undefined;

@@ -16,6 +16,7 @@ export function corpusPath(...parts: string[]): string {
 /** The .evtx/.evt logs of corpus/evtx, and whether they are there. */
 export const evtxCorpusDir = corpusPath('evtx');
 export const hasEvtxCorpus = existsSync(resolve(evtxCorpusDir, 'system.evtx'));
+export const evtxCorpusFile = (name: string): string => resolve(evtxCorpusDir, name);
 
 /** The big real .mc files of corpus/large (ru-RU is in code page 1251). */
 export function largeInputs(): { name: string; path: string; codepage: number }[] {
