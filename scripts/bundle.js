@@ -9,8 +9,12 @@
 // fixture in process with the bundle and asking V8 for the code of everything that ran. The
 // subcommands stay lazy: their modules are in the script but only evaluated when asked for.
 //
-// bin/winmc.js uses the bundle only while it is newer than dist/cli/main.js: a later plain tsc
-// run makes it fall back to the modules tsc wrote (slower to start, never stale).
+// The bundle and its cache are matched by content (bin/bundle.js): the bundle's first line is
+// `//# winmc-bundle ID`, ID a hash of the rest of its text, and the cache file starts with a
+// `winmc-code-cache ID` line, so an installed package uses its cache whatever times npm gave the
+// files. In a checkout, bin/winmc.js also uses the bundle only while it is newer than
+// dist/cli/main.js: a later plain tsc run makes it fall back to the modules tsc wrote (slower to
+// start, never stale).
 //
 // Modules find files relative to themselves (templates/, package.json) through import.meta.url.
 // In the bundle each module's import.meta.url is replaced by the URL its unbundled file has,
@@ -18,6 +22,7 @@
 
 import { build } from 'esbuild';
 import Handlebars from 'handlebars';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -64,6 +69,11 @@ const result = await build({
   legalComments: 'none',
 });
 
+// The stamp: the bundle's id, a hash of its text, as its first line (bin/bundle.js BUNDLE_ID_LINE).
+const bundleText = readFileSync(bundle, 'utf8');
+const bundleId = createHash('sha256').update(bundleText).digest('hex').slice(0, 32);
+writeFileSync(bundle, `//# winmc-bundle ${bundleId}\n${bundleText}`);
+
 // templates/*.hbs precompiled with the options and line ends src/mc/render.ts compiles them with,
 // keyed by the source it is given: a compile then needs only the handlebars runtime.
 const { normalizeTemplate, TEMPLATE_OPTIONS } = await import(new URL('../dist/mc/render.js', import.meta.url).href);
@@ -80,8 +90,9 @@ writeFileSync(resolve(root, 'dist', 'templates.precompiled.json'), JSON.stringif
 
 // The code cache: compile a fixture with the bundle, in this process, then take the code of
 // everything that ran. Made after the templates so that the compile uses the precompiled ones.
-const { loadBundledCli, codeCachePath } = await import(pathToFileURL(resolve(root, 'bin', 'bundle.js')).href);
-const loaded = loadBundledCli({ useCache: false });
+const { loadBundledCli, codeCachePath, cacheHeader } = await import(pathToFileURL(resolve(root, 'bin', 'bundle.js')).href);
+const loaded = loadBundledCli({ useCache: false, checkout: false });
+if (loaded?.id !== bundleId) throw new Error(`bundle: ${bundle} does not carry the id just written`);
 const scratch = mkdtempSync(join(tmpdir(), 'winmc-bundle-'));
 try {
   const fixture = resolve(root, 'fixtures', 'compile', 'spec-example', 'input', 'example.mc');
@@ -91,7 +102,7 @@ try {
   rmSync(scratch, { recursive: true, force: true });
 }
 const cache = loaded.script.createCachedData();
-writeFileSync(codeCachePath, cache);
+writeFileSync(codeCachePath, Buffer.concat([cacheHeader(bundleId), cache]));
 
 const outputs = Object.entries(result.metafile.outputs).map(([file, o]) => `${relative(root, file)} ${(o.bytes / 1024).toFixed(0)} KB`);
-console.log(`bundle: ${outputs.join(', ')}, code cache ${(cache.length / 1024).toFixed(0)} KB; ${specs.length} templates precompiled into dist/templates.precompiled.json`);
+console.log(`bundle: ${outputs.join(', ')}, code cache ${(cache.length / 1024).toFixed(0)} KB (bundle id ${bundleId}); ${specs.length} templates precompiled into dist/templates.precompiled.json`);
