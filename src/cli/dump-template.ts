@@ -76,5 +76,9 @@ export function templateJson(t: FoundTemplate): unknown {
 
 /** `--as man`: the manifest and what keeps it from being exact. */
 export function templateManifest(t: FoundTemplate, tables: readonly TemplateTables[]): DecompileResult {
-  return decompileCrim(t.crim, tables.length ? tables.map((x) => ({ languageId: x.languageId, entries: x.entries })) : undefined);
+  // The resource compiler gives WEVT_TEMPLATE the last culture's language: keep that culture last
+  // (a PE lists its tables by language, not in the manifest's order).
+  const lang = t.resource?.languageId;
+  const ordered = lang === undefined ? tables : [...tables.filter((x) => x.languageId !== lang), ...tables.filter((x) => x.languageId === lang)];
+  return decompileCrim(t.crim, ordered.length ? ordered.map((x) => ({ languageId: x.languageId, entries: x.entries })) : undefined);
 }

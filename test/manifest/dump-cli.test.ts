@@ -110,6 +110,18 @@ describe.skipIf(!built)('winmc dump of event templates (skipped without a build)
     expect(bare.stderr).toBe("winmc: no message tables given (the MSGnnnnn.bin files, or --messages): the manifest's strings are empty\n");
   });
 
+  it('a .res and a DLL with two cultures come back byte for byte (the template keeps the last culture\'s language)', () => {
+    const de = '<resources culture="de-DE"><stringTable><string id="prov" value="Demo"/><string id="op" value="Betrieb"/><string id="copy" value="Kopie"/></stringTable></resources>';
+    writeFileSync(join(work, 'two.man'), MAN.replace('</stringTable></resources></localization>', `</stringTable></resources>${de}</localization>`));
+    expect(cli(['compile', '-um', '-r', 'c', '-h', 'c', '--res', 'c/two.res', '--dll', 'c/two.dll', 'two.man']).code).toBe(0);
+    for (const kind of ['res', 'dll']) {
+      expect(cli(['dump', '--as', 'man', '-o', `two-${kind}.man`, `c/two.${kind}`])).toMatchObject({ code: 0, stderr: '' });
+      const r = cli(['compile', '-um', '-z', 'two', '-r', `d-${kind}`, '-h', `d-${kind}`, '--res', `d-${kind}/two.res`, '--dll', `d-${kind}/two.dll`, `two-${kind}.man`]);
+      expect(r.code).toBe(0);
+      for (const f of ['two.res', 'two.dll', 'twoTEMP.BIN']) expect(bytes(`d-${kind}/${f}`)).toEqual(bytes(`c/${f}`));
+    }
+  });
+
   it('names the file, block and offset of a malformed template (MC3004)', () => {
     const temp = bytes('a/demoTEMP.BIN');
     writeFileSync(join(work, 'short.BIN'), temp.subarray(0, 100));
