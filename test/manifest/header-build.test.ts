@@ -124,17 +124,19 @@ describe.skipIf(!hasManCorpus || toolNote !== undefined)(`mc.exe's own headers b
 });
 
 /** winmc's -um header: the newer generations through renderManifestHeader, the older through renderOlderManifestHeader. */
-function winmcHeader(bytes: Uint8Array, input: string, generation: ManifestGeneration, kernelMode: boolean): Uint8Array {
+function winmcHeader(bytes: Uint8Array, input: string, baseName: string, generation: ManifestGeneration, kernelMode: boolean): Uint8Array {
   const r = parseManifest(bytes, input);
   if (!r.manifest) throw new Error(`${input}: ${r.diagnostics.map((d) => d.message).join('; ')}`);
   assignMessageIds(r.manifest);
-  const opts = { generation, userMode: !kernelMode, kernelMode, baseName: input.replace(/\.[^.]*$/, '') };
+  const opts = { generation, userMode: !kernelMode, kernelMode, baseName };
   return GENERATION_TRAITS[generation].header === 'older' ? renderOlderManifestHeader(r.manifest, opts) : renderManifestHeader(r.manifest, opts);
 }
 
 interface WinmcCase {
   name: string;
   input: string;
+  /** `-z` of the case, else the input's name without extension. */
+  baseName: string;
   path: string;
   generation: ManifestGeneration;
 }
@@ -143,11 +145,12 @@ function winmcCases(): WinmcCase[] {
   const out: WinmcCase[] = cases().map(({ name, c }) => ({
     name,
     input: c.input,
+    baseName: c.args.includes('-z') ? c.args[c.args.indexOf('-z') + 1]! : c.input.replace(/\.[^.]*$/, ''),
     path: join(manDir, name, 'input', c.input),
     generation: isManifestGeneration(c.generation) ? c.generation : 'sdk10.0.16299',
   }));
   const clr = join(corpusRoot, 'etl', 'ClrEtwAll.man');
-  if (existsSync(clr)) out.push({ name: 'etl/ClrEtwAll', input: 'ClrEtwAll.man', path: clr, generation: 'sdk10.0.16299' });
+  if (existsSync(clr)) out.push({ name: 'etl/ClrEtwAll', input: 'ClrEtwAll.man', baseName: 'ClrEtwAll', path: clr, generation: 'sdk10.0.16299' });
   return out;
 }
 
@@ -162,8 +165,8 @@ function allowedFailures(input: string): Set<Target> {
 describe.skipIf(!hasManCorpus || toolNote !== undefined)(`winmc's -um headers build and run (${toolNote ?? (hasManCorpus ? `run: ${wineNote}` : corpusSkipNote)})`, () => {
   for (const wc of winmcCases()) {
     it(`${wc.name} (${wc.generation})`, async () => {
-      const header = winmcHeader(readFileSync(wc.path), wc.input, wc.generation, false);
-      const o = await buildHeader(join(work, 'winmc', wc.name.replace(/\//g, '_')), `${wc.input.replace(/\.[^.]*$/, '')}.h`, header, { run: wine !== undefined });
+      const header = winmcHeader(readFileSync(wc.path), wc.input, wc.baseName, wc.generation, false);
+      const o = await buildHeader(join(work, 'winmc', wc.name.replace(/\//g, '_')), `${wc.baseName}.h`, header, { run: wine !== undefined });
       const mc = mcOutcomes.get(wc.name);
       const allowed = allowedFailures(wc.input);
       for (const t of ['x64', 'x86', 'km'] as const) {
@@ -196,8 +199,8 @@ describe.skipIf(!hasManCorpus || toolNote !== undefined)(`winmc's -um headers bu
 describe.skipIf(!hasManCorpus || toolNote !== undefined)(`winmc's -km headers build as drivers (${toolNote ?? (hasManCorpus ? 'x64 driver, not run' : corpusSkipNote)})`, () => {
   for (const wc of winmcCases()) {
     it(`${wc.name} (${wc.generation}, -km)`, async () => {
-      const header = winmcHeader(readFileSync(wc.path), wc.input, wc.generation, true);
-      const o = await buildHeader(join(work, 'winmc-km', wc.name.replace(/\//g, '_')), `${wc.input.replace(/\.[^.]*$/, '')}.h`, header, { run: false });
+      const header = winmcHeader(readFileSync(wc.path), wc.input, wc.baseName, wc.generation, true);
+      const o = await buildHeader(join(work, 'winmc-km', wc.name.replace(/\//g, '_')), `${wc.baseName}.h`, header, { run: false });
       // A manifest without providers has no logging code to build.
       if (o.macros.registers.length > 0) expect(o.km, 'a -km header has kernel-mode code').toBeDefined();
       const known = KM_KNOWN_FAILURES[wc.input];

@@ -1,6 +1,7 @@
 // Builds one header into the programs of the build-and-run proof: x64 and x86 user-mode programs
 // (linked against advapi32), the x64 one run under Wine, and an x64 driver (linked against
 // ntoskrnl) for headers whose code can use the kernel-mode APIs.
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cProgram, scanHeaderMacros, type HeaderMacros } from './c-program.js';
@@ -35,7 +36,21 @@ export function kernelModeOnly(header: string): boolean {
   return /\bEtwRegister\s*\(/.test(header) && !/MCGEN_USE_KERNEL_MODE_APIS/.test(header);
 }
 
-export async function buildHeader(dir: string, headerName: string, header: Uint8Array, opts: { run: boolean; flags?: string[] }): Promise<BuildOutcome> {
+// The same header bytes under the same name build and run the same way: a winmc header that is
+// byte-identical to mc.exe's reuses that header's outcome instead of building it again.
+const outcomes = new Map<string, Promise<BuildOutcome>>();
+
+export function buildHeader(dir: string, headerName: string, header: Uint8Array, opts: { run: boolean; flags?: string[] }): Promise<BuildOutcome> {
+  const key = createHash('sha256').update(headerName).update('\0').update(header).update(JSON.stringify(opts)).digest('hex');
+  let o = outcomes.get(key);
+  if (!o) {
+    o = build(dir, headerName, header, opts);
+    outcomes.set(key, o);
+  }
+  return o;
+}
+
+async function build(dir: string, headerName: string, header: Uint8Array, opts: { run: boolean; flags?: string[] }): Promise<BuildOutcome> {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, headerName), header);
   const text = Buffer.from(header).toString('latin1');
