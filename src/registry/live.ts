@@ -1,4 +1,4 @@
-// The live backend: the Windows registry through native-reg (an optional dependency, loaded only
+// The live backend: the Windows registry through native-reg (an optional peer dependency, loaded only
 // on Windows). Keys are opened in the 64-bit view; HKLM\SYSTEM is not redirected, but the flag
 // keeps a 32-bit Node from landing anywhere else should that ever change.
 
@@ -35,7 +35,7 @@ export function loadNativeReg(): NativeReg {
   } catch (err) {
     throw new RegistryError(
       REGISTRY_ERRORS.NO_LIVE_REGISTRY,
-      `cannot load the optional dependency native-reg (${(err as Error).message}); reinstall winmc with optional dependencies`,
+      `cannot load native-reg, the optional peer dependency the live registry needs (${(err as Error).message}); install it beside winmc: npm i native-reg`,
     );
   }
 }
