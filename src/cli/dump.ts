@@ -10,6 +10,7 @@ import { readMessageTable, type MessageTableEntry } from '../rc-gen/message-tabl
 import { languageFromBinName, readTableFile, type TableFile } from '../rc-gen/table-file.js';
 import type { ResourceId } from '../rc-gen/res.js';
 import { CliError, parseCommandLine, printError, readInputFile, usageText, type CommandSpec } from './kit.js';
+import { DEFAULT_GENERATION } from '../manifest/generation.js';
 import { TemplateError, isCrimFile, readTemplates, renderTemplateText, templateJson, templateManifest, type FoundTemplate } from './dump-template.js';
 
 const ERRORS = {
@@ -252,6 +253,7 @@ export async function run(argv: string[], _command = 'dump'): Promise<number> {
     if (r.warnings.length > 20) process.stderr.write(`${t.file} : warning ${ERRORS.notExact}: ... and ${r.warnings.length - 20} more\n`);
     if (r.warnings.length > 0) process.stderr.write(`winmc : warning ${ERRORS.notExact}: the manifest does not compile back to the same template and tables\n`);
     if (all.length === 0) process.stderr.write("winmc: no message tables given (the MSGnnnnn.bin files, or --messages): the manifest's strings are empty\n");
+    if (r.generation !== DEFAULT_GENERATION) process.stderr.write(`winmc: a CRIM ${t.crim.major}.${t.crim.minor} template: compile the manifest with --compat ${r.generation} to get it back\n`);
     output = new TextEncoder().encode(r.text);
   } else if (cmd.asMc) {
     if (tables.length === 0) {

@@ -171,6 +171,11 @@ function hashMatches(text: string, types: number[], guid: string, kinds: readonl
 
 /** CRIM 5: sdk10.0.16299 (sdk-newest writes the same); CRIM 3: sdk8.1 when its template GUIDs are MD5 ones. */
 export function crimGeneration(crim: CrimFile): ManifestGeneration {
+  return guessGeneration(crim) ?? 'sdk10.0.10240';
+}
+
+/** Undefined for a CRIM 3 without an EventData template (UserData ones tell it once their text is found). */
+function guessGeneration(crim: CrimFile): ManifestGeneration | undefined {
   if (crim.major >= 5) return 'sdk10.0.16299';
   for (const p of crim.providers)
     for (const t of p.templates) {
@@ -178,7 +183,7 @@ export function crimGeneration(crim: CrimFile): ManifestGeneration {
       const k = hashMatches(eventDataText(t), substitutionTypes(t), t.guid, ['md5', 'sha']);
       if (k) return k === 'md5' ? 'sdk8.1' : 'sdk10.0.10240';
     }
-  return 'sdk10.0.10240';
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -253,6 +258,8 @@ interface Ctx {
   /** Windows channel name → its message id, once per manifest. */
   winChannelIds: Map<string, number>;
   warned: Set<string>;
+  /** The hash a UserData template's GUID was found with. */
+  hashKind?: 'md5' | 'sha';
 }
 
 function warn(ctx: Ctx, block: string, item: string, message: string, line?: number): void {
@@ -291,7 +298,7 @@ function symbolOf(s: string): string {
 }
 
 export function decompileCrim(crim: CrimFile, messages?: DecompileMessages, opts: DecompileOptions = {}): DecompileResult {
-  const generation = opts.generation ?? crimGeneration(crim);
+  const guessed = opts.generation ?? guessGeneration(crim);
   const tables = normalizeTables(messages);
   const ctx: Ctx = { crim, out: new Lines(), warnings: [], keys: new Map(), keyNames: new Set(), keyIds: new Map(), winChannelIds: new Map(), warned: new Set() };
   const { out } = ctx;
@@ -302,6 +309,13 @@ export function decompileCrim(crim: CrimFile, messages?: DecompileMessages, opts
   out.push('  <instrumentation>');
   out.push('    <events>');
   const names = crim.providers.map(providerName);
+  names.forEach((n, pi) => {
+    if (names.indexOf(n) === pi) return;
+    let other = `${n}-${pi}`;
+    for (let k = 2; names.includes(other); k++) other = `${n}-${pi}-${k}`;
+    names[pi] = other;
+    warn(ctx, `PRVA of ${crim.providers[pi]!.guid}`, 'provider name', `a second provider named "${n}": written as "${other}"`);
+  });
   const symbols = new Set<string>();
   const channelPlan = planChannels(ctx);
   crim.providers.forEach((p, pi) => {
@@ -315,6 +329,7 @@ export function decompileCrim(crim: CrimFile, messages?: DecompileMessages, opts
   writeStrings(ctx, tables);
   out.push('</instrumentationManifest>');
   const text = `${out.lines.join('\r\n')}\r\n`;
+  const generation = guessed ?? (ctx.hashKind === 'md5' ? 'sdk8.1' : 'sdk10.0.10240');
   if (opts.verify !== false) verify(ctx, text, generation, tables);
   for (const w of ctx.warnings) {
     const line = w.line === undefined ? out.at.get(itemKey(w.block, w.item)) : undefined;
@@ -867,11 +882,14 @@ function writeUserData(ctx: Ctx, t: CrimTemplate, where: { block: string; item: 
   let chosen: { prefix: string; trailing: boolean; pads: Pads } | undefined;
   search: for (const pads of padCandidates(m))
     for (const prefix of prefixes)
-      for (const trailing of [false, true])
-        if (hashMatches(hashed(prefix, pads, trailing), types, t.guid, kinds)) {
+      for (const trailing of [false, true]) {
+        const kind = hashMatches(hashed(prefix, pads, trailing), types, t.guid, kinds);
+        if (kind) {
+          ctx.hashKind ??= kind;
           chosen = { prefix, trailing, pads };
           break search;
         }
+      }
   if (!chosen) {
     warn(ctx, where.block, where.item, `the UserData template's GUID ${t.guid} is not reproduced: mc hashes the XML as it was written, and no form of it tried gives that GUID`);
     chosen = { prefix: '', trailing: false, pads: [] };

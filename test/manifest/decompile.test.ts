@@ -168,6 +168,24 @@ describe('decompile → compile, made-up manifests', () => {
     expect(firstDifference(compiled(bare.text).temp, temp)).toBeUndefined();
   });
 
+  it('tells the generation of a CRIM 3 blob from its UserData GUIDs when it has no EventData template', () => {
+    const ud = `<?xml version="1.0"?>
+<instrumentationManifest ${NS}><instrumentation><events>
+ <provider name="P" guid="{21111111-2222-3333-4444-555555555555}" symbol="P" resourceFileName="p.dll" messageFileName="p.dll">
+  <templates><template tid="t"><data name="A" inType="win:UInt8"/><data name="B" inType="win:GUID"/>
+   <UserData><u:Evt xmlns:u="urn:u"><u:A> %1 </u:A><u:B>%2</u:B>
+   </u:Evt></UserData></template></templates>
+  <events><event value="1" template="t"/></events>
+ </provider></events></instrumentation></instrumentationManifest>`;
+    for (const generation of ['sdk8.1', 'sdk10.0.10240'] as const) {
+      const { temp } = compiled(ud, generation);
+      const r = decompileCrim(readCrim(temp));
+      expect(r.warnings).toEqual([]);
+      expect(r.generation).toBe(generation);
+      expect(firstDifference(compiled(r.text, generation).temp, temp)).toBeUndefined();
+    }
+  });
+
   it('a message id mc cannot number is a located warning, not a claim of exactness', () => {
     const { temp, bins } = compiled(man);
     const crim = readCrim(temp);
