@@ -9,7 +9,7 @@
 import { type Arch, type IoErrorLogPacket, PACKET_HEADER, PACKET_HEADER_SIZE, PACKET_STRUCT_SIZE, PacketOffset, archLimits } from './packet.js';
 import { ByteReader } from '../binary/reader.js';
 import { FormatError } from '../binary/errors.js';
-import { toHex } from '../binary/codec.js';
+import { align4, toHex } from '../binary/codec.js';
 
 /** A malformed packet: a FormatError with format 'IO_ERROR_LOG_PACKET' whose structure is the field. */
 export class PacketFormatError extends FormatError {
@@ -91,7 +91,7 @@ export function isEventLogPacket(data: Uint8Array, messageId?: number): boolean 
  */
 export function decodeEventLogPacket(data: Uint8Array): IoErrorLogPacket {
   const recordedSize = data.length - PACKET_HEADER_SIZE;
-  const paddedSize = (recordedSize + 3) & ~3;
+  const paddedSize = align4(recordedSize);
   if (recordedSize < 0 || paddedSize === recordedSize) return decodeEventLogData(data);
   const padded = new Uint8Array(PACKET_HEADER_SIZE + paddedSize);
   padded.set(data);
