@@ -168,6 +168,38 @@ describe('decompile → compile, made-up manifests', () => {
     expect(firstDifference(compiled(bare.text).temp, temp)).toBeUndefined();
   });
 
+  it('two providers: a string shared across them, System imported by both, filters, pattern maps, task opcodes', () => {
+    const two = `<?xml version="1.0"?>
+<instrumentationManifest ${NS}><instrumentation><events>
+ <provider name="A" guid="{31111111-2222-3333-4444-555555555555}" symbol="A" resourceFileName="a.dll" messageFileName="a.dll" message="$(string.common)">
+  <channels><importChannel name="System" chid="System"/><channel name="A/Admin" chid="adm" type="Admin" value="20" message="$(string.adm)"/></channels>
+  <levels><level name="L17" value="17" message="$(string.e5)"/></levels>
+  <tasks><task name="T" value="9" message="$(string.t)"><opcodes><opcode name="Go" value="12" message="$(string.go)"/><opcode name="Went" value="11" message="$(string.go)"/></opcodes></task></tasks>
+  <opcodes><opcode name="Top" value="200" message="$(string.top)"/></opcodes>
+  <namedQueries><patternMaps><patternMap name="PM" format="a%1b"><map name="x" value="1"/><map name="y" value="two"/></patternMap></patternMaps></namedQueries>
+  <templates><template tid="t"><data name="N" inType="win:UInt32"/></template></templates>
+  <filters><filter name="F" value="3" version="1" tid="t" message="$(string.f)"/></filters>
+  <events>
+   <event value="5" channel="System" level="L17" task="T" opcode="Went" message="$(string.e5)"/>
+   <event value="4" channel="adm" task="T" opcode="Go" keywords="" message="$(string.common)"/>
+   <event value="6" opcode="Top" template="t" message="$(string.f)"/>
+  </events>
+ </provider>
+ <provider name="B" guid="{41111111-2222-3333-4444-555555555555}" symbol="B" resourceFileName="b.dll" messageFileName="b.dll" message="$(string.b)">
+  <channels><importChannel name="System" chid="System"/><importChannel name="A/Admin"/></channels>
+  <events><event value="1" channel="System" level="win:Error" message="$(string.common)"/><event value="2" channel="A/Admin" message="$(string.adm)"/></events>
+ </provider>
+</events></instrumentation>
+<localization><resources culture="en-US"><stringTable>
+ <string id="common" value="Common"/><string id="adm" value="Admin"/><string id="e5" value="Five"/><string id="t" value="T"/><string id="go" value="Go"/>
+ <string id="top" value="Top"/><string id="f" value="F"/><string id="b" value="B"/>
+</stringTable></resources></localization></instrumentationManifest>`;
+    for (const generation of MANIFEST_GENERATIONS) {
+      const { temp, bins } = compiled(two, generation);
+      roundTrip(temp, bins, generation);
+    }
+  });
+
   it('tells the generation of a CRIM 3 blob from its UserData GUIDs when it has no EventData template', () => {
     const ud = `<?xml version="1.0"?>
 <instrumentationManifest ${NS}><instrumentation><events>
