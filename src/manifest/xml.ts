@@ -142,8 +142,8 @@ function positionInText(text: string, index: number): SourcePosition {
  */
 export function parseXml(text: string, limits: XmlLimits = XML_LIMITS): XmlElement {
   const parser = new SaxesParser({ xmlns: true, position: true });
-  const stack: XmlElement[] = [];
-  let root: XmlElement | undefined;
+  const stack: Element[] = [];
+  let root: Element | undefined;
   let failure: XmlSyntaxError | undefined;
   let elements = 0;
   let tagLine = 1;
@@ -162,9 +162,19 @@ export function parseXml(text: string, limits: XmlLimits = XML_LIMITS): XmlEleme
   parser.on('doctype', () => fail('a DOCTYPE is not allowed in a manifest (no DTDs, no entity declarations)', parser.line, 1));
   // saxes reports an attribute after its closing quote; its start is that far back on the same line.
   // Positions in the order saxes reports the attributes, which is the order of tag.attributes.
+  const pending: { name: string; prefix: string; local: string; value: string; uri?: string }[] = [];
   const attributeLines: number[] = [];
   const attributeColumns: number[] = [];
+  // Element and attribute names repeat: one copy of each is kept (the tree lives as long as the model).
+  const names = new Map<string, string>();
+  const intern = (s: string): string => {
+    const known = names.get(s);
+    if (known !== undefined) return known;
+    names.set(s, s);
+    return s;
+  };
   parser.on('attribute', (a) => {
+    pending.push(a);
     attributeLines.push(parser.line);
     attributeColumns.push(Math.max(1, parser.column - a.name.length - a.value.length - 2));
   });
@@ -177,39 +187,32 @@ export function parseXml(text: string, limits: XmlLimits = XML_LIMITS): XmlEleme
   parser.on('opentag', (tag: SaxesTagNS) => {
     if (++elements > limits.elements) return fail(`more than ${limits.elements} elements`);
     if (stack.length >= limits.depth) return fail(`elements nested deeper than ${limits.depth} levels`, tagLine, tagColumn);
-    const attributes: XmlAttribute[] = [];
-    let i = 0;
-    for (const name in tag.attributes) {
-      const a = tag.attributes[name]!;
-      const line = attributeLines[i] ?? tagLine;
-      const column = attributeColumns[i++] ?? tagColumn;
+    // The 'attribute' events came in document order, the order of tag.attributes; saxes has set
+    // their uri. An array of the exact size: the tree is kept, slack would be too.
+    const n = pending.length;
+    const attributes: XmlAttribute[] = n === 0 ? [] : new Array<XmlAttribute>(n);
+    for (let i = 0; i < n; i++) {
+      const a = pending[i]!;
+      const line = attributeLines[i]!;
+      const column = attributeColumns[i]!;
       if (a.value.length > limits.valueLength) return fail(`attribute '${a.name}' longer than ${limits.valueLength} characters`, line, column);
-      attributes.push({ qname: a.name, prefix: a.prefix, local: a.local, uri: a.uri, value: a.value, line, column });
+      attributes[i] = { qname: intern(a.name), prefix: intern(a.prefix), local: intern(a.local), uri: a.uri ?? '', value: a.value, line, column };
     }
+    pending.length = 0;
     attributeLines.length = 0;
     attributeColumns.length = 0;
-    const el: XmlElement = {
-      kind: 'element',
-      qname: tag.name,
-      prefix: tag.prefix,
-      local: tag.local,
-      uri: tag.uri,
-      attributes,
-      children: [],
-      namespaces: inScope(stack[stack.length - 1]?.namespaces, tag.ns),
-      line: tagLine,
-      column: tagColumn,
-    };
-    const parent = stack[stack.length - 1];
+    const parent = stack.length > 0 ? stack[stack.length - 1] : undefined;
+    const el = new Element(intern(tag.name), intern(tag.prefix), intern(tag.local), tag.uri, attributes, inScope(parent?.namespaces, tag.ns), tagLine, tagColumn);
     if (parent) parent.children.push(el);
     else root = el;
     if (!tag.isSelfClosing) stack.push(el);
-    else el.end = { line: parser.line, column: parser.column + 1 };
+    else el.setEnd(parser.line, parser.column + 1);
   });
   parser.on('closetag', (tag) => {
     const top = stack[stack.length - 1];
     if (top && top.qname === tag.name && !tag.isSelfClosing) {
-      top.end = { line: parser.line, column: parser.column + 1 };
+      top.setEnd(parser.line, parser.column + 1);
+      if (top.children.length > 0) top.children = top.children.slice();
       stack.pop();
     }
   });
@@ -231,6 +234,32 @@ export function parseXml(text: string, limits: XmlLimits = XML_LIMITS): XmlEleme
   if (failure) throw failure;
   if (!root) throw new XmlSyntaxError('no root element', 1, 1);
   return root;
+}
+
+// A class (one hidden class for every element) with the end position as two numbers, read
+// through `end` (few readers: "missing child" diagnostics).
+class Element implements XmlElement {
+  readonly kind = 'element' as const;
+  children: XmlNode[] = [];
+  private endLine = 0;
+  private endColumn = 0;
+  constructor(
+    readonly qname: string,
+    readonly prefix: string,
+    readonly local: string,
+    readonly uri: string,
+    readonly attributes: XmlAttribute[],
+    readonly namespaces: Record<string, string>,
+    readonly line: number,
+    readonly column: number,
+  ) {}
+  setEnd(line: number, column: number): void {
+    this.endLine = line;
+    this.endColumn = column;
+  }
+  get end(): SourcePosition | undefined {
+    return this.endLine === 0 ? undefined : { line: this.endLine, column: this.endColumn };
+  }
 }
 
 const NO_NAMESPACES: Record<string, string> = {};
