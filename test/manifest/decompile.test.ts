@@ -6,7 +6,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileManifest, type ManifestFile } from '../../src/manifest/compile.js';
-import { readCrim } from '../../src/manifest/crim.js';
+import { FormatError } from '../../src/binary/errors.js';
+import { CrimFormatError, readCrim } from '../../src/manifest/crim.js';
 import { crimGeneration, crimToManifest, decompileCrim, listCrim, type MessageTableInput } from '../../src/manifest/decompile.js';
 import { MANIFEST_GENERATIONS, isManifestGeneration, type ManifestGeneration } from '../../src/manifest/generation.js';
 import { readMessageTable } from '../../src/rc-gen/message-table.js';
@@ -274,4 +275,20 @@ describe.skipIf(!hasManCorpus)('decompileCrim on damaged corpus blobs', () => {
     expect(read).toBeGreaterThan(25);
     expect(inexact).toBeGreaterThan(0);
   }, 120_000);
+});
+
+describe('CrimFormatError', () => {
+  it('is the project\'s FormatError, with its block and offset, and the same message', () => {
+    let err: unknown;
+    try {
+      readCrim(new Uint8Array([0x43, 0x52, 0x49, 0x4d, 0xff, 0, 0, 0, 5, 0, 1, 0, 0, 0, 0, 0]));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(CrimFormatError);
+    expect(err).toBeInstanceOf(FormatError);
+    const e = err as CrimFormatError;
+    expect([e.format, e.structure, e.block, e.offset, e.detail]).toEqual(['CRIM', 'CRIM', 'CRIM', 4, 'size 255 exceeds the file (16 bytes)']);
+    expect(e.message).toBe('CRIM: size 255 exceeds the file (16 bytes) (at file offset 0x4)');
+  });
 });
