@@ -77,6 +77,24 @@ describe.skipIf(!hasManCorpus)(`decompile → compile, every corpus TEMP.BIN (${
   }
 });
 
+describe.skipIf(!hasManCorpus)('decompile → compile, every corpus manifest compiled by winmc in each generation', () => {
+  const inputs = hasManCorpus
+    ? readdirSync(manDir)
+        .sort()
+        .map((name) => ({ name, path: join(manDir, name, 'input', (JSON.parse(readFileSync(join(manDir, name, 'case.json'), 'utf8')) as { input: string }).input) }))
+    : [];
+  for (const { name, path } of inputs)
+    it(name, () => {
+      const source = new Uint8Array(readFileSync(path));
+      for (const generation of MANIFEST_GENERATIONS) {
+        const first = compileManifest(source, { inputName: path, generation });
+        expect(first.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+        const temp = first.files.find((f) => f.kind === 'template')!.bytes;
+        roundTrip(temp, first.files.filter((f) => f.kind === 'bin').map((f) => ({ languageId: f.languageId!, bytes: f.bytes })), generation);
+      }
+    });
+});
+
 describe.skipIf(!existsSync(clr))(`ClrEtwAll.man, compiled by winmc in each generation (${existsSync(clr) ? clr : corpusSkipNote})`, () => {
   const source = existsSync(clr) ? new Uint8Array(readFileSync(clr)) : new Uint8Array();
   for (const generation of MANIFEST_GENERATIONS) {
