@@ -12,7 +12,7 @@ import {
   PacketFormatError,
   type DecodedEvent,
   decodeDriverPacket,
-  decodeEventLogData,
+  decodeEventLogPacket,
   decodeEventXml,
   isEventLogPacket,
   parseHex,
@@ -287,7 +287,7 @@ async function decode(argv: readonly string[]): Promise<number> {
     const asEvent = form === 'event' || (form === undefined && isEventLogPacket(bytes));
     try {
       if (asEvent) {
-        items = [{ form: 'event', source, packet: decodeEventLogData(bytes), inserts: list(args, 'string') }];
+        items = [{ form: 'event', source, packet: decodeEventLogPacket(bytes), inserts: list(args, 'string') }];
       } else {
         const packet = decodeDriverPacket(bytes);
         items = [{ form: 'driver', source, packet, inserts: [single(args, 'device') ?? '', ...packet.strings] }];

@@ -119,6 +119,14 @@ describe.skipIf(!built)(`winmc packet${built ? '' : ' (skipped: run npm run buil
     expect(JSON.parse(r.stdout)).toMatchObject({ form: 'event', message: 'Found COM9 (dev).', messageSource: 'table' });
   });
 
+  it('decode reads event data whose DumpDataSize is not a multiple of 4, as events does (TermDD 50 logs 11 bytes)', () => {
+    const sevenBytes = SERIAL_EVENT.replace(/^00000800/, '00000700').slice(0, -2);
+    const r = winmc('decode', '--hex', sevenBytes, '--json');
+    expect(r.status, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout) as { form: string; packet: { dumpDataSize: number } };
+    expect([json.form, json.packet.dumpDataSize]).toEqual(['event', 7]);
+  });
+
   it('decode rejects a truncated packet naming the field', () => {
     const r = winmc('decode', '--hex', SERIAL_EVENT.slice(0, 88), '--form', 'event');
     expect(r.status).toBe(1);
