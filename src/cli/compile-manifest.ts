@@ -6,12 +6,14 @@
 import { join } from 'node:path';
 import { compileManifest, type ManifestCompileOptions } from '../manifest/compile.js';
 import { DEFAULT_GENERATION } from '../manifest/generation.js';
-import { formatDiagnostic } from '../mc/diagnostics.js';
+import { diagnostic, formatDiagnostic } from '../mc/diagnostics.js';
+import { readInputFile } from './kit.js';
 import { writeOutputs, type CompileCommand } from './compile.js';
 
 /** The options compileManifest gets for a parsed command line. */
-export function manifestOptions(inputPath: string, cmd: CompileCommand): ManifestCompileOptions {
+export function manifestOptions(inputPath: string, cmd: CompileCommand, headerTemplate?: string): ManifestCompileOptions {
   const o = cmd.options;
+  const templateName = cmd.headerTemplateFile ?? 'header template';
   return {
     inputName: inputPath,
     // -z also prefixes the .bin names with `NAME_` (compileManifest does that when baseName is given).
@@ -25,7 +27,22 @@ export function manifestOptions(inputPath: string, cmd: CompileCommand): Manifes
     ...(cmd.manifest.writePrefix !== undefined ? { writePrefix: cmd.manifest.writePrefix } : {}),
     ...(o.textEncoding !== undefined ? { textEncoding: o.textEncoding } : {}),
     ...(o.ansiCodepage !== undefined ? { ansiCodepage: o.ansiCodepage } : {}),
+    // --header-template replaces the template of the header, or with -cs/-css of the C# file.
+    ...(headerTemplate !== undefined
+      ? { templates: cmd.manifest.csharp ? { csharp: headerTemplate } : { header: headerTemplate }, templateNames: { header: templateName, csharp: templateName } }
+      : {}),
   };
+}
+
+/** The --header-template's text; an Error (reported as MC1003) when it cannot be read. */
+function readHeaderTemplate(cmd: CompileCommand): string | undefined | Error {
+  if (cmd.headerTemplateFile === undefined) return undefined;
+  try {
+    return readInputFile(cmd.headerTemplateFile, 'utf8');
+  } catch (err) {
+    process.stderr.write(formatDiagnostic(diagnostic('readFailed', (err as Error).message), 'winmc') + '\n');
+    return err as Error;
+  }
 }
 
 /** The directory each kind of manifest output goes to. */
@@ -34,7 +51,9 @@ export function manifestOutputDir(kind: string, cmd: CompileCommand): string {
 }
 
 export async function compileManifestFile(input: Uint8Array, inputPath: string, cmd: CompileCommand): Promise<number> {
-  const result = compileManifest(input, manifestOptions(inputPath, cmd));
+  const template = readHeaderTemplate(cmd);
+  if (template instanceof Error) return 1;
+  const result = compileManifest(input, manifestOptions(inputPath, cmd, template));
   for (const d of result.diagnostics) process.stderr.write(formatDiagnostic(d, inputPath) + '\n');
   const errors = result.diagnostics.filter((d) => d.severity === 'error' || cmd.warningsAsErrors).length;
   if (errors > 0 || result.files.length === 0) return 1;

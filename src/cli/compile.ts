@@ -97,7 +97,7 @@ export const COMPILE_SPEC: CommandSpec = {
     mc('--header-template', 'value', 'generate the header from your own handlebars template', {
       group: 'winmc',
       value: 'FILE',
-      doc: '`.mc`: generate the header from your own handlebars template ([docs/templates.md](docs/templates.md))',
+      doc: 'generate the header (of a manifest with `-cs`/`-css`: the `.cs`) from your own handlebars template ([docs/templates.md](docs/templates.md)); an error in it is a diagnostic located in it (MC1006)',
     }),
     mc('--warnings-as-errors', 'flag', 'fail on warnings too', { group: 'winmc', doc: 'exit non-zero on warnings too' }),
     mc('--res', 'value', 'also write a compiled .res', { group: 'winmc', value: 'FILE', doc: 'also write a compiled `.res` ([docs/resources.md](docs/resources.md))' }),
@@ -107,7 +107,7 @@ export const COMPILE_SPEC: CommandSpec = {
 };
 
 /** The switches that only mean something for a message text file. */
-const MC_ONLY = new Set(['x', 'a', 'u', 'U', 'A', 'c', 'd', 'n', 'o', 'm', 'header-template']);
+const MC_ONLY = new Set(['x', 'a', 'u', 'U', 'A', 'c', 'd', 'n', 'o', 'm']);
 /** The manifest switches winmc implements (refused ones never get this far). */
 const MANIFEST_ONLY = new Set(['um', 'km', 'cs', 'css', 'p', 'w', 'W']);
 
@@ -178,6 +178,8 @@ export function parseCompileArgs(argv: readonly string[]): CompileCommand {
     if (/[\\/:.]/.test(e)) errors.push(diagnostic('badFileName', `-e takes an extension without a dot or a path: '${e}'`));
     else options.headerExtension = e;
   }
+  const headerTemplate = str('header-template');
+  if (headerTemplate !== undefined) options.headerTemplateName = headerTemplate;
   if (flag('b')) options.binPrefix = true;
   if (flag('c')) options.customerBit = true;
   if (flag('d')) options.decimal = true;

@@ -2,14 +2,14 @@
 // compileMc: no file system (templates come from the caller, else the package's defaults).
 // Pipeline: parse (XML → model) → message ids → header | C#, .rc, TEMP.BIN, MSGnnnnn.bin.
 
-import type { Diagnostic } from '../mc/diagnostics.js';
+import { templateDiagnostic, type Diagnostic } from '../mc/diagnostics.js';
 import { writeCrim } from './crim.js';
 import { renderManifestCSharp } from './csharp.js';
 import { manifestDiagnostic } from './diagnostics.js';
 import { DEFAULT_GENERATION, type ManifestGeneration } from './generation.js';
 import { renderManifestHeader } from './header.js';
 import type { OlderHeaderRevision } from './header-older.js';
-import type { TextEncoding } from '../mc/render.js';
+import { TemplateError, type TextEncoding } from '../mc/render.js';
 import { assignMessageIds } from './message-ids.js';
 import { manifestMessageTables } from './messages.js';
 import type { Manifest } from './model.js';
@@ -52,6 +52,8 @@ export interface ManifestCompileOptions {
   csharp?: { namespace: string; staticClass: boolean };
   /** Handlebars sources replacing the package's templates. */
   templates?: Partial<ManifestTemplates>;
+  /** The file names diagnostics give errors in `templates` (a --header-template's path; default `header template`…). */
+  templateNames?: Partial<Record<keyof ManifestTemplates, string>>;
   /** Lower the parser's limits. */
   limits?: Partial<ParseLimits>;
 }
@@ -93,27 +95,40 @@ export function compileManifest(bytes: Uint8Array, options: ManifestCompileOptio
   const baseName = options.baseName ?? manifestBaseName(options.inputName);
   const binPrefix = options.binPrefix === true || options.baseName !== undefined;
   const files: ManifestFile[] = [];
-
-  if (options.csharp) {
-    const cs = renderManifestCSharp(manifest, { ...options.csharp, generation, baseName, template: options.templates?.csharp, ansiCodepage: options.ansiCodepage });
-    files.push({ name: cs.name, kind: 'csharp', bytes: cs.bytes });
-  } else {
-    const header = renderManifestHeader(manifest, {
-      generation,
-      userMode: options.userMode === true,
-      kernelMode: options.kernelMode === true,
-      baseName,
-      template: options.templates?.header,
-      writePrefix: options.writePrefix,
-      encoding: options.textEncoding,
-      ansiCodepage: options.ansiCodepage,
-      revision: options.headerRevision,
-    });
-    files.push({ name: `${baseName}.${options.headerExtension ?? 'h'}`, kind: 'header', bytes: header });
+  try {
+    if (options.csharp) {
+      const cs = renderManifestCSharp(manifest, { ...options.csharp, generation, baseName, template: options.templates?.csharp, ansiCodepage: options.ansiCodepage });
+      files.push({ name: cs.name, kind: 'csharp', bytes: cs.bytes });
+    } else {
+      const header = renderManifestHeader(manifest, {
+        generation,
+        userMode: options.userMode === true,
+        kernelMode: options.kernelMode === true,
+        baseName,
+        template: options.templates?.header,
+        writePrefix: options.writePrefix,
+        encoding: options.textEncoding,
+        ansiCodepage: options.ansiCodepage,
+        revision: options.headerRevision,
+      });
+      files.push({ name: `${baseName}.${options.headerExtension ?? 'h'}`, kind: 'header', bytes: header });
+    }
+    const tables = manifestMessageTables(manifest, { baseName, binPrefix });
+    files.push({ name: `${baseName}.rc`, kind: 'rc', bytes: renderManifestRc({ baseName, tables, template: options.templates?.rc, ansiCodepage: options.ansiCodepage }) });
+    files.push({ name: `${baseName}TEMP.BIN`, kind: 'template', bytes: writeCrim(manifest, generation) });
+    for (const t of tables) files.push({ name: t.name, kind: 'bin', bytes: t.bytes, languageId: t.languageId });
+  } catch (err) {
+    // A template the caller gave (--header-template): a located diagnostic (MC1006), nothing written.
+    const which = err instanceof TemplateError ? userTemplateOf(options.templates, err.source) : undefined;
+    if (which === undefined) throw err;
+    diagnostics.push(templateDiagnostic(err as TemplateError, options.templateNames?.[which] ?? `${which} template`));
+    return { files: [], diagnostics };
   }
-  const tables = manifestMessageTables(manifest, { baseName, binPrefix });
-  files.push({ name: `${baseName}.rc`, kind: 'rc', bytes: renderManifestRc({ baseName, tables, template: options.templates?.rc, ansiCodepage: options.ansiCodepage }) });
-  files.push({ name: `${baseName}TEMP.BIN`, kind: 'template', bytes: writeCrim(manifest, generation) });
-  for (const t of tables) files.push({ name: t.name, kind: 'bin', bytes: t.bytes, languageId: t.languageId });
   return { files, diagnostics, manifest };
+}
+
+/** Which of the caller's templates has this source. */
+function userTemplateOf(templates: Partial<ManifestTemplates> | undefined, source: string): keyof ManifestTemplates | undefined {
+  if (!templates) return undefined;
+  return (Object.keys(templates) as (keyof ManifestTemplates)[]).find((k) => templates[k] === source);
 }

@@ -2,13 +2,13 @@
 // when the caller passes the templates (without them, the default loader reads templates/).
 // Pipeline: decode → lex → parse → resolve → write (.h, .rc, .bin per language, .dbg).
 
-import { diagnostic, type Diagnostic } from './diagnostics.js';
+import { diagnostic, templateDiagnostic, type Diagnostic } from './diagnostics.js';
 import { decodeInput } from './decode.js';
 import { FLAVORS, type FlavorName } from './flavors.js';
 import { Scanner } from './lexer.js';
 import type { McModel } from './model.js';
 import { parseStream } from './parser.js';
-import { encodeText, renderTemplate, type TextEncoding } from './render.js';
+import { encodeText, renderTemplate, TemplateError, type TextEncoding } from './render.js';
 import { Resolver } from './resolve.js';
 import { defaultMcTemplates, type McTemplates } from './templates.js';
 import { writeMessageTable } from '../rc-gen/message-table.js';
@@ -48,6 +48,8 @@ export interface CompileOptions {
   templates?: McTemplates;
   /** Handlebars source of the header, replacing `templates.header` (`--header-template`). */
   headerTemplate?: string;
+  /** The name diagnostics give `headerTemplate`'s errors (`--header-template`'s file; default `header template`). */
+  headerTemplateName?: string;
   /** Lower the resource limits (see LIMITS); a limit cannot be raised above its default. */
   limits?: Partial<Limits>;
 }
@@ -144,7 +146,16 @@ export function compileMc(input: Uint8Array, options: CompileOptions = {}): Comp
   const files: CompiledFile[] = [];
   const templates = options.templates ?? defaultMcTemplates();
   const headerSource = options.headerTemplate ?? templates.header;
-  files.push({ name: `${baseName}.${options.headerExtension ?? 'h'}`, kind: 'header', bytes: text(renderTemplate(headerSource, model)) });
+  let headerText: string;
+  try {
+    headerText = renderTemplate(headerSource, model);
+  } catch (err) {
+    // The user's template: a located diagnostic (MC1006), nothing written. The package's own: a bug.
+    if (options.headerTemplate === undefined || !(err instanceof TemplateError)) throw err;
+    diagnostics.push(templateDiagnostic(err, options.headerTemplateName ?? 'header template'));
+    return { files: [], diagnostics, model };
+  }
+  files.push({ name: `${baseName}.${options.headerExtension ?? 'h'}`, kind: 'header', bytes: text(headerText) });
   files.push({ name: `${baseName}.rc`, kind: 'rc', bytes: text(renderTemplate(templates.rc, model)) });
   for (const lang of model.languages) {
     const entries = lang.messages.map((m) => ({ id: m.value, text: m.text, unicode: !options.ansiBins }));

@@ -10,6 +10,8 @@ export interface Diagnostic {
   message: string;
   line?: number;
   column?: number;
+  /** The file the place is in when it is not the input (a --header-template file). */
+  file?: string;
 }
 
 export const DIAGNOSTICS = {
@@ -48,6 +50,8 @@ export const DIAGNOSTICS = {
   readFailed: { code: 'MC1003', severity: 'error', title: 'cannot read a file' },
   writeFailed: { code: 'MC1004', severity: 'error', title: 'cannot write the outputs' },
   badCodepage: { code: 'MC1005', severity: 'error', title: 'unknown code page' },
+  // A user's template (--header-template, or the templates option): located in the template file.
+  templateError: { code: 'MC1006', severity: 'error', title: 'a --header-template that does not compile or render' },
 } as const satisfies Record<string, { code: string; severity: DiagnosticSeverity; title: string }>;
 
 export type DiagnosticKind = keyof typeof DIAGNOSTICS;
@@ -57,7 +61,14 @@ export function diagnostic(kind: DiagnosticKind, message: string, at?: { line: n
   return { severity: d.severity, code: d.code, message, line: at?.line, column: at?.column };
 }
 
+/** `path(line[,column]) : error MCnnnn: text`; `path` is the input's, unless the diagnostic names its own file. */
 export function formatDiagnostic(d: Diagnostic, path: string): string {
-  const where = d.line === undefined ? path : `${path}(${d.line}${d.column === undefined ? '' : `,${d.column}`})`;
+  const file = d.file ?? path;
+  const where = d.line === undefined ? file : `${file}(${d.line}${d.column === undefined ? '' : `,${d.column}`})`;
   return `${where} : ${d.severity} ${d.code}: ${d.message}`;
+}
+
+/** A user template's error (TemplateError from render.ts) as a diagnostic located in the template file. */
+export function templateDiagnostic(err: { message: string; line?: number; column?: number }, file: string): Diagnostic {
+  return { ...diagnostic('templateError', err.message, err.line === undefined ? undefined : { line: err.line, column: err.column }), file };
 }

@@ -50,13 +50,81 @@ function compileTemplate(source: string): HandlebarsTemplateDelegate {
   return compiler.compile(normalizeTemplate(source), TEMPLATE_OPTIONS);
 }
 
+/**
+ * A template that does not compile or render: handlebars' message with the place it names (1-based
+ * line and column in the template's source) when it names one. `source` is the template's text,
+ * so a caller holding several templates can tell which one failed.
+ */
+export class TemplateError extends Error {
+  constructor(
+    message: string,
+    readonly source: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(message);
+    this.name = 'TemplateError';
+  }
+}
+
 export function renderTemplate(source: string, model: object): string {
   let template = compiled.get(source);
-  if (!template) {
-    template = compileTemplate(source);
-    compiled.set(source, template);
+  try {
+    if (!template) {
+      template = compileTemplate(source);
+      compiled.set(source, template);
+    }
+    // handlebars compiles on the first call: syntax errors surface here too.
+    return template(model);
+  } catch (err) {
+    compiled.delete(source);
+    throw templateErrorOf(err, source);
   }
-  return template(model);
+}
+
+/** A block tag (`{{#each}}`, `{{^if}}`, `{{/each}}`) with its place, for naming an unclosed block. */
+const BLOCK_TAG = /\{\{~?\s*([#^/])\s*(?:>\s*)?([^\s}~]+)/g;
+
+function unclosedBlock(source: string): { name: string; line: number; column: number } | undefined {
+  const open: { name: string; index: number }[] = [];
+  for (const m of source.matchAll(BLOCK_TAG)) {
+    if (m[1] === '/') {
+      const at = open.map((o) => o.name).lastIndexOf(m[2]!);
+      if (at >= 0) open.splice(at);
+    } else open.push({ name: m[2]!, index: m.index });
+  }
+  const last = open.pop();
+  if (!last) return undefined;
+  const before = source.slice(0, last.index).split(/\r?\n/);
+  return { name: last.name, line: before.length, column: before[before.length - 1]!.length + 1 };
+}
+
+/** Handlebars' exception as a TemplateError with a place: its own, the lexer's, or the unclosed block's. */
+function templateErrorOf(err: unknown, source: string): TemplateError {
+  if (err instanceof TemplateError) return err;
+  const e = err as { message?: string; lineNumber?: number; column?: number };
+  const message = String(e.message ?? err);
+  // Compile errors: "… - LINE:COLUMN" with lineNumber/column (0-based) set.
+  if (typeof e.lineNumber === 'number') {
+    let text = message.replace(/ - \d+:\d+$/, '');
+    const helper = /^You specified knownHelpersOnly, but used the unknown helper (\S+)$/.exec(text);
+    if (helper) text = `unknown helper '${helper[1]}': a template can use only ${Object.keys(TEMPLATE_OPTIONS.knownHelpers).join(', ')}`;
+    const mismatch = /^(\S+) doesn't match (\S+)$/.exec(text);
+    if (mismatch) text = `{{#${mismatch[1]}}} is closed by {{/${mismatch[2]}}}`;
+    return new TemplateError(text, source, e.lineNumber, (e.column ?? 0) + 1);
+  }
+  const parse = /^Parse error on line (\d+):[\s\S]*\n(Expecting [^\n]*)$/.exec(message);
+  if (parse) {
+    if (/got 'EOF'$/.test(parse[2]!)) {
+      const block = unclosedBlock(source);
+      if (block) return new TemplateError(`{{#${block.name}}} is never closed: {{/${block.name}}} missing before the end of the template`, source, block.line, block.column);
+    }
+    const compiler = createRequire(import.meta.url)('handlebars') as { Parser?: { lexer?: { yylloc?: { first_line: number; first_column: number } } } };
+    const loc = compiler.Parser?.lexer?.yylloc;
+    const line = loc?.first_line ?? Number(parse[1]);
+    return new TemplateError(`syntax error: ${parse[2]}`, source, line, loc ? loc.first_column + 1 : undefined);
+  }
+  return new TemplateError(message, source);
 }
 
 /** Encodes a generated text file per -cp: ANSI (the code page), or UTF-8/UTF-16LE with a BOM. */
