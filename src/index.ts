@@ -59,6 +59,8 @@ export type { ManifestGeneration } from './manifest/generation.js';
 export type * from './manifest/model.js';
 export { readCrim, writeCrim, CrimFormatError } from './manifest/crim.js';
 export type { CrimFile, CrimProvider, CrimTemplate, CrimEvent } from './manifest/crim.js';
+export { decompileCrim, crimToManifest, listCrim, crimGeneration } from './manifest/decompile.js';
+export type { DecompileResult, DecompileWarning, DecompileMessages, MessageTableInput } from './manifest/decompile.js';
 
 // EventLog source registration: plan, validate and apply to live, .reg, INF or hive targets (docs/registry.md).
 export * from './registry/index.js';
