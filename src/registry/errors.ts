@@ -21,6 +21,8 @@ export const REGISTRY_ERRORS = {
   INJECTED_FAULT: 'MC7009',
   /** Warning: a file target could not express a step without the current registry contents. */
   STEP_NOT_WRITTEN: 'MC7010',
+  /** The manifest given with --manifest could not be read or has errors. */
+  BAD_MANIFEST: 'MC7011',
 } as const;
 
 export type RegistryErrorCode = (typeof REGISTRY_ERRORS)[keyof typeof REGISTRY_ERRORS];

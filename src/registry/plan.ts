@@ -210,10 +210,16 @@ function checkSourceIsFree(view: RegistryView, reg: SourceRegistration): void {
  * the current contents (list edits, conditional key deletion) are reported in `skipped`.
  */
 export function resolve(p: Plan, view?: RegistryView): Resolution {
+  if (view && p.direction === 'register') checkSourceIsFree(view, p.registration);
+  return resolveSteps(p.steps, view);
+}
+
+/** `resolve` for any list of steps (the publisher registrar's too), without a registration's own checks. */
+export function resolveSteps(steps: readonly PlanStep[], view?: RegistryView): Resolution {
   const changes: Change[] = [];
   const skipped: Resolution['skipped'] = [];
   if (!view) {
-    for (const step of p.steps) {
+    for (const step of steps) {
       switch (step.op) {
         case 'create-key':
           changes.push({ kind: 'create-key', key: step.key });
@@ -231,13 +237,12 @@ export function resolve(p: Plan, view?: RegistryView): Resolution {
     return { changes, skipped };
   }
 
-  if (p.direction === 'register') checkSourceIsFree(view, p.registration);
   const overlay = new OverlayView(view);
   const push = (c: Change) => {
     changes.push(c);
     overlay.apply(c);
   };
-  for (const step of p.steps) {
+  for (const step of steps) {
     switch (step.op) {
       case 'create-key': {
         const missing: string[] = [];
