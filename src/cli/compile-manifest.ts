@@ -1,14 +1,16 @@
 // `winmc compile FILE.man`: the manifest half of mc.exe's command line, loaded only when the
 // input is an instrumentation manifest. Outputs go where mc.exe puts them: the header and the
 // C# file (-cs/-css) into the -h directory, the .rc, the MSGnnnnn.bin tables and BASETEMP.BIN
-// into the -r directory; all of them or none (src/io/atomic-write.ts).
+// into the -r directory; all of them or none (src/io/atomic-write.ts, written by compile.ts, which
+// also lists them for --list-outputs and --depfile).
 
 import { join } from 'node:path';
 import { compileManifest, type ManifestCompileOptions } from '../manifest/compile.js';
 import { DEFAULT_GENERATION } from '../manifest/generation.js';
 import { diagnostic, formatDiagnostic } from '../mc/diagnostics.js';
 import { readInputFile } from './kit.js';
-import { writeOutputs, type CompileCommand } from './compile.js';
+import type { OutputFile } from '../io/atomic-write.js';
+import type { CompileCommand } from './compile.js';
 
 /** The options compileManifest gets for a parsed command line. */
 export function manifestOptions(inputPath: string, cmd: CompileCommand, headerTemplate?: string): ManifestCompileOptions {
@@ -50,13 +52,14 @@ export function manifestOutputDir(kind: string, cmd: CompileCommand): string {
   return kind === 'header' || kind === 'csharp' ? cmd.headerDir : cmd.rcDir;
 }
 
-export async function compileManifestFile(input: Uint8Array, inputPath: string, cmd: CompileCommand): Promise<number> {
+/** Compiles a manifest and prints its diagnostics: the files to write, or undefined when it failed. */
+export async function compileManifestInput(input: Uint8Array, inputPath: string, cmd: CompileCommand): Promise<OutputFile[] | undefined> {
   const template = readHeaderTemplate(cmd);
-  if (template instanceof Error) return 1;
+  if (template instanceof Error) return undefined;
   const result = compileManifest(input, manifestOptions(inputPath, cmd, template));
   for (const d of result.diagnostics) process.stderr.write(formatDiagnostic(d, inputPath) + '\n');
   const errors = result.diagnostics.filter((d) => d.severity === 'error' || cmd.warningsAsErrors).length;
-  if (errors > 0 || result.files.length === 0) return 1;
+  if (errors > 0 || result.files.length === 0) return undefined;
 
   const outputs = result.files.map((f) => ({ path: join(manifestOutputDir(f.kind, cmd), f.name), bytes: f.bytes }));
   if (cmd.resFile || cmd.dllFile) {
@@ -74,5 +77,5 @@ export async function compileManifestFile(input: Uint8Array, inputPath: string, 
       outputs.push({ path: cmd.dllFile, bytes: writeResourceDll(resources, { machine: cmd.machine }) });
     }
   }
-  return writeOutputs(outputs, inputPath, cmd.verbose);
+  return outputs;
 }

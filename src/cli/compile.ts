@@ -3,14 +3,21 @@
 // `/`; value switches take the next argument; `-um` stays one switch, not `-u -m`. The input's
 // kind is told by its content (an XML document whose root is instrumentationManifest is a
 // manifest, whatever its name), and each kind refuses the other's switches.
+//
+// Several inputs in one run (`winmc compile -h inc -r res a.mc b.man`): each is compiled as if
+// it were alone (the same outputs and diagnostics), one after the other, every file's errors
+// reported; a file that fails writes nothing, the others are written all-or-nothing each, and
+// the exit status is the worst of them. Build integration (docs/build.md): --list-outputs,
+// --depfile, --watch, and --cmake-dir / --msbuild-dir for the CMake and MSBuild packages.
 
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { compileMc, type CompileOptions, type CompiledFile } from '../mc/compile.js';
 import { diagnostic, formatDiagnostic, type Diagnostic } from '../mc/diagnostics.js';
 import { isKnownCodepage } from '../mc/codepage.js';
 import { defaultMcTemplates } from '../mc/templates.js';
 import { isManifestGeneration, MANIFEST_GENERATIONS, type ManifestGeneration } from '../manifest/generation.js';
-import { writeFilesAtomically } from '../io/atomic-write.js';
+import { writeFilesAtomically, type OutputFile } from '../io/atomic-write.js';
 import { parseCommandLine, readInputFile, usageText, type CommandSpec, type OptionDef } from './kit.js';
 
 const mc = (names: string | string[], kind: OptionDef['kind'], help: string, extra: Partial<OptionDef> = {}): OptionDef => ({
@@ -33,7 +40,7 @@ export const REFUSED_MANIFEST_SWITCHES: Readonly<Record<string, string>> = {
 
 export const COMPILE_SPEC: CommandSpec = {
   name: 'compile',
-  synopsis: ['winmc compile [switches] FILE.mc|FILE.man', 'winmc [switches] FILE.mc|FILE.man   (the same: winmc is a drop-in for mc)'],
+  synopsis: ['winmc compile [switches] FILE.mc|FILE.man …', 'winmc [switches] FILE.mc|FILE.man …   (the same: winmc is a drop-in for mc)'],
   style: 'mc',
   word: 'switch',
   repeated: 'last',
@@ -42,6 +49,7 @@ export const COMPILE_SPEC: CommandSpec = {
     { id: 'mc', title: 'mc.exe switches (also written /x)', table: ['switch', 'effect'] },
     { id: 'manifest', title: 'mc.exe manifest switches', table: ['switch', 'effect'] },
     { id: 'winmc', title: 'winmc options', table: ['option', 'effect'] },
+    { id: 'build', title: 'build integration (docs/build.md)', table: ['option', 'effect'] },
   ],
   options: [
     mc('-h', 'value', 'header directory (default: current)', { value: 'DIR', doc: 'directory of the header, and of the `.cs` of `-cs`/`-css` (default: current)' }),
@@ -103,6 +111,26 @@ export const COMPILE_SPEC: CommandSpec = {
     mc('--res', 'value', 'also write a compiled .res', { group: 'winmc', value: 'FILE', doc: 'also write a compiled `.res` ([docs/resources.md](docs/resources.md))' }),
     mc('--dll', 'value', 'also write a resource-only message DLL', { group: 'winmc', value: 'FILE', doc: 'also write a resource-only message DLL ([docs/resources.md](docs/resources.md))' }),
     mc('--machine', 'value', 'the DLL\'s machine: x64 (default), x86 or arm64', { group: 'winmc', value: 'M', doc: 'the DLL\'s machine: `x64` (default), `x86` or `arm64`' }),
+    mc('--list-outputs', 'flag', 'print the files the compile would write, one a line; write nothing', {
+      group: 'build',
+      doc: 'print the files the compile would write, one a line, and write nothing (the `.bin` names depend on the languages inside the file, so the input is compiled)',
+    }),
+    mc('--depfile', 'value', 'also write a Make/Ninja dependency file', {
+      group: 'build',
+      value: 'FILE',
+      doc: 'also write a dependency file in Make/Ninja syntax, as `gcc -MD` does: every output depends on its input and on the `--header-template`; one rule per input',
+    }),
+    mc('--depfile-target', 'list', 'the depfile rule\'s target, in place of the outputs (gcc -MT)', {
+      group: 'build',
+      value: 'FILE',
+      doc: 'name FILE as the depfile rule\'s target in place of the outputs, as `gcc -MT` does (repeatable; then one rule for every input): for Ninja, which refuses a depfile that names an output its build file does not declare',
+    }),
+    mc('--watch', 'flag', 'compile, then recompile whenever an input changes', {
+      group: 'build',
+      doc: 'compile, then recompile each input (all of them when the `--header-template` changes) whenever it changes, debounced; errors are printed and watching goes on until interrupted',
+    }),
+    mc('--cmake-dir', 'flag', 'print the directory of winmc-config.cmake', { group: 'build', doc: 'print the directory of `winmc-config.cmake` (`-Dwinmc_DIR=…`) and exit' }),
+    mc('--msbuild-dir', 'flag', 'print the directory of winmc.props and winmc.targets', { group: 'build', doc: 'print the directory of `winmc.props` and `winmc.targets` and exit' }),
   ],
 };
 
@@ -121,7 +149,10 @@ export interface ManifestSwitches {
 }
 
 export interface CompileCommand {
+  /** The first input (the only one, in most builds). */
   input?: string;
+  /** Every input, in command-line order. */
+  inputs: string[];
   options: CompileOptions;
   /** What the manifest switches ask for (used when the input is a manifest). */
   manifest: ManifestSwitches;
@@ -137,6 +168,13 @@ export interface CompileCommand {
   resFile?: string;
   dllFile?: string;
   machine: 'x64' | 'x86' | 'arm64';
+  listOutputs: boolean;
+  depfile?: string;
+  /** --depfile-target: the depfile rule's targets in place of the outputs. */
+  depfileTargets: string[];
+  watch: boolean;
+  /** --cmake-dir / --msbuild-dir: print that directory of the package and do nothing else. */
+  printDir?: 'cmake' | 'msbuild';
   help: boolean;
   errors: Diagnostic[];
 }
@@ -163,10 +201,15 @@ export function parseCompileArgs(argv: readonly string[]): CompileCommand {
   }
 
   const options: CompileOptions = {};
-  const positional = args.positional;
-  if (positional.length > 1) errors.push(diagnostic('badSwitch', `one input file expected, found ${positional.length}: ${positional.join(' ')}`));
-  const input = positional[0];
+  const inputs = args.positional;
+  const input = inputs[0];
   if (input !== undefined) options.inputName = input;
+  // Options that name one file's outputs would make every input write the same files.
+  if (inputs.length > 1) {
+    for (const name of ['-z', '--res', '--dll']) {
+      if (args.has(name.replace(/^-+/, ''))) errors.push(diagnostic('badSwitch', `${name} names the outputs of one input, and ${inputs.length} were given: compile them one at a time`));
+    }
+  }
   // -z and -e only name files inside the -h/-r/-x directories: no path may sneak in through them.
   const z = str('z');
   if (z !== undefined) {
@@ -228,10 +271,15 @@ export function parseCompileArgs(argv: readonly string[]): CompileCommand {
   const machine = str('machine') ?? 'x64';
   if (machine !== 'x64' && machine !== 'x86' && machine !== 'arm64') errors.push(diagnostic('badSwitch', `--machine takes x64, x86 or arm64, not '${machine}'`));
   const help = args.help;
-  if (!help && input === undefined && errors.length === 0) errors.push(diagnostic('badSwitch', 'no input file: winmc compile [switches] FILE.mc|FILE.man'));
+  const printDir = flag('cmake-dir') ? 'cmake' : flag('msbuild-dir') ? 'msbuild' : undefined;
+  if (flag('cmake-dir') && flag('msbuild-dir')) errors.push(diagnostic('badSwitch', '--cmake-dir and --msbuild-dir print one directory each: give one'));
+  if (args.has('depfile-target') && !args.has('depfile')) errors.push(diagnostic('badSwitch', '--depfile-target names the target of the --depfile, and no --depfile was given'));
+  if (flag('list-outputs') && flag('watch')) errors.push(diagnostic('badSwitch', '--list-outputs writes nothing, so there is nothing to --watch'));
+  if (!help && printDir === undefined && input === undefined && errors.length === 0) errors.push(diagnostic('badSwitch', 'no input file: winmc compile [switches] FILE.mc|FILE.man …'));
 
   return {
     input,
+    inputs,
     options,
     manifest,
     mcOnlySwitches: [...MC_ONLY].filter((k) => args.has(k)).map(dashed),
@@ -245,6 +293,11 @@ export function parseCompileArgs(argv: readonly string[]): CompileCommand {
     resFile: str('res'),
     dllFile: str('dll'),
     machine: machine as CompileCommand['machine'],
+    listOutputs: flag('list-outputs'),
+    depfile: str('depfile'),
+    depfileTargets: args.list('depfile-target'),
+    watch: flag('watch'),
+    printDir,
     help,
     errors,
   };
@@ -276,6 +329,11 @@ function fail(d: Diagnostic, where = 'winmc'): void {
   process.stderr.write(formatDiagnostic(d, where) + '\n');
 }
 
+/** The package's own directory of that name (cmake/, msbuild/), beside dist/ and templates/. */
+export function packageDir(name: 'cmake' | 'msbuild'): string {
+  return fileURLToPath(new URL(`../../${name}`, import.meta.url));
+}
+
 export async function run(argv: string[], _command = 'compile'): Promise<number> {
   const cmd = parseCompileArgs(argv);
   if (cmd.help) {
@@ -286,13 +344,70 @@ export async function run(argv: string[], _command = 'compile'): Promise<number>
     for (const d of cmd.errors) fail(d);
     return 2;
   }
-  const inputPath = cmd.input!;
+  if (cmd.printDir !== undefined) {
+    process.stdout.write(packageDir(cmd.printDir) + '\n');
+    return 0;
+  }
+  if (cmd.watch) {
+    const { watchInputs } = await import('./compile-watch.js');
+    return watchInputs(cmd);
+  }
+  return compileInputs(cmd, cmd.inputs).then((r) => r.exitCode);
+}
+
+/** What one input gives: its exit status as if compiled alone, and (when 0) its outputs and what they depend on. */
+export interface InputResult {
+  input: string;
+  exitCode: number;
+  outputs: OutputFile[];
+  /** The input, then the user templates it was compiled with. */
+  dependencies: string[];
+}
+
+/**
+ * Compiles the inputs one after the other, each as if alone, and writes each one's outputs
+ * (all-or-nothing per input) unless --list-outputs asks only for their names; then the
+ * --depfile, when every input compiled. Two inputs writing the same file is an error of the
+ * later one (it would overwrite the earlier one's outputs).
+ */
+export async function compileInputs(cmd: CompileCommand, inputs: readonly string[]): Promise<{ exitCode: number; results: InputResult[] }> {
+  const results: InputResult[] = [];
+  const writer = new Map<string, string>();
+  let exitCode = 0;
+  for (const input of inputs) {
+    const r = await compileInput(input, cmd);
+    if (r.exitCode === 0) {
+      const clash = r.outputs.find((o) => writer.has(resolve(o.path)));
+      if (clash) {
+        fail(diagnostic('writeFailed', `${clash.path} is also an output of ${writer.get(resolve(clash.path))}: give the inputs different base names, -b, or their own -r directory`), input);
+        r.exitCode = 1;
+      }
+    }
+    if (r.exitCode === 0) {
+      for (const o of r.outputs) writer.set(resolve(o.path), input);
+      if (cmd.listOutputs) process.stdout.write(r.outputs.map((o) => o.path + '\n').join(''));
+      else r.exitCode = writeOutputs(r.outputs, input, cmd.verbose);
+    }
+    if (r.exitCode !== 0) r.outputs = [];
+    exitCode = Math.max(exitCode, r.exitCode);
+    results.push(r);
+  }
+  if (cmd.depfile !== undefined && !cmd.listOutputs && exitCode === 0) {
+    const code = writeOutputs([{ path: cmd.depfile, bytes: Buffer.from(depfileText(results, cmd.depfileTargets)) }], cmd.depfile, cmd.verbose);
+    exitCode = Math.max(exitCode, code);
+  }
+  return { exitCode, results };
+}
+
+/** Reads, recognises and compiles one input; prints its diagnostics; writes nothing. */
+export async function compileInput(inputPath: string, cmd: CompileCommand): Promise<InputResult> {
+  const result: InputResult = { input: inputPath, exitCode: 1, outputs: [], dependencies: [inputPath] };
   let input: Uint8Array;
   try {
     input = readInputFile(inputPath);
   } catch (err) {
     fail(diagnostic('readFailed', (err as Error).message));
-    return 1;
+    return result;
   }
 
   if (startsLikeXml(input)) {
@@ -301,37 +416,42 @@ export async function run(argv: string[], _command = 'compile'): Promise<number>
       if (cmd.mcOnlySwitches.length > 0 || cmd.options.compat !== undefined) {
         const given = [...cmd.mcOnlySwitches, ...(cmd.options.compat !== undefined ? [`--compat ${cmd.options.compat}`] : [])];
         fail(diagnostic('badSwitch', `${given.join(', ')} ${given.length === 1 ? 'applies' : 'apply'} to message text files only, and ${inputPath} is an instrumentation manifest`));
-        return 2;
+        return { ...result, exitCode: 2 };
       }
-      const { compileManifestFile } = await import('./compile-manifest.js');
-      return compileManifestFile(input, inputPath, cmd);
+      const { compileManifestInput } = await import('./compile-manifest.js');
+      const outputs = await compileManifestInput(input, inputPath, cmd);
+      return outputs ? { ...result, exitCode: 0, outputs } : result;
     }
   }
   if (cmd.manifestOnlySwitches.length > 0 || cmd.manifest.generation !== undefined) {
     const given = [...cmd.manifestOnlySwitches, ...(cmd.manifest.generation !== undefined ? [`--compat ${cmd.manifest.generation}`] : [])];
     fail(diagnostic('manifestSwitch', `${given.join(', ')} ${given.length === 1 ? 'applies' : 'apply'} to instrumentation manifests only, and ${inputPath} is a message text file`));
-    return 2;
+    return { ...result, exitCode: 2 };
   }
 
+  const options: CompileOptions = { ...cmd.options, inputName: inputPath };
   try {
-    cmd.options.templates = defaultMcTemplates();
-    if (cmd.headerTemplateFile) cmd.options.headerTemplate = readInputFile(cmd.headerTemplateFile, 'utf8');
+    options.templates = defaultMcTemplates();
+    if (cmd.headerTemplateFile) {
+      result.dependencies.push(cmd.headerTemplateFile);
+      options.headerTemplate = readInputFile(cmd.headerTemplateFile, 'utf8');
+    }
   } catch (err) {
     fail(diagnostic('readFailed', (err as Error).message));
-    return 1;
+    return result;
   }
 
-  const result = compileMc(input, cmd.options);
-  for (const d of result.diagnostics) fail(d, inputPath);
-  const errors = result.diagnostics.filter((d) => d.severity === 'error' || cmd.warningsAsErrors).length;
-  if (errors > 0 || result.files.length === 0) return 1;
+  const compiled = compileMc(input, options);
+  for (const d of compiled.diagnostics) fail(d, inputPath);
+  const errors = compiled.diagnostics.filter((d) => d.severity === 'error' || cmd.warningsAsErrors).length;
+  if (errors > 0 || compiled.files.length === 0) return result;
 
-  const outputs = result.files.map((f) => ({ path: join(dirFor(cmd, f), f.name), bytes: f.bytes }));
+  const outputs = compiled.files.map((f) => ({ path: join(dirFor(cmd, f), f.name), bytes: f.bytes }));
   if (cmd.resFile || cmd.dllFile) {
     const { resourceOutputs } = await import('./resource-outputs.js');
-    outputs.push(...(await resourceOutputs(result.files, cmd)));
+    outputs.push(...(await resourceOutputs(compiled.files, cmd)));
   }
-  return writeOutputs(outputs, inputPath, cmd.verbose);
+  return { ...result, exitCode: 0, outputs };
 }
 
 /** Writes every output or none (src/io/atomic-write.ts); -v lists them. */
@@ -344,6 +464,31 @@ export function writeOutputs(outputs: { path: string; bytes: Uint8Array }[], inp
   }
   if (verbose) for (const o of outputs) process.stdout.write(`winmc: wrote ${o.path} (${o.bytes.length} bytes)\n`);
   return 0;
+}
+
+/** A path in a Make/Ninja rule, escaped as gcc -MD escapes it: `\ ` for a space, `\#`, `$$`. */
+export function depfilePath(path: string): string {
+  return path.replace(/([ \t#])/g, '\\$1').replace(/\$/g, '$$$$');
+}
+
+/**
+ * One rule per compiled input, `outputs: input templates`, the prerequisites on lines continued
+ * with ` \` as gcc writes them; with `targets` (--depfile-target) one rule naming them, with the
+ * prerequisites of every input.
+ */
+export function depfileText(results: readonly InputResult[], targets: readonly string[] = []): string {
+  if (targets.length > 0) {
+    const deps = [...new Set(results.filter((r) => r.exitCode === 0).flatMap((r) => r.dependencies))].map(depfilePath);
+    return `${targets.map(depfilePath).join(' ')}: \\\n ${deps.join(' \\\n ')}\n`;
+  }
+  let text = '';
+  for (const r of results) {
+    if (r.exitCode !== 0 || r.outputs.length === 0) continue;
+    const targets = r.outputs.map((o) => depfilePath(o.path));
+    const deps = r.dependencies.map(depfilePath);
+    text += `${targets.join(' ')}: \\\n ${deps.join(' \\\n ')}\n`;
+  }
+  return text;
 }
 
 function dirFor(cmd: CompileCommand, f: CompiledFile): string {
