@@ -122,3 +122,44 @@ export function alignUp(n: number, to: number): number {
 export function align4(n: number): number {
   return (n + 3) & ~3;
 }
+
+export interface EscapeOptions {
+  /** Put the text in double quotes and escape the `"` inside as `\"` (default false). */
+  quote?: boolean;
+  /** Escape a backslash as `\\` (default false, so registry paths read as typed). */
+  backslash?: boolean;
+  /** Write CR, LF and tab as `\r`, `\n`, `\t` (default true); false writes them `\x0d` and so on. */
+  named?: boolean;
+}
+
+const NAMED_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Text that came from an input, made safe to print in a diagnostic: C0 and C1 control
+ * characters, DEL and lone surrogates become `\xNN` / `\uNNNN`, so a crafted file cannot put
+ * escape sequences (or a NUL) on the terminal. The one escape every reader and command uses.
+ */
+export function escapeText(text: string, options: EscapeOptions = {}): string {
+  const named = options.named ?? true;
+  const pattern = options.quote
+    ? options.backslash
+      ? /[\\"\x00-\x1f\x7f-\x9f\ud800-\udfff]/g
+      : /["\x00-\x1f\x7f-\x9f\ud800-\udfff]/g
+    : options.backslash
+      ? /[\\\x00-\x1f\x7f-\x9f\ud800-\udfff]/g
+      : /[\x00-\x1f\x7f-\x9f\ud800-\udfff]/g;
+  const escaped = text.replace(pattern, (c, at: number) => {
+    if (c === '\\') return '\\\\';
+    if (c === '"') return '\\"';
+    const code = c.charCodeAt(0);
+    if (code >= 0xd800 && code <= 0xdfff) {
+      // A surrogate pair is a character and stays; only a lone half is escaped.
+      const next = text.charCodeAt(at + 1);
+      const prev = text.charCodeAt(at - 1);
+      if (code <= 0xdbff ? next >= 0xdc00 && next <= 0xdfff : prev >= 0xd800 && prev <= 0xdbff) return c;
+      return `\\u${code.toString(16).padStart(4, '0')}`;
+    }
+    return (named ? NAMED_ESCAPES[c] : undefined) ?? `\\x${code.toString(16).padStart(2, '0')}`;
+  });
+  return options.quote ? `"${escaped}"` : escaped;
+}

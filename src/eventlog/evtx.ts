@@ -6,7 +6,7 @@
 // reading carries on with the next record or chunk; only an unreadable file header is an error.
 
 import { crc32 } from 'node:zlib';
-import { ChunkContext, readBinXml, type XmlNode } from './binxml/reader.js';
+import { BinXmlError, ChunkContext, readBinXml, type XmlNode } from './binxml/reader.js';
 import type { ByteSource, ReadWarning } from './events.js';
 import { FormatError, atFileOffset } from '../binary/errors.js';
 import { decodeAscii, hexDigits } from '../binary/codec.js';
@@ -238,7 +238,10 @@ export function* readEvtxChunk(chunk: Uint8Array, chunkIndex: number, chunkFileO
       const nodes = readBinXml(context, offset + RECORD_HEADER_SIZE, offset + size - 4);
       yield { recordId, written: view.getBigUint64(offset + RECORD_WRITTEN_AT, true), chunkIndex, fileOffset: chunkFileOffset + offset, nodes };
     } catch (err) {
-      warn({ message: `${at}, record ${recordId}: ${(err as Error).message}; record skipped`, offset: chunkFileOffset + offset });
+      // Only the reader's own errors are damage; anything else is a bug and must not be hidden.
+      if (!(err instanceof FormatError)) throw err;
+      const place = err instanceof BinXmlError ? ` (file offset 0x${(chunkFileOffset + err.offset).toString(16)})` : '';
+      warn({ message: `${at}, record ${recordId}: ${err.message}${place}; record skipped`, offset: chunkFileOffset + (err instanceof BinXmlError ? err.offset : offset) });
     }
     offset += size;
   }

@@ -11,7 +11,7 @@
 // it needs without going through XML text.
 
 import { FormatError } from '../../binary/errors.js';
-import { decodeUtf16leText, formatGuid, toHexUpper } from '../../binary/codec.js';
+import { decodeUtf16leText, escapeText, formatGuid, toHexUpper } from '../../binary/codec.js';
 import { ByteReader } from '../../binary/reader.js';
 
 /** Malformed binary XML: a FormatError with format 'BinXML' whose offset is in its chunk. */
@@ -128,7 +128,21 @@ interface TemplateDefinition {
   body: XmlNode[];
   /** Bytes of the definition: 24-byte header plus the fragment. */
   size: number;
+  /** How deep the body's elements nest (its template instances expanded). */
+  depth: number;
 }
+
+/**
+ * How deep elements, template instances and nested BinXML values may nest. Real events nest a
+ * handful of levels; a 64 KiB chunk could encode thousands, enough to exhaust the stack.
+ */
+export const BINXML_MAX_DEPTH = 96;
+/**
+ * Most nodes the records of one chunk may expand to. A template may instantiate other templates,
+ * each of them several times: without a budget a few hundred bytes could expand exponentially,
+ * and every record of the chunk could instantiate the largest again. Real chunks stay near 10,000.
+ */
+export const BINXML_MAX_NODES = 1 << 20;
 
 /**
  * The chunk that a fragment lives in. Names and template definitions are cached by their chunk
@@ -140,6 +154,12 @@ export class ChunkContext {
   readonly reader: ByteReader;
   private readonly names = new Map<number, string>();
   private readonly templates = new Map<number, TemplateDefinition>();
+  /** Template definitions being parsed: one that uses itself, directly or not, is a cycle. */
+  private readonly parsing = new Set<number>();
+  /** Current nesting of elements, template instances and BinXML values. */
+  private depth = 0;
+  /** Nodes left in the budget of the chunk (see BINXML_MAX_NODES). */
+  private budget = BINXML_MAX_NODES;
 
   constructor(readonly bytes: Uint8Array) {
     this.reader = new ByteReader(bytes, {
@@ -162,16 +182,58 @@ export class ChunkContext {
     return { name, size };
   }
 
-  template(offset: number): TemplateDefinition {
+  template(offset: number, usedAt: number): TemplateDefinition {
     let def = this.templates.get(offset);
     if (def === undefined) {
+      if (this.parsing.has(offset)) {
+        throw new BinXmlError(`template instance uses the template definition at chunk offset 0x${offset.toString(16)}, which is being defined (a template cycle)`, usedAt, 'template instance');
+      }
       // Definition header: next offset u32, GUID (16 bytes), data size u32, then the fragment.
       const size = 24 + this.u32(offset + 20);
       this.need(offset, size, 'template definition');
-      def = { body: new BinXmlReader(this, offset + 24, offset + size).readFragment(), size };
+      this.parsing.add(offset);
+      try {
+        const body = new BinXmlReader(this, offset + 24, offset + size).readFragment();
+        def = { body, size, depth: treeDepth(body) };
+      } finally {
+        this.parsing.delete(offset);
+      }
       this.templates.set(offset, def);
     }
     return def;
+  }
+
+  /** Starts a record (the node budget is the chunk's; templates already parsed stay cached). */
+  startRecord(): void {
+    this.depth = 0;
+  }
+
+  /** One level deeper at `at`; throws past BINXML_MAX_DEPTH. Pair with `leave`. */
+  enter(at: number, structure: string): void {
+    if (++this.depth > BINXML_MAX_DEPTH) {
+      this.depth = 0;
+      throw new BinXmlError(`${structure} nested deeper than ${BINXML_MAX_DEPTH} levels`, at, structure);
+    }
+  }
+
+  leave(): void {
+    if (this.depth > 0) this.depth--;
+  }
+
+  /** Throws unless a tree `depth` levels deep fits under the current nesting. */
+  fits(depth: number, at: number, structure: string): void {
+    if (this.depth + depth > BINXML_MAX_DEPTH) {
+      this.depth = 0;
+      throw new BinXmlError(`${structure} nested deeper than ${BINXML_MAX_DEPTH} levels`, at, structure);
+    }
+  }
+
+  /** Takes `n` nodes from the record's budget; throws when it runs out. */
+  spend(n: number, at: number): void {
+    this.budget -= n;
+    if (this.budget < 0) {
+      throw new BinXmlError(`the chunk's records expand to more than ${BINXML_MAX_NODES} nodes (templates instantiated inside templates)`, at, 'template instance');
+    }
   }
 
   need(offset: number, length: number, what: string): void {
@@ -227,7 +289,7 @@ class BinXmlReader {
       } else if (base === TOKEN.PI_TARGET) {
         nodes.push(this.readProcessingInstruction());
       } else {
-        throw new BinXmlError(`unexpected token 0x${token.toString(16).padStart(2, '0')} in fragment`, this.pos);
+        throw new BinXmlError(`unexpected token 0x${token.toString(16).padStart(2, '0')} in fragment`, this.pos, 'fragment');
       }
     }
     return nodes;
@@ -242,11 +304,22 @@ class BinXmlReader {
 
   private readElement(): XmlElement {
     const start = this.pos;
+    this.chunk.enter(start, 'element');
+    try {
+      return this.readElementBody(start);
+    } finally {
+      this.chunk.leave();
+    }
+  }
+
+  private readElementBody(start: number): XmlElement {
     const token = this.chunk.u8(start);
     // token u8, dependency id u16, data size u32, name offset u32
     const nameOffset = this.chunk.u32(start + 7);
     this.pos = start + 11;
     const name = this.readName(nameOffset, this.pos);
+    const shown = escapeText(name);
+    this.chunk.spend(1, start);
     const element: XmlElement = { kind: 'element', name, attributes: [], children: [] };
     if (token & MORE_FLAG) {
       const listSize = this.chunk.u32(this.pos);
@@ -268,11 +341,11 @@ class BinXmlReader {
       return element;
     }
     if (close !== TOKEN.CLOSE_START_ELEMENT) {
-      throw new BinXmlError(`element <${name}>: expected close-start token, found 0x${close.toString(16)}`, this.pos);
+      throw new BinXmlError(`element <${shown}>: expected close-start token, found 0x${close.toString(16)}`, this.pos, 'element');
     }
     this.pos++;
     for (;;) {
-      if (this.pos >= this.end) throw new BinXmlError(`element <${name}> is not closed`, this.pos);
+      if (this.pos >= this.end) throw new BinXmlError(`element <${shown}> is not closed`, this.pos, 'element');
       const t = this.chunk.u8(this.pos);
       const base = t & ~MORE_FLAG;
       if (base === TOKEN.END_ELEMENT) {
@@ -281,7 +354,7 @@ class BinXmlReader {
       }
       if (base === TOKEN.OPEN_START_ELEMENT) element.children.push(this.readElement());
       else if (base === TOKEN.PI_TARGET) element.children.push(this.readProcessingInstruction());
-      else element.children.push(this.readContentItem(`element <${name}>`));
+      else element.children.push(this.readContentItem(`element <${shown}>`));
     }
   }
 
@@ -310,7 +383,7 @@ class BinXmlReader {
       case TOKEN.VALUE: {
         const type = this.chunk.u8(at + 1);
         if (type !== VALUE_TYPE.STRING) {
-          throw new BinXmlError(`${where}: value token of type 0x${type.toString(16)} (only strings are defined)`, at);
+          throw new BinXmlError(`${where}: value token of type 0x${type.toString(16)} (only strings are defined)`, at, 'value');
         }
         const count = this.chunk.u16(at + 2);
         this.pos = at + 4 + count * 2;
@@ -343,7 +416,7 @@ class BinXmlReader {
         return { kind: 'element', name: '', attributes: [], children: nodes };
       }
       default:
-        throw new BinXmlError(`${where}: unexpected token 0x${token.toString(16).padStart(2, '0')}`, at);
+        throw new BinXmlError(`${where}: unexpected token 0x${token.toString(16).padStart(2, '0')}`, at, where === 'attribute' ? 'attribute' : 'element');
     }
   }
 
@@ -365,9 +438,19 @@ class BinXmlReader {
    */
   private readTemplateInstance(): XmlNode[] {
     const at = this.pos;
+    this.chunk.enter(at, 'template instance');
+    try {
+      return this.readTemplateInstanceBody(at);
+    } finally {
+      this.chunk.leave();
+    }
+  }
+
+  private readTemplateInstanceBody(at: number): XmlNode[] {
     const defOffset = this.chunk.u32(at + 6);
     this.pos = at + 10;
-    const def = this.chunk.template(defOffset);
+    const def = this.chunk.template(defOffset, at);
+    this.chunk.fits(def.depth, at, 'template instance');
     if (defOffset === this.pos) this.pos += def.size;
     const count = this.chunk.u32(this.pos);
     this.pos += 4;
@@ -382,12 +465,17 @@ class BinXmlReader {
       data += size;
     }
     this.pos = data;
-    return instantiate(def.body, values);
+    return instantiate(def.body, values, false, (n) => this.chunk.spend(n, at));
   }
 
   private readSubstitutionValue(type: number, offset: number, size: number): SubstitutionValue {
     if (type === VALUE_TYPE.BINXML) {
-      return { kind: 'fragment', nodes: new BinXmlReader(this.chunk, offset, offset + size).readFragment() };
+      this.chunk.enter(offset, 'BinXML substitution value');
+      try {
+        return { kind: 'fragment', nodes: new BinXmlReader(this.chunk, offset, offset + size).readFragment() };
+      } finally {
+        this.chunk.leave();
+      }
     }
     return { kind: 'value', type, value: decodeValueAt(this.chunk.view, offset, size, type) };
   }
@@ -395,6 +483,7 @@ class BinXmlReader {
 
 /** Parses the binary XML fragment at [offset, end) of a chunk into nodes. */
 export function readBinXml(chunk: ChunkContext, offset: number, end: number): XmlNode[] {
+  chunk.startRecord();
   return new BinXmlReader(chunk, offset, end).readFragment();
 }
 
@@ -408,8 +497,9 @@ type SubstitutionValue = XmlValue | { kind: 'fragment'; nodes: XmlNode[] };
  * stays as a NULL value, so that "no value" (a classic event without strings) can be told
  * apart from an empty string.
  */
-function instantiate(body: readonly XmlNode[], values: readonly SubstitutionValue[], inAttribute = false): XmlNode[] {
+function instantiate(body: readonly XmlNode[], values: readonly SubstitutionValue[], inAttribute: boolean, spend: (n: number) => void): XmlNode[] {
   const out: XmlNode[] = [];
+  spend(body.length);
   for (const node of body) {
     if (node.kind === 'substitution') {
       const v = values[node.index];
@@ -422,15 +512,27 @@ function instantiate(body: readonly XmlNode[], values: readonly SubstitutionValu
     } else if (node.kind === 'element') {
       const attributes: XmlAttribute[] = [];
       for (const a of node.attributes) {
-        const value = instantiate(a.value, values, true);
+        const value = instantiate(a.value, values, true, spend);
         if (value.length > 0) attributes.push({ name: a.name, value });
       }
-      out.push({ kind: 'element', name: node.name, attributes, children: instantiate(node.children, values) });
+      out.push({ kind: 'element', name: node.name, attributes, children: instantiate(node.children, values, false, spend) });
     } else {
       out.push(node);
     }
   }
   return out;
+}
+
+/** Levels of element nesting in `nodes` (bounded: every tree is built under BINXML_MAX_DEPTH). */
+function treeDepth(nodes: readonly XmlNode[]): number {
+  let depth = 0;
+  for (const n of nodes) {
+    if (n.kind !== 'element') continue;
+    let d = treeDepth(n.children);
+    for (const a of n.attributes) d = Math.max(d, treeDepth(a.value));
+    depth = Math.max(depth, d + 1);
+  }
+  return depth;
 }
 
 function isEmptyValue(v: XmlValue): boolean {

@@ -1,0 +1,93 @@
+// Regression tests for the hostile inputs of issue 17, one per case found by the mutation campaign.
+
+import { describe, expect, it } from 'vitest';
+import { BINXML_MAX_DEPTH, BinXmlError, ChunkContext, readBinXml } from '../../src/eventlog/binxml/reader.js';
+import { escapeText } from '../../src/binary/codec.js';
+
+/** A chunk-sized buffer with `parts` written at their offsets. */
+function chunkWith(parts: [number, number[]][]): Uint8Array {
+  const chunk = new Uint8Array(65536);
+  for (const [at, bytes] of parts) chunk.set(bytes, at);
+  return chunk;
+}
+const u32 = (n: number) => [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24];
+
+/** A template instance token (0x0c) whose definition is at `def`: token, unknown, id, def offset. */
+const instance = (def: number) => [0x0c, 0x01, ...u32(1), ...u32(def)];
+/** A template definition at `at`: next u32, GUID, data size, then `body`. */
+const definition = (body: number[]) => [...u32(0), ...new Array(16).fill(0xaa), ...u32(body.length), ...body];
+
+describe('BinXML: cycles and depth', () => {
+  it('a template whose body uses the same template is a located BinXmlError, not a stack overflow', () => {
+    const def = 0x300;
+    // The body: a fragment header, then an instance of the template being defined.
+    const body = [0x0f, 0x01, 0x01, 0x00, ...instance(def), ...u32(0), 0x00];
+    const chunk = chunkWith([
+      [0x200, [...instance(def), ...u32(0), 0x00]],
+      [def, definition(body)],
+    ]);
+    const read = () => readBinXml(new ChunkContext(chunk), 0x200, 0x200 + 30);
+    expect(read).toThrow(BinXmlError);
+    expect(read).toThrow(/template cycle.*at chunk offset 0x31c/);
+  });
+
+  it('two templates using each other are a cycle too', () => {
+    const a = 0x300;
+    const b = 0x400;
+    const chunk = chunkWith([
+      [0x200, [...instance(a), ...u32(0), 0x00]],
+      [a, definition([...instance(b), ...u32(0), 0x00])],
+      [b, definition([...instance(a), ...u32(0), 0x00])],
+    ]);
+    expect(() => readBinXml(new ChunkContext(chunk), 0x200, 0x220)).toThrow(/template cycle/);
+  });
+
+  it('elements nested past the limit are a BinXmlError naming the element', () => {
+    // Open-start tokens without attributes, each naming the same inline-free name at 0x100.
+    const parts: [number, number[]][] = [[0x100, [...u32(0), 0, 0, 1, 0, 0x41, 0, 0, 0]]];
+    const nested: number[] = [];
+    for (let i = 0; i < BINXML_MAX_DEPTH + 10; i++) nested.push(0x01, 0xff, 0xff, ...u32(0), ...u32(0x100), 0x02);
+    parts.push([0x400, nested]);
+    const chunk = chunkWith(parts);
+    let caught: unknown;
+    try {
+      readBinXml(new ChunkContext(chunk), 0x400, 0x400 + nested.length);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(BinXmlError);
+    expect((caught as BinXmlError).structure).toBe('element');
+    expect((caught as Error).message).toMatch(/nested deeper than 96 levels at chunk offset 0x/);
+  });
+
+  it('a template instantiated inside templates, fan-out 2 at every level, stops at the node budget', () => {
+    // Template k's body: <A> with two instances of template k-1; template 0: <A/>.
+    const parts: [number, number[]][] = [[0x100, [...u32(0), 0, 0, 1, 0, 0x41, 0, 0, 0]]];
+    const defs: number[] = [];
+    let at = 0x200;
+    for (let k = 0; k < 40; k++) {
+      const body =
+        k === 0
+          ? [0x01, 0xff, 0xff, ...u32(0), ...u32(0x100), 0x03, 0x00]
+          : [0x01, 0xff, 0xff, ...u32(0), ...u32(0x100), 0x02, ...instance(defs[k - 1]!), ...u32(0), ...instance(defs[k - 1]!), ...u32(0), 0x04, 0x00];
+      parts.push([at, definition(body)]);
+      defs.push(at);
+      at += 24 + body.length + 8;
+    }
+    parts.push([at, [...instance(defs[39]!), ...u32(0), 0x00]]);
+    const chunk = chunkWith(parts);
+    const started = performance.now();
+    expect(() => readBinXml(new ChunkContext(chunk), at, at + 20)).toThrow(/more than 1048576 nodes|nested deeper/);
+    expect(performance.now() - started).toBeLessThan(5000); // a sanity bound, not a timing test
+  });
+});
+
+describe('escapeText', () => {
+  it('escapes control characters, DEL, C1 and lone surrogates; keeps pairs', () => {
+    expect(escapeText('a\x1b[31mb\0\n\t\x7f\x9b')).toBe('a\\x1b[31mb\\x00\\n\\t\\x7f\\x9b');
+    expect(escapeText('\ud83d\ude00 \ud800x')).toBe('\ud83d\ude00 \\ud800x');
+    expect(escapeText('a"b\\c', { quote: true })).toBe('"a\\"b\\c"');
+    expect(escapeText('a"b\\c', { backslash: true })).toBe('a"b\\\\c');
+    expect(escapeText('\n', { named: false })).toBe('\\x0a');
+  });
+});
