@@ -212,6 +212,8 @@ function toEvent(raw: RawRecord, buffer: EtlBuffer, clock: EtlClock | null, prov
         HEADERS.set(e, h);
       } else {
         e.fields = decodeKernel(raw.group, raw.opcode, raw.version, new PayloadCursor(raw.payload, raw.pointerSize, payloadBase));
+        // PERFINFO headers carry no process: the event's own ProcessID is it (as PerfView does)
+        if (e.processId === null && typeof e.fields?.ProcessID === 'number') e.processId = e.fields.ProcessID;
       }
     } catch (err) {
       failed(err, 'kernel event');

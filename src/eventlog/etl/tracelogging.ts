@@ -12,11 +12,11 @@
 // holds a u16 element count before the elements. A STRUCT's OutType holds its member count;
 // the members are the next fields of the metadata. Arrays of structs repeat all members.
 
-import { formatFiletime, formatSid } from '../binxml/reader.js';
 import { toHex } from '../../binary/codec.js';
 import { ByteReader } from '../../binary/reader.js';
 import { etlError } from './buffer.js';
-import { hexValue, int64Value, PayloadCursor, type FieldValue, type Fields } from './payload.js';
+import { PayloadCursor, type FieldValue, type Fields } from './payload.js';
+import { readInType, type Display } from './tdh.js';
 
 export const TLG_IN = {
   NULL: 0,
@@ -51,8 +51,6 @@ const VCOUNT = 0x40;
 const CHAIN = 0x80;
 const TYPE_MASK = 0x1f;
 
-/** TraceLoggingProvider.h's out-types that change how a value is shown. */
-const TLG_OUT = { BOOLEAN: 3, HEX: 4, UTF8: 35, HRESULT: 15, IPV4: 10, IPV6: 11, PORT: 12 } as const;
 
 export interface TlField {
   name: string;
@@ -160,81 +158,32 @@ function readField(f: TlField, c: PayloadCursor): FieldValue {
 }
 
 function readOne(f: TlField, c: PayloadCursor): FieldValue {
-  const I = TLG_IN;
-  switch (f.inType) {
-    case I.NULL:
-      return null;
-    case I.UNICODESTRING:
-      return c.utf16z(f.name);
-    case I.ANSISTRING:
-      return c.ansiz(f.name);
-    case I.INT8:
-      return c.i8(f.name);
-    case I.UINT8: {
-      const v = c.u8(f.name);
-      return f.outType === TLG_OUT.BOOLEAN ? v !== 0 : f.outType === TLG_OUT.HEX ? hexValue(v, 2) : v;
-    }
-    case I.INT16:
-      return c.i16(f.name);
-    case I.UINT16: {
-      const v = c.u16(f.name);
-      return f.outType === TLG_OUT.HEX ? hexValue(v, 4) : f.outType === TLG_OUT.PORT ? ((v & 0xff) << 8) | (v >>> 8) : v;
-    }
-    case I.INT32:
-      return f.outType === TLG_OUT.HRESULT ? hexValue(c.u32(f.name), 8) : c.i32(f.name);
-    case I.UINT32: {
-      const v = c.u32(f.name);
-      if (f.outType === TLG_OUT.HEX) return hexValue(v, 8);
-      if (f.outType === TLG_OUT.IPV4) return [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24].join('.');
-      return v;
-    }
-    case I.INT64:
-      return int64Value(c.i64(f.name));
-    case I.UINT64:
-      return f.outType === TLG_OUT.HEX ? hexValue(c.u64(f.name), 16) : int64Value(c.u64(f.name));
-    case I.FLOAT:
-      return c.f32(f.name);
-    case I.DOUBLE:
-      return c.f64(f.name);
-    case I.BOOL32:
-      return c.i32(f.name) !== 0;
-    case I.BINARY:
-    case I.COUNTEDBINARY:
-      return toHex(c.bytes(c.u16(`${f.name} size`), f.name));
-    case I.GUID:
-      return c.guid(f.name);
-    case I.POINTER:
-      return hexValue(c.ptr(f.name), c.pointerSize * 2);
-    case I.FILETIME:
-      return formatFiletime(c.u64(f.name));
-    case I.SYSTEMTIME:
-      return systemTime(c, f.name);
-    case I.SID: {
-      const count = c.r.u8(c.at + 1, `${f.name} SubAuthorityCount`);
-      return formatSid(c.bytes(8 + 4 * count, f.name));
-    }
-    case I.HEXINT32:
-      return hexValue(c.u32(f.name), 8);
-    case I.HEXINT64:
-      return hexValue(c.u64(f.name), 16);
-    case I.COUNTEDSTRING:
-      return c.utf16(c.u16(`${f.name} size`), f.name);
-    case I.COUNTEDANSISTRING:
-      return new TextDecoder().decode(c.bytes(c.u16(`${f.name} size`), f.name));
-    case I.STRUCT: {
-      const o: Fields = {};
-      for (const m of f.members) o[m.name] = readField(m, c);
-      return o;
-    }
+  if (f.inType === TLG_IN.STRUCT) {
+    const o: Fields = {};
+    for (const m of f.members) o[m.name] = readField(m, c);
+    return o;
+  }
+  if (f.custom) return toHex(c.bytes(c.u16(`${f.name} size`), f.name));
+  return readInType(f.inType, tlDisplay(f.inType, f.outType), c, f.name);
+}
+
+/** How a TraceLogging out-type (TraceLoggingProvider.h's _TlgOut*, not TDH's) shows a value. */
+function tlDisplay(inType: number, outType: number): Display {
+  switch (outType) {
+    case 3:
+      return 'bool';
+    case 4:
+      return 'hex';
+    case 7:
+      return 'port';
+    case 8:
+      return 'ipv4';
+    case 13:
+    case 14:
+    case 15:
+      return inType === TLG_IN.INT32 || inType === TLG_IN.UINT32 ? 'hex' : null;
     default:
-      if (f.custom) return toHex(c.bytes(c.u16(`${f.name} size`), f.name));
-      throw c.r.error(`${f.name}: TraceLogging in-type ${f.inType} is not known`, c.at, 'TraceLogging field');
+      return null;
   }
 }
 
-/** SYSTEMTIME (8 u16: year, month, weekday, day, hour, minute, second, ms) as ISO text, no zone. */
-function systemTime(c: PayloadCursor, what: string): string {
-  const [y, mo, , d, h, mi, s, ms] = Array.from({ length: 8 }, () => c.u16(what)) as number[];
-  const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${p(y!, 4)}-${p(mo!)}-${p(d!)}T${p(h!)}:${p(mi!)}:${p(s!)}.${p(ms!, 3)}`;
-}

@@ -1,0 +1,165 @@
+// Manifest events: net.4.5.2.x64's CLR events decoded with ClrEtwAll.man (as a .man, and as the
+// TEMP.BIN winmc compiles from it), against TraceEvent's baseline: every CLR EVENT line it lists
+// is found (by time, process and payload size) and its field values equal winmc's.
+//
+// Names: winmc names a manifest event as PerfView names one it reads from a manifest (task/opcode
+// as the manifest spells them: GarbageCollection/GCAllocationTick). TraceEvent's baseline names
+// the CLR's events by its own compiled-in ClrTraceEventParser instead (GC/AllocationTick), so the
+// CLR COUNT lines are compared by the event they count, not by name; the other COUNT lines whose
+// names match are compared as they are.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileManifest } from '../../src/manifest/compile.js';
+import { loadManifest, manifestDecoder, formatMessage } from '../../src/eventlog/etl/manifest.js';
+import type { EtlEvent } from '../../src/eventlog/etl/index.js';
+import { baselineEvents, baselineValue, cleanupUnzipped, countBy, etlDir, etlSkipNote, hasEtlCorpus, readAll, readFile, sampleDir, unzipped } from './etl-support.js';
+
+const NET = 'microsoft__perfview__net.4.5.2.x64';
+const CLR_MAN = join(etlDir, 'ClrEtwAll.man');
+
+/** Baseline ms after the session start, as the EVENT lines write it (this trace's clock is 10 MHz QPC). */
+function msOf(e: EtlEvent, start: bigint): string {
+  const us = (e.timeStamp - start + 5n) / 10n; // 100 ns ticks to microseconds, rounded half up
+  const int = (us / 1000n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${int}.${(us % 1000n).toString().padStart(3, '0')}`;
+}
+
+/** The CLR events by (ms, process, payload size), the key a baseline EVENT line gives. */
+function clrIndex(events: readonly EtlEvent[]): Map<string, EtlEvent[]> {
+  const start = events[0]!.timeStamp;
+  const index = new Map<string, EtlEvent[]>();
+  for (const e of events) {
+    if (!e.provider.startsWith('Microsoft-Windows-DotNETRuntime')) continue;
+    const k = `${msOf(e, start)}|${e.processId ?? -1}|${e.payload.length}`;
+    (index.get(k) ?? index.set(k, []).get(k)!).push(e);
+  }
+  return index;
+}
+
+/** Two renderings of one integer: PerfView writes some in decimal that the manifest marks hex, and the reverse. */
+function sameNumber(a: string, b: string): boolean {
+  const n = (s: string) => (/^-?[\d,]+$/.test(s) ? BigInt(s.replace(/,/g, '')) : /^0x[0-9a-f]+$/i.test(s) ? BigInt(s) : null);
+  const x = n(a);
+  const y = n(b);
+  return x !== null && y !== null && (x === y || BigInt.asUintN(32, x) === BigInt.asUintN(32, y));
+}
+
+/**
+ * Fields TraceEvent shows through its own compiled-in enums, where ClrEtwAll.man has no map (or
+ * a different one): the raw value and the enum name cannot be compared.
+ */
+const ENUM_FIELDS = new Set([
+  'Microsoft-Windows-DotNETRuntime/AppDomainResourceManagement/ThreadCreated Flags',
+  'Microsoft-Windows-DotNETRuntime/Loader/AppDomainLoad AppDomainFlags',
+  'Microsoft-Windows-DotNETRuntime/Loader/AppDomainUnload AppDomainFlags',
+  'Microsoft-Windows-DotNETRuntimeRundown/Loader/AppDomainDCStop AppDomainFlags',
+  'Microsoft-Windows-DotNETRuntimePrivate/GC/GlobalHeapHistory Reason',
+  'Microsoft-Windows-DotNETRuntimePrivate/GC/GlobalHeapHistory GlobalMechanisms',
+  'Microsoft-Windows-DotNETRuntimePrivate/NgenBinder/NgenBind ReasonCode',
+]);
+
+describe.skipIf(!hasEtlCorpus)('net.4.5.2.x64.etl with ClrEtwAll.man', () => {
+  let events: EtlEvent[] = [];
+  let warnings: string[] = [];
+  beforeAll(async () => {
+    const path = unzipped(NET, 'net.4.5.2.x64.etl.zip', 'net.4.5.2.x64.etl');
+    if (!path) return;
+    const decoder = manifestDecoder(loadManifest(readFile(CLR_MAN), 'ClrEtwAll.man'));
+    ({ events, warnings } = await readAll(readFile(path), { decoders: [decoder] }));
+  });
+  afterAll(cleanupUnzipped);
+
+  it('decodes every CLR event with the manifest, without a warning', () => {
+    if (events.length === 0) return console.warn(etlSkipNote);
+    expect(warnings).toEqual([]);
+    const clr = events.filter((e) => e.provider.startsWith('Microsoft-Windows-DotNETRuntime'));
+    expect(clr.length).toBe(events.filter((e) => ['e13c0d23-ccbc-4e12-931b-d9cc2eee27e4', 'a669021c-c450-4609-a035-5af59af4df18', '763fd754-7086-4dfe-95eb-c01a46faf4ca'].includes(e.providerGuid)).length);
+    expect(clr.length).toBeGreaterThan(60000);
+    expect(clr.every((e) => e.fields !== null && !e.eventName.startsWith('EventID('))).toBe(true);
+    const tick = clr.find((e) => e.eventName === 'GarbageCollection/GCAllocationTick')!;
+    expect(Object.keys(tick.fields!).slice(0, 3)).toEqual(['AllocationAmount', 'AllocationKind', 'ClrInstanceID']);
+    expect(tick.message).toMatch(/^Amount=0x[0-9a-f]+;\s*Kind=Small;/);
+  });
+
+  it('counts each CLR event as the baseline\'s COUNT lines do', () => {
+    if (events.length === 0) return;
+    const baseline = readFileSync(join(sampleDir(NET), 'net.4.5.2.x64.baseline.txt'), 'utf8');
+    const want = new Map([...baseline.matchAll(/^COUNT (Microsoft-Windows-DotNETRuntime[^:]*):(\d+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
+    // Each baseline EVENT line of a CLR event says which manifest event its name is
+    const lines = readFileSync(join(sampleDir(NET), 'net.4.5.2.x64.baseline.txt'), 'utf8').split('\n').filter((l) => l.startsWith('EVENT '));
+    const parsed = baselineEvents(lines.join('\n'));
+    const index = clrIndex(events);
+    const nameOf = new Map<string, string>(); // baseline name -> winmc name
+    for (const [i, line] of lines.entries()) {
+      const m = /^EVENT ([\d,.]+): (.+?) PID=(-?\d+);.*?DataLen=(\d+);/.exec(line)!;
+      if (!m[2]!.startsWith('Microsoft-Windows-DotNETRuntime')) continue;
+      const found = index.get(`${m[1]}|${m[3]}|${m[4]}`)?.filter((e) => e.provider === parsed[i]!.name.split('/')[0]);
+      expect(found?.length, line.slice(0, 120)).toBe(1);
+      const mine = `${found![0]!.provider}/${found![0]!.eventName}`;
+      expect(nameOf.get(m[2]!) ?? mine).toBe(mine);
+      nameOf.set(m[2]!, mine);
+    }
+    const got = countBy(events, (e) => `${e.provider}/${e.eventName}`);
+    let compared = 0;
+    for (const [name, n] of want) {
+      const mine = nameOf.get(name);
+      if (!mine) continue; // a COUNT line whose events the baseline does not list
+      expect(got.get(mine), `${name} = ${mine}`).toBe(n);
+      compared++;
+    }
+    expect(compared).toBe(want.size);
+  });
+
+  it('has the baseline\'s field values for every CLR event it lists', () => {
+    if (events.length === 0) return;
+    const text = readFileSync(join(sampleDir(NET), 'net.4.5.2.x64.baseline.txt'), 'utf8');
+    const lines = text.split('\n').filter((l) => l.startsWith('EVENT '));
+    const parsed = baselineEvents(text);
+    const index = clrIndex(events);
+    let fields = 0;
+    let lineCount = 0;
+    for (const [i, line] of lines.entries()) {
+      const b = parsed[i]!;
+      if (!b.name.startsWith('Microsoft-Windows-DotNETRuntime')) continue;
+      const m = /^EVENT ([\d,.]+): \S+ PID=(-?\d+);.*?DataLen=(\d+);/.exec(line)!;
+      const e = index.get(`${m[1]}|${m[2]}|${m[3]}`)!.find((x) => x.provider === b.name.split('/')[0])!;
+      lineCount++;
+      for (const [k, v] of Object.entries(b.fields)) {
+        if (!(k in e.fields!) || ENUM_FIELDS.has(`${b.name} ${k}`)) continue; // TraceEvent adds fields the version lacks
+        const mine = baselineValue(e.fields![k]);
+        expect(mine === v || sameNumber(mine, v), `${b.name} ${k}: ${mine} vs ${v}`).toBe(true);
+        fields++;
+      }
+    }
+    expect(lineCount).toBeGreaterThan(100);
+    expect(fields).toBeGreaterThan(500);
+  });
+
+  it('names and lays out the events the same with the TEMP.BIN winmc compiles from ClrEtwAll.man', async () => {
+    if (events.length === 0) return;
+    const compiled = compileManifest(readFile(CLR_MAN), { inputName: 'ClrEtwAll.man' });
+    const bin = compiled.files.find((f) => f.name.toUpperCase().endsWith('TEMP.BIN'))!;
+    expect(bin, compiled.diagnostics.map((d) => d.message).join('\n')).toBeDefined();
+    const decoder = manifestDecoder(loadManifest(bin.bytes, 'ClrEtwAllTEMP.BIN'));
+    const path = unzipped(NET, 'net.4.5.2.x64.etl.zip', 'net.4.5.2.x64.etl')!;
+    const fromBin = (await readAll(readFile(path), { decoders: [decoder] })).events;
+    // a TEMP.BIN has no strings: map fields stay numbers there, so names and field names are compared
+    const key = (e: EtlEvent) => `${e.provider}/${e.eventName} ${Object.keys(e.fields ?? {}).join(',')}`;
+    const clr = (list: EtlEvent[]) => list.filter((e) => e.provider.startsWith('Microsoft-Windows-DotNETRuntime'));
+    expect(clr(fromBin).length).toBe(clr(events).length);
+    expect(clr(fromBin).slice(0, 2000).map(key)).toEqual(clr(events).slice(0, 2000).map(key));
+  });
+});
+
+describe('manifest messages', () => {
+  it('insert the fields and read FormatMessage escapes', () => {
+    expect(formatMessage('Amount=%1;%tKind=%2!s!%n100%%', [5, 'Small'])).toBe('Amount=5;\tKind=Small\n100%');
+    expect(formatMessage('missing %3', [1])).toBe('missing %3');
+  });
+
+  it('a file that is no manifest is refused with its name', () => {
+    expect(() => loadManifest(new TextEncoder().encode('hello'), 'x.man')).toThrow(/x\.man/);
+  });
+});
