@@ -2,7 +2,7 @@
 // plan it, and hand the plan to the backend named by --target (live, reg:FILE, inf:FILE,
 // hive:FILE). --dry-run prints the plan, and the exact changes when the target can be read.
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { writeFilesAtomically } from '../io/atomic-write.js';
 import { REGISTRY_ERRORS, RegistryError } from '../registry/errors.js';
 import { applyToHiveFile, openHiveFile } from '../registry/hive.js';
@@ -11,6 +11,19 @@ import { LiveRegistry, applyToLiveRegistry, loadNativeReg } from '../registry/li
 import { type RegistrationInput, validateRegistration } from '../registry/model.js';
 import { type Change, type Plan, type RegistryView, describeChange, describeStep, plan, resolve } from '../registry/plan.js';
 import { writeRegFile } from '../registry/reg-file.js';
+import { applyPublisherToHiveFile, openSoftwareHiveFile } from '../registry/publisher-hive.js';
+import { writePublisherInf } from '../registry/publisher-inf.js';
+import { applyPublisherToLiveRegistry } from '../registry/publisher-live.js';
+import {
+  type PublisherInput,
+  type PublisherPlan,
+  describePublisherChange,
+  describePublisherStep,
+  loadManifest,
+  planPublisher,
+  publishersFromManifest,
+  resolvePublisher,
+} from '../registry/publisher.js';
 import { CliError, EXIT, parseCommandLine, printError, usageText, type CommandSpec, type OptionDef } from './kit.js';
 
 type Direction = 'register' | 'unregister';
@@ -26,6 +39,7 @@ const opt = (name: string, value: string | undefined, help: string, kind: Option
 });
 
 const TARGET = opt('target', 'live|reg:FILE|inf:FILE|hive:FILE', 'where to write: the live registry (Windows; default), a .reg file, an INF AddReg section or an offline hive');
+const MANIFEST = opt('manifest', 'FILE', 'a manifest: alone, register its publishers and channels (wevtutil im); with --source, the ProviderGuid of its provider');
 const DRY_RUN = opt('dry-run', undefined, 'print the plan, and the exact changes when the target can be read; change nothing');
 
 const spec = (direction: Direction, synopsis: string[], description: string, options: OptionDef[]): CommandSpec => ({
@@ -47,32 +61,46 @@ export const REGISTER_SPECS: Record<Direction, CommandSpec> = {
     [
       'winmc register --log LOG --source NAME --message-file PATH[;PATH...]',
       '  [--category-file PATH --category-count N] [--parameter-file PATH]',
-      '  [--types N] [--provider-guid GUID]',
+      '  [--types N] [--provider-guid GUID | --manifest FILE.man]',
       '  [--target live|reg:FILE|inf:FILE|hive:FILE] [--dry-run]',
+      'winmc register --manifest FILE.man [--resource-file PATH] [--message-file PATH]',
+      '  [--parameter-file PATH] [--target live|reg:FILE|inf:FILE|hive:FILE] [--dry-run]',
     ],
     [
       'Registers an EventLog source under HKLM\\SYSTEM\\CurrentControlSet\\Services\\EventLog\\LOG\\NAME',
       "and adds it to the log's Sources. Message files are stored as REG_EXPAND_SZ, so %SystemRoot%",
       'stays unexpanded. --types is the TypesSupported mask, 1..0x1F (default 7).',
+      'With --manifest and no --source, registers every provider of the manifest as a publisher under',
+      'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WINEVT\\Publishers and its channels under',
+      '...\\WINEVT\\Channels, as wevtutil im does (a hive: target is then a SOFTWARE hive).',
     ].join('\n'),
     [
       opt('log', 'LOG', 'the log: Application, System or a custom one'),
       opt('source', 'NAME', 'the source (event provider) name'),
-      opt('message-file', 'PATH', 'EventMessageFile; several joined with ; or the option repeated', 'list'),
+      opt('message-file', 'PATH', 'EventMessageFile; several joined with ; or the option repeated (with --manifest alone: the MessageFileName)', 'list'),
       opt('category-file', 'PATH', 'CategoryMessageFile'),
       opt('category-count', 'N', 'CategoryCount'),
-      opt('parameter-file', 'PATH', 'ParameterMessageFile'),
+      opt('parameter-file', 'PATH', 'ParameterMessageFile (with --manifest alone: the ParameterFileName)'),
       opt('types', 'N', 'TypesSupported, 1..0x1F (default 7)'),
       opt('provider-guid', 'GUID', 'ProviderGuid, for a source that also has a manifest provider'),
+      MANIFEST,
+      opt('resource-file', 'PATH', "with --manifest alone: the ResourceFileName, in place of the manifest's"),
       TARGET,
       DRY_RUN,
     ],
   ),
   unregister: spec(
     'unregister',
-    ['winmc unregister --log LOG --source NAME [--target live|reg:FILE|inf:FILE|hive:FILE] [--dry-run]'],
-    ['Removes the values a registration writes, the source key if nothing else is left in it,', "and the source's entry in the log's Sources."].join('\n'),
-    [opt('log', 'LOG', 'the log'), opt('source', 'NAME', 'the source name'), TARGET, DRY_RUN],
+    [
+      'winmc unregister --log LOG --source NAME [--target live|reg:FILE|inf:FILE|hive:FILE] [--dry-run]',
+      'winmc unregister --manifest FILE.man [--target live|reg:FILE|inf:FILE|hive:FILE] [--dry-run]',
+    ],
+    [
+      'Removes the values a registration writes, the source key if nothing else is left in it,',
+      "and the source's entry in the log's Sources. With --manifest, removes the manifest's publishers",
+      'and the channels they own, as wevtutil um does.',
+    ].join('\n'),
+    [opt('log', 'LOG', 'the log'), opt('source', 'NAME', 'the source name'), opt('manifest', 'FILE', 'remove the publishers and channels of this manifest instead of a source'), TARGET, DRY_RUN],
   ),
 };
 
@@ -101,6 +129,10 @@ function parseInteger(option: string, text: string | undefined): number | undefi
 export interface RegisterCommand {
   direction: Direction;
   input: RegistrationInput;
+  /** --manifest: the publisher registration when no --source is given, else where the ProviderGuid comes from. */
+  manifest?: string;
+  /** With --manifest alone: the file paths in place of the manifest's. */
+  publisher?: PublisherInput;
   target: Target;
   dryRun: boolean;
   help: boolean;
@@ -113,6 +145,25 @@ export function parseRegisterArgs(argv: readonly string[], direction: Direction)
   const one = (name: string): string | undefined => args.value(name);
   const many = (name: string): string[] => args.list(name).flatMap((s) => s.split(';')).filter((s) => s !== '');
   const input: RegistrationInput = { log: one('log'), source: one('source') };
+  const manifest = one('manifest');
+  if (manifest !== undefined && input.source === undefined) {
+    // Publisher mode: the classic options mean nothing here.
+    const classic = direction === 'register' ? ['log', 'category-file', 'category-count', 'types', 'provider-guid'] : ['log'];
+    const given = classic.find((o) => one(o) !== undefined);
+    if (given) throw usageError(`--${given} is for an EventLog source; with --manifest and no --source, winmc registers the manifest's publishers`);
+    const messages = many('message-file');
+    if (messages.length > 1) throw usageError('--manifest takes one --message-file (the MessageFileName of every provider)');
+    const publisher: PublisherInput = {};
+    const rf = one('resource-file');
+    if (rf !== undefined) publisher.resourceFile = rf;
+    if (messages[0] !== undefined) publisher.messageFile = messages[0];
+    const pf = one('parameter-file');
+    if (pf !== undefined) publisher.parameterFile = pf;
+    return { direction, input, manifest, publisher, target: parseTarget(one('target') ?? 'live'), dryRun: args.flag('dry-run'), help: args.help };
+  }
+  if (direction === 'unregister' && manifest !== undefined) throw usageError('unregister takes --manifest or --log/--source, not both');
+  if (one('resource-file') !== undefined) throw usageError('--resource-file goes with --manifest and no --source');
+  if (manifest !== undefined && one('provider-guid') !== undefined) throw usageError('--provider-guid and --manifest both name the ProviderGuid; give one');
   if (direction === 'register') {
     input.eventMessageFiles = many('message-file');
     input.categoryMessageFile = one('category-file');
@@ -124,6 +175,7 @@ export function parseRegisterArgs(argv: readonly string[], direction: Direction)
   return {
     direction,
     input,
+    ...(manifest !== undefined ? { manifest } : {}),
     target: parseTarget(one('target') ?? 'live'),
     dryRun: args.flag('dry-run'),
     help: args.help,
@@ -171,10 +223,96 @@ function warn(text: string): void {
   process.stderr.write(`winmc : warning ${REGISTRY_ERRORS.STEP_NOT_WRITTEN}: ${text}\n`);
 }
 
-function execute(cmd: RegisterCommand): void {
+async function readManifest(file: string) {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    throw new RegistryError(REGISTRY_ERRORS.BAD_MANIFEST, `${file}: cannot read: ${(err as Error).message}`, file);
+  }
+  return loadManifest(bytes, file);
+}
+
+/** --manifest with --source: the ProviderGuid (and, unless given, the message file) of the source's provider. */
+async function sourceFromManifest(cmd: RegisterCommand): Promise<void> {
+  const manifest = await readManifest(cmd.manifest!);
+  const source = (cmd.input.source ?? '').toLowerCase();
+  const provider = manifest.providers.find((p) => p.name.toLowerCase() === source) ?? (manifest.providers.length === 1 ? manifest.providers[0] : undefined);
+  if (!provider) {
+    throw new RegistryError(
+      REGISTRY_ERRORS.INVALID_FIELD,
+      `provider-guid: ${cmd.manifest} has ${manifest.providers.length} providers and none is named '${cmd.input.source}' (${manifest.providers.map((p) => p.name).join(', ')})`,
+    );
+  }
+  cmd.input.providerGuid = provider.guid.text;
+  if ((cmd.input.eventMessageFiles ?? []).length === 0 && provider.messageFileName) cmd.input.eventMessageFiles = [provider.messageFileName];
+}
+
+function printPublisherPlan(p: PublisherPlan, t: Target, changes: Change[] | undefined, notes: string[]): void {
+  const names = p.registration.publishers.map((x) => `'${x.name}' ${x.guid}`).join(', ');
+  const lines = [`${p.direction} publisher(s) ${names}, target ${targetName(t)}`, 'plan:'];
+  for (const step of p.steps) lines.push('  ' + describePublisherStep(step));
+  if (changes) {
+    lines.push(changes.length === 0 ? 'changes: none, the registry already matches' : 'changes:');
+    for (const c of changes) lines.push('  ' + describePublisherChange(c));
+  } else {
+    lines.push('changes: not known here (the target registry cannot be read)');
+  }
+  for (const n of notes) lines.push(`note: ${n}`);
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** The registry a publisher target will change, when it can be read from here. */
+function publisherView(t: Target): RegistryView | undefined {
+  return t.kind === 'hive' ? openSoftwareHiveFile(t.file) : targetView(t);
+}
+
+async function executePublisher(cmd: RegisterCommand): Promise<void> {
+  const t = cmd.target;
+  const nativeReg = t.kind === 'live' ? loadNativeReg() : undefined;
+  const manifest = await readManifest(cmd.manifest!);
+  const registration = publishersFromManifest(manifest, cmd.publisher ?? {}, {
+    forUnregister: cmd.direction === 'unregister',
+    ...(t.kind === 'live' ? { fileExists: existsSync, env: process.env } : {}),
+  });
+  const p = planPublisher(registration, cmd.direction);
+  if (cmd.dryRun) {
+    const view = publisherView(t);
+    const res = resolvePublisher(p, view);
+    printPublisherPlan(p, t, view ? res.changes : undefined, res.notes);
+    return;
+  }
+  switch (t.kind) {
+    case 'live': {
+      const { changes, notes } = applyPublisherToLiveRegistry(p, { nativeReg });
+      for (const n of notes) warn(n);
+      process.stdout.write(`${changes.length} change(s) made to the registry\n`);
+      break;
+    }
+    case 'hive': {
+      const { changes, notes, written } = applyPublisherToHiveFile(t.file, p);
+      for (const n of notes) warn(`${t.file}: ${n}`);
+      process.stdout.write(written ? `${changes.length} change(s) written to ${t.file}\n` : `${t.file} already matches; not rewritten\n`);
+      break;
+    }
+    case 'reg': {
+      const resolution = resolvePublisher(p, targetView(t));
+      for (const n of resolution.notes) warn(`${t.file}: ${n}`);
+      writeFilesAtomically([{ path: t.file, bytes: writeRegFile(resolution) }]);
+      break;
+    }
+    case 'inf':
+      writeFilesAtomically([{ path: t.file, bytes: writePublisherInf(p) }]);
+      break;
+  }
+}
+
+async function execute(cmd: RegisterCommand): Promise<void> {
+  if (cmd.manifest !== undefined && cmd.input.source === undefined) return executePublisher(cmd);
   const t = cmd.target;
   // Say that the live registry is unavailable before complaining about files it would name.
   const nativeReg = t.kind === 'live' ? loadNativeReg() : undefined;
+  if (cmd.manifest !== undefined) await sourceFromManifest(cmd);
   const registration = validateRegistration(cmd.input, {
     forUnregister: cmd.direction === 'unregister',
     // Paths name files on this machine only when the live registry is the target.
@@ -220,7 +358,7 @@ export async function run(argv: string[], command: string): Promise<number> {
       process.stdout.write(usage(direction));
       return 0;
     }
-    execute(cmd);
+    await execute(cmd);
     return 0;
   } catch (err) {
     if (err instanceof CliError) {
