@@ -9,7 +9,8 @@
 import { type Arch, type IoErrorLogPacket, PACKET_HEADER, PACKET_HEADER_SIZE, PACKET_STRUCT_SIZE, PacketOffset, archLimits } from './packet.js';
 import { ByteReader } from '../binary/reader.js';
 import { FormatError } from '../binary/errors.js';
-import { align4, toHex } from '../binary/codec.js';
+import { align4, escapeText, toHex } from '../binary/codec.js';
+import { XML_LIMITS, XmlSyntaxError, attr, parseXml, textContent, type XmlElement, type XmlLimits } from '../manifest/xml.js';
 
 /** A malformed packet: a FormatError with format 'IO_ERROR_LOG_PACKET' whose structure is the field. */
 export class PacketFormatError extends FormatError {
@@ -202,45 +203,38 @@ export interface EventXmlRecord {
   binary?: Uint8Array;
 }
 
-const TAG = /<(\/?)([A-Za-z_][\w.:-]*)((?:[^>"']|"[^"]*"|'[^']*')*?)(\/?)>/g;
-
 let lineTable: { text: string; starts: number[] } | undefined;
 
 /** 1-based line of a character offset; the table of line starts is built once per text. */
 function lineAt(text: string, index: number): number {
+  return lineStarts(text).findLast(index) + 1;
+}
+
+function lineStarts(text: string): { starts: number[]; findLast(index: number): number } {
   if (lineTable?.text !== text) {
     const starts = [0];
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
     lineTable = { text, starts };
   }
   const starts = lineTable.starts;
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= index) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
+  return {
+    starts,
+    findLast(index: number): number {
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid]! <= index) lo = mid;
+        else hi = mid - 1;
+      }
+      return lo;
+    },
+  };
 }
 
-function decodeEntities(text: string, where: number, source: string): string {
-  return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);/g, (whole, name: string) => {
-    if (name[0] === '#') {
-      const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-      if (code > 0x10ffff) throw new PacketFormatError('XML', where, `line ${lineAt(source, where)}: character reference ${whole} is out of range`);
-      return String.fromCodePoint(code);
-    }
-    const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-    const value = named[name];
-    if (value === undefined) throw new PacketFormatError('XML', where, `line ${lineAt(source, where)}: unknown entity ${whole}`);
-    return value;
-  });
-}
-
-function attribute(attrs: string, name: string): string | undefined {
-  const m = new RegExp(`(?:^|\\s)${name}\\s*=\\s*("([^"]*)"|'([^']*)')`).exec(attrs);
-  return m ? (m[2] ?? m[3]) : undefined;
+/** The character offset of a 1-based line and column, given the text's line starts. */
+function offsetOf(starts: readonly number[], length: number, line: number, column: number): number {
+  return Math.min(length, (starts[Math.max(0, Math.min(line, starts.length) - 1)] ?? 0) + Math.max(0, column - 1));
 }
 
 function localName(name: string): string {
@@ -252,65 +246,117 @@ function parseUnsigned(text: string, field: string, at: number, source: string, 
   const t = text.trim();
   const value = /^0x[0-9a-f]+$/i.test(t) ? parseInt(t, 16) : /^[0-9]+$/.test(t) ? parseInt(t, 10) : NaN;
   if (!Number.isSafeInteger(value) || value > max) {
-    throw new PacketFormatError(field, at, `line ${lineAt(source, at)}: '${t}' is not a number from 0 to ${max}`);
+    throw new PacketFormatError(field, at, `line ${lineAt(source, at)}: '${escapeText(t.length > 40 ? t.slice(0, 40) + '...' : t)}' is not a number from 0 to ${max}`);
   }
   return value;
+}
+
+/** The wrapper element that lets an export of several <Event>s without a root be one document. */
+const WRAPPER = '<winmc-events>';
+const WRAPPER_END = '</winmc-events>';
+/** XML export limits: deeper than any event, values up to the largest event data in hex. */
+const EVENT_XML_LIMITS: XmlLimits = { ...XML_LIMITS, depth: 64, valueLength: 4 << 20 };
+
+/** The offset after the start tag that begins at `lt` (quotes skipped), for content positions. */
+function afterStartTag(text: string, lt: number): number {
+  let quote = '';
+  for (let i = lt + 1; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '>') return i + 1;
+  }
+  return text.length;
 }
 
 /**
  * Reads the classic-event parts of every <Event> in an XML export. Only what a driver event
  * needs is read: Provider Name, EventID and Qualifiers, EventRecordID, the <Data> items and <Binary>.
+ * The text is parsed by the manifest compiler's XML parser (saxes: linear time, no DTD); an
+ * export of several <Event>s without a root element is read as well.
  */
 export function parseEventXml(text: string): EventXmlRecord[] {
-  const records: EventXmlRecord[] = [];
-  let current: EventXmlRecord | undefined;
-  let open: { name: string; contentStart: number; attrs: string; at: number } | undefined;
-  // Comments, CDATA and processing instructions carry no event fields; blank them out so their
-  // content cannot look like tags, keeping every offset in place for line numbers.
-  const source = text.replace(/<!--[\s\S]*?-->|<\?[\s\S]*?\?>/g, (m) => m.replace(/[^\n]/g, ' '));
-  TAG.lastIndex = 0;
-  for (let m = TAG.exec(source); m; m = TAG.exec(source)) {
-    const [whole, slash, rawName, attrs, selfClosing] = m as unknown as [string, string, string, string, string];
-    const name = localName(rawName);
-    const at = m.index;
-    if (slash) {
-      if (name === 'Event') {
-        if (current) records.push(current);
-        current = undefined;
-      } else if (current && open && open.name === name) {
-        const content = decodeEntities(source.slice(open.contentStart, at), open.contentStart, source);
-        applyElement(current, name, open.attrs, content, open.contentStart, source);
-      }
-      open = undefined;
-      continue;
-    }
-    if (name === 'Event') {
-      if (current) throw new PacketFormatError('XML', at, `line ${lineAt(source, at)}: <Event> inside another <Event>`);
-      current = { line: lineAt(source, at), strings: [] };
-      if (selfClosing) {
-        records.push(current);
-        current = undefined;
-      }
-      continue;
-    }
-    if (!current) continue;
-    if (name === 'Provider') current.provider = attribute(attrs, 'Name') ?? attribute(attrs, 'EventSourceName');
-    if (selfClosing) {
-      applyElement(current, name, attrs, '', at + whole.length, source);
-      open = undefined;
-    } else {
-      open = { name, contentStart: at + whole.length, attrs, at };
-    }
+  // The XML declaration, if any, is replaced by the wrapper padded to its length, so offsets,
+  // lines and columns stay those of `text`; without one the wrapper goes in front (line 1 shifts).
+  const declaration = /^\uFEFF?<\?xml[^>]*\?>/.exec(text);
+  let shift = 0;
+  let wrapped: string;
+  if (declaration && declaration[0].length >= WRAPPER.length) {
+    wrapped = WRAPPER + ' '.repeat(declaration[0].length - WRAPPER.length) + text.slice(declaration[0].length) + WRAPPER_END;
+  } else {
+    shift = WRAPPER.length;
+    wrapped = WRAPPER + text + WRAPPER_END;
   }
-  if (current) throw new PacketFormatError('XML', source.length, `line ${current.line}: <Event> is not closed before the end of the text`);
+  /** Offset in `text` of a line and column of the wrapped text. */
+  // Line starts of the wrapped text: those of `text`, moved by the shift after the first line.
+  const starts = lineStarts(text).starts.map((o, i) => (i === 0 ? 0 : o + shift));
+  const at = (line: number, column: number): number => Math.max(0, offsetOf(starts, wrapped.length, line, column) - shift);
+  let root: XmlElement;
+  try {
+    root = parseXml(wrapped, EVENT_XML_LIMITS);
+  } catch (err) {
+    if (!(err instanceof XmlSyntaxError)) throw err;
+    throw eventXmlSyntaxError(text, err, at(err.line, err.column));
+  }
+  const records: EventXmlRecord[] = [];
+  const visit = (el: XmlElement, inEvent: boolean): void => {
+    for (const child of el.children) {
+      if (child.kind !== 'element') continue;
+      if (child.local === 'Event') {
+        const start = at(child.line, child.column);
+        if (inEvent) throw new PacketFormatError('XML', start, `line ${lineAt(text, start)}: <Event> inside another <Event>`);
+        const record: EventXmlRecord = { line: lineAt(text, start), strings: [] };
+        readEvent(record, child);
+        records.push(record);
+        visit(child, true);
+      } else {
+        visit(child, inEvent);
+      }
+    }
+  };
+  const readEvent = (record: EventXmlRecord, el: XmlElement): void => {
+    for (const child of el.children) {
+      if (child.kind !== 'element' || child.local === 'Event') continue;
+      const name = child.local;
+      if (name === 'Provider') {
+        const provider = attr(child, 'Name') ?? attr(child, 'EventSourceName');
+        record.provider = provider?.value;
+      }
+      if (name === 'EventID' || name === 'EventRecordID' || name === 'Data' || name === 'Binary') {
+        const contentStart = afterStartTag(text, at(child.line, child.column));
+        applyElement(record, name, child, textContent(child), contentStart, text);
+      }
+      readEvent(record, child);
+    }
+  };
+  visit(root, false);
   return records;
 }
 
-function applyElement(record: EventXmlRecord, name: string, attrs: string, content: string, at: number, source: string): void {
+/** An XML syntax error of an export as a PacketFormatError with its line, in the export's words. */
+function eventXmlSyntaxError(text: string, err: XmlSyntaxError, offset: number): PacketFormatError {
+  const line = lineAt(text, offset);
+  if (err.message.startsWith('undefined entity')) {
+    const amp = text.lastIndexOf('&', offset);
+    const semi = amp < 0 ? -1 : text.indexOf(';', amp);
+    const ref = amp >= 0 && semi > amp && semi - amp < 40 ? text.slice(amp, semi + 1) : 'reference';
+    return new PacketFormatError('XML', amp >= 0 ? amp : offset, `line ${lineAt(text, amp >= 0 ? amp : offset)}: unknown entity ${escapeText(ref)}`);
+  }
+  if (/^unclosed tag: (?:[^:]*:)?Event$/.test(err.message) || (err.message.startsWith('unexpected close tag') && offset >= text.length)) {
+    // The <Event> left open is the last one started.
+    let last = -1;
+    for (const m of text.matchAll(/<(?:[\w.-]+:)?Event[\s/>]/g)) last = m.index;
+    if (last >= 0) return new PacketFormatError('XML', text.length, `line ${lineAt(text, last)}: <Event> is not closed before the end of the text`);
+  }
+  return new PacketFormatError('XML', offset, `line ${line}: ${escapeText(err.message.replace(/\.$/, ''))}`);
+}
+
+function applyElement(record: EventXmlRecord, name: string, element: XmlElement, content: string, at: number, source: string): void {
   switch (name) {
     case 'EventID': {
       record.eventId = parseUnsigned(content, 'EventID', at, source, 0xffff);
-      const q = attribute(attrs, 'Qualifiers');
+      const q = attr(element, 'Qualifiers')?.value;
       if (q !== undefined && q !== '') record.qualifiers = parseUnsigned(q, 'Qualifiers', at, source, 0xffff);
       break;
     }

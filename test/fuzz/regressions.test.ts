@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { BINXML_MAX_DEPTH, BinXmlError, ChunkContext, readBinXml } from '../../src/eventlog/binxml/reader.js';
 import { escapeText } from '../../src/binary/codec.js';
+import { PacketFormatError, parseEventXml } from '../../src/packet/decode.js';
 
 /** A chunk-sized buffer with `parts` written at their offsets. */
 function chunkWith(parts: [number, number[]][]): Uint8Array {
@@ -77,7 +78,7 @@ describe('BinXML: cycles and depth', () => {
     parts.push([at, [...instance(defs[39]!), ...u32(0), 0x00]]);
     const chunk = chunkWith(parts);
     const started = performance.now();
-    expect(() => readBinXml(new ChunkContext(chunk), at, at + 20)).toThrow(/more than 1048576 nodes|nested deeper/);
+    expect(() => readBinXml(new ChunkContext(chunk), at, at + 20)).toThrow(/more than 131072 nodes|nested deeper/);
     expect(performance.now() - started).toBeLessThan(5000); // a sanity bound, not a timing test
   });
 });
@@ -89,5 +90,34 @@ describe('escapeText', () => {
     expect(escapeText('a"b\\c', { quote: true })).toBe('"a\\"b\\c"');
     expect(escapeText('a"b\\c', { backslash: true })).toBe('a"b\\\\c');
     expect(escapeText('\n', { named: false })).toBe('\\x0a');
+  });
+});
+
+describe('packet decode --xml: linear time', () => {
+  it('227 KB of event XML without a ">" fails as a PacketFormatError, quickly', () => {
+    const text = '<Event><Data' + ' <a b="c"'.repeat(227 * 1024 / 9);
+    expect(text.length).toBeGreaterThan(227 * 1024);
+    const started = performance.now();
+    expect(() => parseEventXml(text)).toThrow(PacketFormatError);
+    // The old scanner took over 15 s here; this is a generous sanity bound, not a timing test.
+    expect(performance.now() - started).toBeLessThan(3000);
+  });
+
+  it('an export of 5,000 events without a root element reads in one pass', () => {
+    const one = '<Event><System><Provider Name="x"/><EventID Qualifiers="49152">7</EventID></System><EventData><Data>a</Data><Binary>00</Binary></EventData></Event>\n';
+    const records = parseEventXml('<?xml version="1.0"?>\n' + one.repeat(5000));
+    expect(records.length).toBe(5000);
+    expect(records[4999]).toMatchObject({ line: 5001, provider: 'x', eventId: 7, qualifiers: 49152, strings: ['a'] });
+  });
+
+  it('an element name with control characters is escaped in the error', () => {
+    let message = '';
+    try {
+      parseEventXml('<Event>\n<Event\x1b[31m></Event>');
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/^XML \(at offset 0x[0-9a-f]+\): line 2: /);
+    expect(message).not.toMatch(/\x1b/);
   });
 });
