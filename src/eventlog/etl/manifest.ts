@@ -161,7 +161,10 @@ function readTemplate(fields: readonly TemplateField[], c: PayloadCursor, string
     else {
       if (count > c.remaining + 1) throw c.r.error(`${f.name}: ${count} elements do not fit the ${c.remaining} bytes left`, c.at, 'template');
       const items: FieldValue[] = [];
-      for (let i = 0; i < count; i++) items.push(one());
+      for (let i = 0; i < count; i++) {
+        c.spend(f.name);
+        items.push(one());
+      }
       out[f.name] = items;
     }
   }

@@ -11,6 +11,9 @@ export type Fields = Record<string, FieldValue>;
 
 const utf8 = new TextDecoder('utf-8');
 
+/** The most array elements one event's payload may hold. */
+export const MAX_VALUES = 1_000_000;
+
 export class PayloadCursor {
   readonly r: ByteReader;
   at = 0;
@@ -20,6 +23,14 @@ export class PayloadCursor {
     base = 0,
   ) {
     this.r = new ByteReader(bytes, { format: 'ETL', base, error: etlError });
+  }
+
+  /** Values left to read: arrays of elements that take no bytes (nulls, empty structs) must end. */
+  private budget = MAX_VALUES;
+
+  /** Counts one array element; a FormatError past MAX_VALUES in one payload. */
+  spend(what: string): void {
+    if (--this.budget < 0) throw this.r.error(`${what}: more than ${MAX_VALUES} values in one event`, this.at, 'array');
   }
 
   get remaining(): number {

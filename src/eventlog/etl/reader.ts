@@ -94,7 +94,10 @@ export async function* readEtlEvents(source: ByteSource, options: EtlReadOptions
   const decoders = options.decoders ?? [];
   let clock: EtlClock | null = null;
   const providerNames = new Map<string, string>();
+  let header: TraceLogfileHeader | null = null;
+  let buffers = 0;
   for await (const buffer of readEtlBuffers(source, warn)) {
+    buffers = buffer.index + 1;
     if (info) {
       info.buffers++;
       if (buffer.compressed) info.compressedBuffers++;
@@ -117,11 +120,12 @@ export async function* readEtlEvents(source: ByteSource, options: EtlReadOptions
         const event = toEvent(raw, buffer, clock, providerNames, decoders, warn);
         if (event.group === HEADER_GROUP && raw.opcode === 0 && event.fields && clock === null) {
           // the TRACE_LOGFILE_HEADER: now the clock is known (its own time is StartTime)
-          const header = headerOf(event);
-          if (header) {
-            clock = EtlClock.of(header, raw.timeStamp);
+          const h = headerOf(event);
+          if (h) {
+            clock = EtlClock.of(h, raw.timeStamp);
             event.timeCreated = formatFiletime(clock.filetime(raw.timeStamp));
-            if (info) info.header = header;
+            if (info) info.header = h;
+            header = h;
           }
         }
         yield event;
@@ -131,7 +135,14 @@ export async function* readEtlEvents(source: ByteSource, options: EtlReadOptions
       at = next;
     }
   }
+  // A file cut at a buffer boundary reads without damage: the logfile header tells (not for a
+  // circular log, whose count goes on past the file's buffers)
+  if (header && (header.logFileMode & EVENT_TRACE_FILE_MODE_CIRCULAR) === 0 && header.buffersWritten > buffers) {
+    warn({ message: `${bufferPlace(buffers, source.size)}: the file ends after ${buffers} buffers; its logfile header says ${header.buffersWritten} were written`, offset: source.size });
+  }
 }
+
+const EVENT_TRACE_FILE_MODE_CIRCULAR = 0x2;
 
 const HEADERS = new WeakMap<EtlEvent, TraceLogfileHeader>();
 function headerOf(e: EtlEvent): TraceLogfileHeader | undefined {

@@ -148,12 +148,15 @@ export function decodeTlPayload(schema: TlEventSchema, payload: Uint8Array, poin
 function readField(f: TlField, c: PayloadCursor): FieldValue {
   if (f.count === 'single') return readOne(f, c);
   const n = f.count === 'vcount' ? c.u16(`${f.name} element count`) : f.count;
-  if (n * 1 > c.remaining + 1 && f.inType !== TLG_IN.STRUCT && f.inType !== TLG_IN.NULL) {
+  if (n > c.remaining + 1 && f.inType !== TLG_IN.STRUCT && f.inType !== TLG_IN.NULL) {
     // every element takes at least one byte (strings their NUL)
     throw c.r.error(`${f.name}: ${n} elements do not fit the ${c.remaining} bytes left`, c.at, 'TraceLogging array');
   }
   const items: FieldValue[] = [];
-  for (let k = 0; k < n; k++) items.push(readOne(f, c));
+  for (let k = 0; k < n; k++) {
+    c.spend(f.name);
+    items.push(readOne(f, c));
+  }
   return items;
 }
 

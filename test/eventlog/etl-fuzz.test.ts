@@ -1,0 +1,111 @@
+// Damaged and truncated .etl files: the reader warns (naming the buffer and its file offset) and
+// goes on; it never throws anything but for a caller's own errors, never hangs, never reads past
+// the end. A fast-check property mutates real samples (uncompressed, compressed, TraceLogging).
+
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { WMI_BUFFER_HEADER } from '../../src/eventlog/etl/index.js';
+import { cleanupUnzipped, etlSkipNote, hasEtlCorpus, readAll, readFile, sampleDir, unzipped } from './etl-support.js';
+
+afterAll(cleanupUnzipped);
+
+const SHUTDOWN = join('airbus-cert__etl-parser__ShutdownPerfDiagLogger', 'ShutdownPerfDiagLogger.etl');
+const LXCORE = join('airbus-cert__etl-parser__lxcore_kernel', 'lxcore_kernel.etl');
+
+/** The first `n` buffers of a file, walked by their own BufferSize (compressed ones vary). */
+function firstBuffers(bytes: Uint8Array, n: number): Uint8Array {
+  let at = 0;
+  for (let i = 0; i < n && at + 4 <= bytes.length; i++) at += new DataView(bytes.buffer, bytes.byteOffset + at).getUint32(0, true);
+  return bytes.slice(0, Math.min(at, bytes.length));
+}
+
+function samples(): { name: string; bytes: Uint8Array }[] {
+  const out = [{ name: 'lxcore_kernel', bytes: readFile(join(sampleDir('.'), LXCORE)) }];
+  out.push({ name: 'ShutdownPerfDiagLogger (4 buffers)', bytes: readFile(join(sampleDir('.'), SHUTDOWN)).slice(0, 4 * 65536) });
+  const prim = unzipped('microsoft__perfview__primitive-types', 'primitive-types.etl.zip', 'primitive-types.etl');
+  if (prim) out.push({ name: 'primitive-types', bytes: readFile(prim) });
+  const net = unzipped('microsoft__perfview__net.4.5.2.x64', 'net.4.5.2.x64.etl.zip', 'net.4.5.2.x64.etl');
+  if (net) out.push({ name: 'net.4.5.2.x64 (6 compressed buffers)', bytes: firstBuffers(readFile(net), 7) });
+  return out;
+}
+
+describe.skipIf(!hasEtlCorpus)('damaged .etl files', () => {
+  it('skips a buffer whose record does not fit, naming the buffer and its offset, and reads the others', async () => {
+    const bytes = readFile(join(sampleDir('.'), SHUTDOWN));
+    const whole = (await readAll(bytes)).events.length;
+    const bad = bytes.slice();
+    // buffer 3's first record gets a Size that runs past the buffer
+    const at = 3 * 65536 + WMI_BUFFER_HEADER.size;
+    new DataView(bad.buffer).setUint16(at + 4, 0xfff0, true);
+    const { events, warnings } = await readAll(bad);
+    expect(warnings.length).toBe(1);
+    expect(warnings[0]).toMatch(/^buffer 3 \(file offset 0x30000\), record at buffer offset 0x48: .*Size 65520 runs past the buffer's data \(65400 bytes left\); the rest of the buffer is skipped$/);
+    expect(events.length).toBeLessThan(whole);
+    expect(events.length).toBeGreaterThan(whole - 1000);
+  });
+
+  it('skips a compressed buffer that does not decompress', async () => {
+    const net = unzipped('microsoft__perfview__net.4.5.2.x64', 'net.4.5.2.x64.etl.zip', 'net.4.5.2.x64.etl');
+    if (!net) return console.warn(etlSkipNote);
+    const bytes = firstBuffers(readFile(net), 4);
+    const second = new DataView(bytes.buffer).getUint32(0, true);
+    const bad = bytes.slice();
+    bad.fill(0xff, second + WMI_BUFFER_HEADER.size, second + WMI_BUFFER_HEADER.size + 8); // flags all "match", matches reach back past the start
+    const { events, warnings } = await readAll(bad);
+    expect(warnings.length).toBe(2);
+    expect(warnings[0]).toMatch(new RegExp(`^buffer 1 \\(file offset 0x${second.toString(16)}\\): plain LZ77: .*; buffer skipped$`));
+    // and the cut: 4 of the 360 buffers are there
+    expect(warnings[1]).toMatch(/^buffer 4 \(file offset 0x[0-9a-f]+\): the file ends after 4 buffers; its logfile header says 360 were written$/);
+    expect(events.length).toBeGreaterThan(0);
+  });
+
+  it('reads a file cut anywhere, with a warning about the cut', async () => {
+    for (const { name, bytes } of samples()) {
+      for (const cut of [1, 0x47, 0x48, 0x100, 0x1000, bytes.length >> 1, bytes.length - 1]) {
+        const { warnings } = await readAll(bytes.subarray(0, cut));
+        if (cut < bytes.length) expect(warnings.length, `${name} cut at ${cut}`).toBeGreaterThan(0);
+        for (const w of warnings) expect(w, name).toMatch(/^buffer \d+ \(file offset 0x[0-9a-f]+\)/);
+      }
+    }
+  });
+
+  it('property: mutated samples give events and warnings, never an exception or a hang', async () => {
+    const all = samples();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: all.length - 1 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 24 }),
+        fc.option(fc.nat(), { nil: undefined }),
+        async (which, edits, cut) => {
+          const src = all[which]!.bytes;
+          const bytes = src.slice(0, cut === undefined ? src.length : cut % (src.length + 1));
+          for (const [at, value] of edits) if (bytes.length) bytes[at % bytes.length] = value;
+          const started = Date.now();
+          const { events, warnings } = await readAll(bytes);
+          expect(Date.now() - started).toBeLessThan(20_000);
+          for (const w of warnings) expect(w).toMatch(/^buffer \d+ \(file offset 0x[0-9a-f]+\)/);
+          for (const e of events) {
+            expect(e.offset).toBeLessThanOrEqual(bytes.length);
+            expect(typeof e.eventName).toBe('string');
+          }
+        },
+      ),
+      { numRuns: Number(process.env.ETL_FUZZ_RUNS ?? 300), seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined },
+    );
+  });
+
+  it('property: random bytes after a valid first buffer are warnings, not errors', async () => {
+    const head = readFile(join(sampleDir('.'), LXCORE)).slice(0, 8192);
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ minLength: 0, maxLength: 20000 }), async (tail) => {
+        const bytes = new Uint8Array(head.length + tail.length);
+        bytes.set(head);
+        bytes.set(tail, head.length);
+        const { events } = await readAll(bytes);
+        expect(events.length).toBeGreaterThanOrEqual(2);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
