@@ -19,7 +19,7 @@ import {
   type PublisherPlan,
   describePublisherChange,
   describePublisherStep,
-  loadManifest,
+  loadPublisherManifest,
   planPublisher,
   publishersFromManifest,
   resolvePublisher,
@@ -230,7 +230,7 @@ async function readManifest(file: string) {
   } catch (err) {
     throw new RegistryError(REGISTRY_ERRORS.BAD_MANIFEST, `${file}: cannot read: ${(err as Error).message}`, file);
   }
-  return loadManifest(bytes, file);
+  return loadPublisherManifest(bytes, file);
 }
 
 /** --manifest with --source: the ProviderGuid (and, unless given, the message file) of the source's provider. */

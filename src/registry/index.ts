@@ -34,3 +34,30 @@ export { RegfHive, baseBlockChecksum, lhHash } from './regf.js';
 export { RegFileView, parseRegFile, valueLine, writeRegFile } from './reg-file.js';
 export { FLG_DELREG_MULTI_SZ_DELSTRING, infString, writeInf } from './inf.js';
 export { RegType, type RegValue, decodeMultiString, decodeString, describeValue } from './values.js';
+export {
+  CHANNEL_REFERENCE_IMPORTED,
+  CHANNEL_TYPE_VALUES,
+  CHANNELS_KEY,
+  ISOLATION_VALUES,
+  PUBLISHERS_KEY,
+  WINEVT_KEY,
+  type ChannelConfig,
+  type ChannelReference,
+  type PublisherEntry,
+  type PublisherInput,
+  type PublisherPlan,
+  type PublisherRegistration,
+  type PublisherResolution,
+  type PublisherStep,
+  channelKeyPath,
+  describePublisherChange,
+  describePublisherStep,
+  loadPublisherManifest,
+  planPublisher,
+  publisherKeyPath,
+  publishersFromManifest,
+  resolvePublisher,
+} from './publisher.js';
+export { SoftwareHiveRegistry, applyPublisherToHiveFile, openSoftwareHiveFile } from './publisher-hive.js';
+export { writePublisherInf } from './publisher-inf.js';
+export { applyPublisherToLiveRegistry } from './publisher-live.js';

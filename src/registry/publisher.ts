@@ -398,7 +398,7 @@ export function describePublisherChange(change: Change): string {
 // ---- the manifest ----------------------------------------------------------------------------
 
 /** The resolved model of a .man file; its errors (MC2nnn, with line and column) become one MC7011. */
-export async function loadManifest(bytes: Uint8Array, fileName: string): Promise<Manifest> {
+export async function loadPublisherManifest(bytes: Uint8Array, fileName: string): Promise<Manifest> {
   const { parseManifest } = await import('../manifest/parse.js');
   const { manifest, diagnostics } = parseManifest(bytes, fileName);
   const errors = diagnostics.filter((d) => d.severity === 'error');

@@ -9,8 +9,7 @@ import type { Change, RegistryView } from '../../src/registry/plan.js';
 import {
   CHANNELS_KEY,
   PUBLISHERS_KEY,
-  describePublisherStep,
-  loadManifest,
+  loadPublisherManifest,
   planPublisher,
   publishersFromManifest,
   resolvePublisher,
@@ -74,25 +73,52 @@ export class MemoryRegistry implements RegistryView {
 }
 
 async function registration(file: string, direction: 'register' | 'unregister' = 'register') {
-  const manifest = await loadManifest(readFileSync(file), file);
+  const manifest = await loadPublisherManifest(readFileSync(file), file);
   return publishersFromManifest(manifest, {}, { forUnregister: direction === 'unregister' });
 }
 
 describe.skipIf(!hasCorpus)(`publisher registration from corpus manifests${hasCorpus ? '' : ` (${corpusSkipNote})`}`, () => {
-  it('osquery: one Admin channel, %systemroot% kept unexpanded, the values in the order wevtutil writes them', async () => {
+  it('osquery: one Admin channel, %systemroot% kept unexpanded, every value as docs/registry.md\'s evidence gives it', async () => {
     const reg = await registration(OSQUERY);
-    const p = planPublisher(reg, 'register');
-    expect(p.steps.map(describePublisherStep)).toMatchSnapshot();
-    const mem = new MemoryRegistry(['SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WINEVT\\Publishers', 'SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WINEVT\\Channels']);
-    mem.apply(resolvePublisher(p, mem).changes);
-    expect(mem.dump()).toMatchSnapshot();
+    const mem = new MemoryRegistry([PUBLISHERS_KEY, CHANNELS_KEY]);
+    mem.apply(resolvePublisher(planPublisher(reg, 'register'), mem).changes);
+    const pub = `${PUBLISHERS_KEY}\\{F7740E18-3259-434F-9759-976319968900}`;
+    const exe = '%systemroot%\\ProgramData\\osquery\\osqueryd\\osqueryd.exe';
+    expect(mem.dump().filter((l) => !/^\[SOFTWARE(\\Microsoft(\\Windows(\\CurrentVersion(\\WINEVT(\\(Publishers|Channels))?)?)?)?)?\]$/.test(l))).toEqual([
+      `[${CHANNELS_KEY}\\Primary]`,
+      '  Enabled = REG_DWORD 1',
+      '  Isolation = REG_DWORD 0',
+      '  OwningPublisher = REG_SZ "{F7740E18-3259-434F-9759-976319968900}"',
+      '  Type = REG_DWORD 0',
+      `[${pub}]`,
+      '  @ = REG_SZ "osquery"',
+      '  Enabled = REG_DWORD 1',
+      `  MessageFileName = REG_EXPAND_SZ "${exe}"`,
+      `  ResourceFileName = REG_EXPAND_SZ "${exe}"`,
+      `[${pub}\\ChannelReferences]`,
+      '  Count = REG_DWORD 1',
+      `[${pub}\\ChannelReferences\\0]`,
+      '  @ = REG_SZ "Primary"',
+      '  Flags = REG_DWORD 0',
+      '  Id = REG_DWORD 16',
+    ]);
   });
 
-  it('Large: Admin/Operational/Analytic/Debug types 0-3, isolations, access, imported channels flagged 1', async () => {
+  it('Large: channel types Admin..Debug are 0..3, isolations Application/System/Custom 0..2, imported channels flagged 1 with winmeta values', async () => {
     const reg = await registration(LARGE);
-    const mem = new MemoryRegistry([PUBLISHERS_KEY, CHANNELS_KEY]);
-    mem.apply(resolvePublisher(planPublisher(reg), mem).changes);
-    expect(mem.dump()).toMatchSnapshot();
+    const p1 = reg.publishers[0]!;
+    expect(p1.channels.map((c) => [c.name, c.type, c.isolation, c.enabled, c.access, c.maxSize])).toEqual([
+      ['P1/ChannelName1', 0, 0, false, 'O:BAG:SYD:', 12345n],
+      ['P1/ChannelName2', 1, 0, false, undefined, undefined],
+      ['P1/ChannelName3', 2, 1, true, undefined, undefined],
+      ['P1/ChannelName4', 3, 2, true, undefined, undefined],
+    ]);
+    expect(p1.references.slice(4)).toEqual([
+      { name: 'Security', id: 10, flags: 1 },
+      { name: 'Application', id: 9, flags: 1 },
+      { name: 'System', id: 8, flags: 1 },
+      { name: 'TraceClassic', id: 0, flags: 1 },
+    ]);
   });
 
   it('register is idempotent, and unregister removes exactly what register wrote, keeping other publishers and channels', async () => {
@@ -132,7 +158,7 @@ describe.skipIf(!hasCorpus)(`publisher registration from corpus manifests${hasCo
   });
 
   it('paths come from the command line over the manifest; a missing one is MC7001', async () => {
-    const manifest = await loadManifest(readFileSync(OSQUERY), OSQUERY);
+    const manifest = await loadPublisherManifest(readFileSync(OSQUERY), OSQUERY);
     const reg = publishersFromManifest(manifest, { resourceFile: '%ProgramFiles%\\osquery\\osqueryd.exe', parameterFile: 'C:\\p.dll' });
     expect(reg.publishers[0]).toMatchObject({ resourceFileName: '%ProgramFiles%\\osquery\\osqueryd.exe', messageFileName: '%systemroot%\\ProgramData\\osquery\\osqueryd\\osqueryd.exe', parameterFileName: 'C:\\p.dll' });
     const noFiles = { ...manifest, providers: manifest.providers.map((p) => ({ ...p, resourceFileName: undefined })) };

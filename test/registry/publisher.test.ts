@@ -20,7 +20,7 @@ import {
   CHANNELS_KEY,
   PUBLISHERS_KEY,
   WINEVT_KEY,
-  loadManifest,
+  loadPublisherManifest,
   planPublisher,
   publishersFromManifest,
   resolvePublisher,
@@ -58,7 +58,7 @@ const OTHER_CHANNEL = `${CHANNELS_KEY}\\Other-Provider/Operational`;
 const APPLICATION = `${CHANNELS_KEY}\\Application`;
 
 async function registration(file: string, direction: 'register' | 'unregister' = 'register'): Promise<PublisherRegistration> {
-  return publishersFromManifest(await loadManifest(readFileSync(file), file), {}, { forUnregister: direction === 'unregister' });
+  return publishersFromManifest(await loadPublisherManifest(readFileSync(file), file), {}, { forUnregister: direction === 'unregister' });
 }
 
 /** What `reg query` must show for Large.man's first provider and its Admin channel. */
