@@ -1,14 +1,29 @@
-// winmc events FILE [--provider NAME]… [--messages [PROVIDER=]FILE]… [--packets] [--json]
+// winmc events FILE [--provider NAME]… [--event-id IDS]… [--level LEVELS]… [--since TIME]
+//                   [--until TIME] [--packets] [--limit N] [--messages [PROVIDER=]FILE]…
+//                   [--json | --xml] [--wide]
 //
 // Reads an .evtx or .evt log record by record, decodes the IO_ERROR_LOG_PACKET of every driver
 // event and, when message tables are given, renders each event's description from them. Output is
-// a table, or one JSON object per line with --json. Damage in the log is reported on stderr as
-// warnings naming the chunk and record; the readable records are still listed.
+// a table (columns of fixed width, long cells cut with `…` unless --wide), one JSON object per
+// line with --json, or one <Event> element per record with --xml. Damage in the log is reported
+// on stderr as warnings naming the chunk and record; the readable records are still listed. When
+// the filters leave no event, stderr says so (MC6102).
 
-import { stat } from 'node:fs/promises';
-import { driverPacketOf, EventLogError, messageIdOf, readEventLogFile, type EventRecord, type ReadWarning } from '../eventlog/events.js';
-import { EvtxFormatError } from '../eventlog/evtx.js';
-import { EvtFormatError } from '../eventlog/evt.js';
+import { open, stat } from 'node:fs/promises';
+import {
+  detectLogFormat,
+  driverPacketOf,
+  eventFromEvt,
+  eventFromEvtx,
+  EventLogError,
+  fileByteSource,
+  messageIdOf,
+  type EventRecord,
+  type ReadWarning,
+} from '../eventlog/events.js';
+import { EvtxFormatError, readEvtxRecords } from '../eventlog/evtx.js';
+import { EvtFormatError, readEvtRecords } from '../eventlog/evt.js';
+import { evtEventXml, evtxEventXml } from './events-xml.js';
 import { hex32 } from '../hex.js';
 import { packetToJson, type IoErrorLogPacket } from '../packet/packet.js';
 import { findEventMessage, renderEventMessage } from '../packet/render.js';
@@ -21,6 +36,7 @@ const CODE = {
   format: 'MC6003',
   messages: 'MC6004',
   damaged: 'MC6101',
+  noMatch: 'MC6102',
 } as const;
 
 export const EVENTS_SPEC: CommandSpec = {
@@ -56,7 +72,54 @@ export const EVENTS_SPEC: CommandSpec = {
       help: 'message table (.mc or MSGnnnnn.bin) to render descriptions from; with PROVIDER= only for that provider (repeatable)',
       doc: 'A message table to render event descriptions from: an `.mc` file or an `MSGnnnnn.bin` that `winmc compile` wrote. Without `PROVIDER=` it is used for the providers given with `--provider`, or for every event when there is no `--provider`; with it, for that provider only. Repeat for several drivers.',
     },
+    {
+      names: ['--event-id'],
+      kind: 'list',
+      value: 'IDS',
+      group: 'events',
+      help: 'only these event ids: N, N,M or N-M (repeatable)',
+      doc: 'Only events with these ids (the 16-bit EventID): `7`, `7,11`, `100-199`, or several of them. Repeatable.',
+    },
+    {
+      names: ['--level'],
+      kind: 'list',
+      value: 'LEVELS',
+      group: 'events',
+      help: 'only these levels: critical, error, warning, info, verbose or 0-255, comma-separated (repeatable)',
+      doc: 'Only events of these levels: `critical` (1), `error` (2), `warning` (3), `info` (4, and 0 as Event Viewer shows it), `verbose` (5) or a number, comma-separated. Repeatable.',
+    },
+    {
+      names: ['--since'],
+      kind: 'value',
+      value: 'TIME',
+      group: 'events',
+      help: 'only events created at or after TIME (ISO 8601; UTC unless it has an offset)',
+      doc: 'Only events created at or after TIME: `2017-07-12`, `2017-07-12T17:16`, `2017-07-12 17:16:13.5`, with `Z` or an offset such as `+02:00`; without one, UTC (the time the table shows).',
+    },
+    {
+      names: ['--until'],
+      kind: 'value',
+      value: 'TIME',
+      group: 'events',
+      help: 'only events created before TIME (a date alone: up to the end of that day)',
+      doc: 'Only events created before TIME, written as for `--since`; a date alone includes that whole day.',
+    },
+    { names: ['--limit'], kind: 'value', value: 'N', group: 'events', help: 'stop after N listed events', doc: 'Stop after listing N events (those the filters let through).' },
     { names: ['--json'], kind: 'flag', group: 'events', help: 'one JSON object per line instead of a table', doc: 'One JSON object per line instead of a table.' },
+    {
+      names: ['--xml'],
+      kind: 'flag',
+      group: 'events',
+      help: 'one <Event> element per record, as evtxexport and wevtutil write them',
+      doc: 'One `<Event>` element per record instead of a table, indented, as `evtxexport -f xml` and `wevtutil qe /f:xml` write them (see below).',
+    },
+    {
+      names: ['--wide'],
+      kind: 'flag',
+      group: 'events',
+      help: 'table: show long providers and strings whole instead of cutting them with …',
+      doc: 'In the table, show long provider names and strings whole; without it a cell longer than its column ends in `…`.',
+    },
   ],
 };
 
@@ -72,6 +135,85 @@ interface EventsCommand {
   messages: { provider: string | null; path: string }[];
   packetsOnly: boolean;
   json: boolean;
+  xml: boolean;
+  wide: boolean;
+  /** --event-id as inclusive ranges; empty: every id. */
+  eventIds: [number, number][];
+  /** --level; empty: every level. */
+  levels: Set<number>;
+  /** --since / --until in milliseconds since 1970 (since inclusive, until exclusive). */
+  since?: number;
+  until?: number;
+  limit?: number;
+  /** The filters as given, for the message when nothing matches. */
+  filters: string[];
+}
+
+const LEVELS_BY_NAME: Record<string, number[]> = {
+  critical: [1],
+  error: [2],
+  warning: [3],
+  info: [0, 4],
+  information: [0, 4],
+  informational: [0, 4],
+  verbose: [5],
+};
+
+function parseEventIds(spec: string): [number, number][] {
+  return spec.split(',').map((part) => {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
+    const low = m ? Number(m[1]) : NaN;
+    const high = m?.[2] !== undefined ? Number(m[2]) : low;
+    if (!m || low > 0xffff || high > 0xffff || high < low) {
+      throw new CliError(CODE.usage, `--event-id takes event ids (0-65535) as N, N,M or N-M, not '${spec}'`);
+    }
+    return [low, high];
+  });
+}
+
+function parseLevels(spec: string): number[] {
+  return spec.split(',').flatMap((part) => {
+    const word = part.trim().toLowerCase();
+    if (/^\d+$/.test(word) && Number(word) <= 255) return [Number(word)];
+    const named = LEVELS_BY_NAME[word];
+    if (named) return named;
+    throw new CliError(CODE.usage, `--level takes critical, error, warning, info, verbose or a number 0-255, not '${part.trim()}'`);
+  });
+}
+
+/** An ISO 8601 time, UTC unless it carries an offset; `endOfDate` turns a date alone into the next midnight. */
+export function parseTime(option: string, text: string, endOfDate = false): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(text.trim());
+  if (!m) throw new CliError(CODE.usage, `${option} takes a time such as 2017-07-12, 2017-07-12T17:16:13 or 2017-07-12T17:16:13+02:00, not '${text}'`);
+  const [, y, mo, d, h, mi, sec, frac, zone] = m;
+  let ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h ?? 0), Number(mi ?? 0), Number(sec ?? 0), Number((frac ?? '').padEnd(3, '0').slice(0, 3)));
+  const valid = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  if (Number.isNaN(ms) || valid.getUTCDate() !== Number(d) || valid.getUTCMonth() !== Number(mo) - 1 || Number(h ?? 0) > 23 || Number(mi ?? 0) > 59 || Number(sec ?? 0) > 59) {
+    throw new CliError(CODE.usage, `${option}: '${text}' is not a valid time`);
+  }
+  if (zone && zone.toUpperCase() !== 'Z') {
+    const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone)!;
+    ms -= (z[1] === '-' ? -1 : 1) * (Number(z[2]) * 60 + Number(z[3])) * 60000;
+  }
+  if (endOfDate && h === undefined) ms += 86400000;
+  return ms;
+}
+
+/** An event's creation time in milliseconds (its ISO text has up to seven fractional digits). */
+function eventTime(e: EventRecord): number {
+  return Date.parse(e.timeCreated.replace(/(\.\d{3})\d*Z$/, '$1Z'));
+}
+
+/** Whether an event passes the filters other than --provider and --packets. */
+function passes(e: EventRecord, cmd: EventsCommand): boolean {
+  if (cmd.eventIds.length > 0 && !cmd.eventIds.some(([lo, hi]) => e.eventId >= lo && e.eventId <= hi)) return false;
+  if (cmd.levels.size > 0 && !cmd.levels.has(e.level)) return false;
+  if (cmd.since !== undefined || cmd.until !== undefined) {
+    const t = eventTime(e);
+    if (cmd.since !== undefined && !(t >= cmd.since)) return false;
+    if (cmd.until !== undefined && !(t < cmd.until)) return false;
+  }
+  return true;
 }
 
 /** The command line of `winmc events`; throws a CliError (MC6001) for a bad one. */
@@ -88,7 +230,29 @@ export function parseEventsArgs(argv: readonly string[]): EventsCommand | { help
     const eq = spec.indexOf('=');
     messages.push(eq > 0 ? { provider: spec.slice(0, eq), path: spec.slice(eq + 1) } : { provider: null, path: spec });
   }
-  return { file: files[0]!, providers, messages, packetsOnly: args.flag('packets'), json: args.flag('json') };
+  if (args.flag('json') && args.flag('xml')) throw new CliError(CODE.usage, '--json and --xml exclude each other: give one output format');
+  const filters: string[] = [];
+  for (const name of ['provider', 'event-id', 'level', 'since', 'until']) for (const v of args.list(name)) filters.push(`--${name} ${v}`);
+  if (args.flag('packets')) filters.push('--packets');
+  const limitText = args.value('limit');
+  if (limitText !== undefined && !/^[1-9]\d*$/.test(limitText)) throw new CliError(CODE.usage, `--limit takes a number of events (1 or more), not '${limitText}'`);
+  const since = args.value('since');
+  const until = args.value('until');
+  return {
+    file: files[0]!,
+    providers,
+    messages,
+    packetsOnly: args.flag('packets'),
+    json: args.flag('json'),
+    xml: args.flag('xml'),
+    wide: args.flag('wide'),
+    eventIds: args.list('event-id').flatMap(parseEventIds),
+    levels: new Set(args.list('level').flatMap(parseLevels)),
+    ...(since !== undefined ? { since: parseTime('--since', since) } : {}),
+    ...(until !== undefined ? { until: parseTime('--until', until, true) } : {}),
+    ...(limitText !== undefined ? { limit: Number(limitText) } : {}),
+    filters,
+  };
 }
 
 /** Message tables by provider (lower case); the key '' holds tables for every provider. */
@@ -119,7 +283,19 @@ export function eventJson(e: EventRecord, packet: IoErrorLogPacket | null, messa
   return out;
 }
 
-const LEVEL_NAMES: Record<number, string> = { 1: 'Critical', 2: 'Error', 3: 'Warning', 4: 'Info', 5: 'Verbose' };
+/** Level names as Event Viewer shows them (0, LogAlways, shows as Information). */
+const LEVEL_NAMES: Record<number, string> = { 0: 'Info', 1: 'Critical', 2: 'Error', 3: 'Warning', 4: 'Info', 5: 'Verbose' };
+
+/** The table's column widths; a longer cell is cut with `…` (the strings, last, to STRINGS_WIDTH) unless --wide. */
+const WIDTH = { record: 8, time: 23, level: 8, provider: 20, id: 20 } as const;
+const STRINGS_WIDTH = 100;
+
+/** `text` in `width` characters: padded, or cut to width - 1 and `…` (whole when wide, then padded). */
+function cell(text: string, width: number, wide: boolean): string {
+  const chars = [...text];
+  if (chars.length <= width || wide) return text.padEnd(width);
+  return chars.slice(0, width - 1).join('') + '…';
+}
 
 /** A string in double quotes with control characters and quotes escaped, backslashes as they are. */
 function quote(s: string): string {
@@ -129,11 +305,19 @@ function quote(s: string): string {
   return `"${escaped}"`;
 }
 
-export function eventTableLines(e: EventRecord, packet: IoErrorLogPacket | null, message: string | undefined): string[] {
+export function eventTableLines(e: EventRecord, packet: IoErrorLogPacket | null, message: string | undefined, wide = false): string[] {
   const id = e.qualifiers === null ? String(e.eventId) : `${e.eventId} (${hex32(messageIdOf(e))})`;
   const time = e.timeCreated.replace('T', ' ').replace(/(\.\d{3})\d*Z$/, '$1');
+  const strings = e.strings.map(quote).join(', ');
   const lines = [
-    `${String(e.recordId).padStart(8)}  ${time.padEnd(23)}  ${(LEVEL_NAMES[e.level] ?? String(e.level)).padEnd(8)}  ${e.provider.padEnd(20)}  ${id.padEnd(20)}  ${e.strings.map(quote).join(', ')}`,
+    [
+      String(e.recordId).padStart(WIDTH.record),
+      cell(time, WIDTH.time, wide),
+      cell(LEVEL_NAMES[e.level] ?? `Level ${e.level}`, WIDTH.level, wide),
+      cell(e.provider, WIDTH.provider, wide),
+      cell(id, WIDTH.id, wide),
+      wide || [...strings].length <= STRINGS_WIDTH ? strings : cell(strings, STRINGS_WIDTH, false),
+    ].join('  ').trimEnd(),
   ];
   const indent = ' '.repeat(10);
   if (packet !== null) {
@@ -153,10 +337,10 @@ export function eventTableLines(e: EventRecord, packet: IoErrorLogPacket | null,
   return lines;
 }
 
-const TABLE_HEADER = `${'Record'.padStart(8)}  ${'Time (UTC)'.padEnd(23)}  ${'Level'.padEnd(8)}  ${'Provider'.padEnd(20)}  ${'Event ID'.padEnd(20)}  Strings`;
+const TABLE_HEADER = `${'Record'.padStart(WIDTH.record)}  ${'Time (UTC)'.padEnd(WIDTH.time)}  ${'Level'.padEnd(WIDTH.level)}  ${'Provider'.padEnd(WIDTH.provider)}  ${'Event ID'.padEnd(WIDTH.id)}  Strings`;
 
 /**
- * The description as Event Viewer shows it (PACKET-REGISTRY.md §1.7): FormatMessage with the
+ * The description as Event Viewer shows it (docs/packet.md): FormatMessage with the
  * event's strings as inserts (%1 is the device name of a driver event), a sequence naming a
  * missing insert left as written, and the message's final line break dropped.
  */
@@ -235,7 +419,7 @@ export async function run(argv: string[], _command: string): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const { file, providers, json, packetsOnly } = parsed;
+  const { file, providers, json, xml, wide, packetsOnly, limit } = parsed;
 
   const tables: TablesByProvider = new Map();
   for (const m of parsed.messages) {
@@ -273,24 +457,29 @@ export async function run(argv: string[], _command: string): Promise<number> {
   let records = 0;
   let listed = 0;
   try {
-    for await (const event of readEventLogFile(file, warn)) {
+    for await (const { event, xmlLines } of readLog(file, warn, xml)) {
       records++;
       progress.update(event.offset, records);
       if (wanted.size > 0 && !wanted.has(event.provider.toLowerCase())) continue;
+      if (!passes(event, parsed)) continue;
       const packet = driverPacketOf(event);
       if (packetsOnly && packet === null) continue;
       const forProvider = tablesFor(tables, event.provider);
       let message: string | undefined;
-      if (forProvider !== undefined) {
+      if (forProvider !== undefined && !xml) {
         // The provider's tables first, then (for driver events) the standard IoLogMsg texts,
         // as Event Viewer walks EventMessageFile.
         const found = findEventMessage(forProvider, messageIdOf(event));
         if (found !== undefined && (found.source === 'table' || packet !== null)) message = renderMessage(found.text, event, warn);
       }
-      if (!json && listed++ === 0) await out.line(TABLE_HEADER);
+      if (!json && !xml && listed === 0) await out.line(TABLE_HEADER);
+      listed++;
       if (json) await out.line(JSON.stringify(eventJson(event, packet, message)));
-      else for (const line of eventTableLines(event, packet, message)) await out.line(line);
-      if (out.closed) break;
+      else if (xml) {
+        for (const line of xmlLines!()) await out.line(line);
+        await out.line('');
+      } else for (const line of eventTableLines(event, packet, message, wide)) await out.line(line);
+      if (out.closed || (limit !== undefined && listed >= limit)) break;
     }
   } catch (err) {
     progress.done();
@@ -307,5 +496,37 @@ export async function run(argv: string[], _command: string): Promise<number> {
   }
   progress.done();
   await out.flush();
+  if (listed === 0) {
+    const what = parsed.filters.length > 0 ? `no event matches ${parsed.filters.join(' ')}` : 'no events';
+    process.stderr.write(`winmc : warning ${CODE.noMatch}: ${file}: ${what} (${records} record${records === 1 ? '' : 's'} read)\n`);
+  }
   return 0;
+}
+
+/**
+ * The records of a log as events, each with its <Event> text (an EVTX record's element tree is
+ * only kept when --xml asks for it); the same records, in the same order, as readEventLogFile.
+ */
+async function* readLog(path: string, warn: (w: ReadWarning) => void, withXml: boolean): AsyncGenerator<{ event: EventRecord; xmlLines?: () => string[] }> {
+  const handle = await open(path, 'r');
+  try {
+    const source = await fileByteSource(handle);
+    const format = detectLogFormat(await source.read(0, 8));
+    if (format === 'evtx') {
+      for await (const r of readEvtxRecords(source, warn)) {
+        const event = eventFromEvtx(r);
+        if (event) yield { event, ...(withXml ? { xmlLines: () => evtxEventXml(r.nodes) } : {}) };
+        else warn({ message: `chunk ${r.chunkIndex}, record ${r.recordId}: no <Event><System> element; record skipped`, offset: r.fileOffset });
+      }
+    } else if (format === 'evt') {
+      for await (const r of readEvtRecords(source, warn)) {
+        const event = eventFromEvt(r);
+        yield { event, ...(withXml ? { xmlLines: () => evtEventXml(event) } : {}) };
+      }
+    } else {
+      throw new EventLogError('not an event log: neither the EVTX signature "ElfFile" nor the EVT signature "LfLe" was found');
+    }
+  } finally {
+    await handle.close();
+  }
 }
