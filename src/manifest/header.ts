@@ -175,10 +175,10 @@ function messageLines(manifest: Manifest): string[] {
   const refs = manifestMessageRefs(manifest).filter((r) => r.stringId !== '');
   const byString = new Map<string, number>();
   for (const r of refs) if (!byString.has(r.stringId)) byString.set(r.stringId, r.messageId! >>> 0);
+  // By message id, first use first among equal ids (Array.prototype.sort is stable).
   return [...byString]
-    .map(([id, messageId], order) => ({ id, messageId, order }))
-    .sort((a, b) => a.messageId - b.messageId || a.order - b.order)
-    .map(({ id, messageId }) => `#define ${`MSG_${sanitizeIdentifier(id)}`.padEnd(36)} 0x${messageId.toString(16).toUpperCase().padStart(8, '0')}L`);
+    .sort((a, b) => a[1] - b[1])
+    .map(([id, messageId]) => `#define ${`MSG_${sanitizeIdentifier(id)}`.padEnd(36)} 0x${messageId.toString(16).toUpperCase().padStart(8, '0')}L`);
 }
 
 interface BuildState {
@@ -254,26 +254,34 @@ function headerProvider(p: Provider, state: BuildState, code: boolean): HeaderPr
   const hexValue = (n: number) => `0x${hex(n)}`;
   const eventDescriptors = p.events.map((e) => eventDescriptor(e, p));
   const eventIds = p.events.map((e) => eventIdentifier(e, p));
+  // Few distinct keyword masks: each one's hex once (BigInt to text is slow).
+  const keywordHex = new Map<bigint, string>();
+  const hexKeyword = (k: bigint): string => {
+    let h = keywordHex.get(k);
+    if (h === undefined) keywordHex.set(k, (h = hex(k)));
+    return h;
+  };
   const descriptors: HeaderProvider['descriptors'] = [];
   p.events.forEach((e, i) => {
     if (e.notLogged) return;
     const d = eventDescriptors[i]!;
     descriptors.push({
       id: eventIds[i]!,
-      init: `{0x${hex(d.value)}, 0x${hex(d.version)}, 0x${hex(d.channel)}, 0x${hex(d.level)}, 0x${hex(d.opcode)}, 0x${hex(d.task)}, 0x${hex(d.keyword)}}`,
+      init: `{0x${hex(d.value)}, 0x${hex(d.version)}, 0x${hex(d.channel)}, 0x${hex(d.level)}, 0x${hex(d.opcode)}, 0x${hex(d.task)}, 0x${hexKeyword(d.keyword)}}`,
       value: hexValue(e.value),
     });
   });
 
   // One enable bit per distinct (level, keyword mask), in event order; not-logged events count.
   const bits: { level: number; keyword: bigint }[] = [];
-  const bitOf = new Map<string, number>();
+  const bitOf = new Map<bigint, Map<number, number>>();
   const eventBits = eventDescriptors.map((d) => {
-    const key = `${d.level}/${d.keyword}`;
-    let bit = bitOf.get(key);
+    let byLevel = bitOf.get(d.keyword);
+    if (byLevel === undefined) bitOf.set(d.keyword, (byLevel = new Map()));
+    let bit = byLevel.get(d.level);
     if (bit === undefined) {
       bit = bits.length;
-      bitOf.set(key, bit);
+      byLevel.set(d.level, bit);
       bits.push({ level: d.level, keyword: d.keyword });
     }
     return bit;
