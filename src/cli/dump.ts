@@ -8,6 +8,7 @@ import { isKnownCodepage } from '../mc/codepage.js';
 import { encodeMcSource, messageTablesToMc } from '../rc-gen/mc-source.js';
 import { readMessageTable, type MessageTableEntry } from '../rc-gen/message-table.js';
 import { languageFromBinName, readTableFile, type TableFile } from '../rc-gen/table-file.js';
+import { describeFileKind } from './file-kind.js';
 import type { ResourceId } from '../rc-gen/res.js';
 import { CliError, parseCommandLine, printError, readInputFile, usageText, type CommandSpec } from './kit.js';
 import { DEFAULT_GENERATION } from '../manifest/generation.js';
@@ -221,6 +222,8 @@ export async function run(argv: string[], _command = 'dump'): Promise<number> {
         if (!templates.some((t) => t.file === path)) templates.push(...readTemplates(bytes, path, 'crim'));
         continue;
       }
+      const kind = describeFileKind(bytes);
+      if (kind !== undefined) throw new Error(`not a message table (.bin), .res or PE file: ${kind}`);
       const file = readTableFile(bytes);
       (extra ? extraTables : tables).push(...dumpTables(file, path, { language: cmd.language, codepage: cmd.codepage }));
       if (extra) continue;
