@@ -12,8 +12,9 @@
 // the issue's targets, and writes everything (raw times included) to bench/results.json.
 //
 //   node scripts/bench.js [--reps N] [--budget SECONDS] [--sizes 1000,10000,40000,100000]
-//                         [--peer-max-messages N] [--min-real-kb N] [--no-real] [--no-evtx] [--no-manifests]
+//                         [--peer-max-messages N] [--min-real-kb N] [--no-real] [--no-evtx] [--no-manifests] [--no-build]
 // Manifests: scripts/bench-manifest.js (the CLR's manifest and synthetic ones of 1k/10k/50k events).
+// Builds: scripts/bench-build.js (the large real files in one winmc process against windmc and wmc once per file).
 //
 // --budget caps the time one tool spends on one input: once its runs add up to more, it gets no
 // further repetitions there (windmc needs over a minute per run on the 40k file).
@@ -25,6 +26,7 @@ import { basename, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { syntheticMc } from './synthetic-mc.js';
 import { benchManifests } from './bench-manifest.js';
+import { benchBuild } from './bench-build.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const corpus = process.env.WINMC_CORPUS ?? resolve(root, '../shared/corpus');
@@ -42,7 +44,7 @@ const PEERS = {
 };
 
 function parseArgs(argv) {
-  const out = { reps: 5, budget: 60, sizes: [1000, 10000, 40000, 100000], peerMaxMessages: 40000, minRealKb: 0, real: true, evtx: true, manifests: true };
+  const out = { reps: 5, budget: 60, sizes: [1000, 10000, 40000, 100000], peerMaxMessages: 40000, minRealKb: 0, real: true, evtx: true, manifests: true, build: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -58,6 +60,7 @@ function parseArgs(argv) {
     else if (a === '--no-real') out.real = false;
     else if (a === '--no-evtx') out.evtx = false;
     else if (a === '--no-manifests') out.manifests = false;
+    else if (a === '--no-build') out.build = false;
     else throw new Error(`unknown option ${a}`);
   }
   return out;
@@ -287,7 +290,9 @@ async function main() {
 
   const evtx = args.evtx ? await evtxThroughput() : { skipped: 'disabled with --no-evtx' };
   const manifests = args.manifests ? await benchManifests({ reps: REPS, corpus }) : { skipped: 'disabled with --no-manifests' };
+  const build = args.build ? benchBuild({ inputs: inputs.filter((i) => i.kind === 'real'), tools, root, work, reps: REPS }) : { skipped: 'disabled with --no-build' };
   const targets = checkTargets(results, exponents);
+  if (build.target) targets.push(build.target);
   if (manifests.target) targets.push({ ...manifests.target, shown: Number.isNaN(manifests.growthExponent) ? '-' : manifests.growthExponent.toFixed(3) });
   const endLoad = loadavg();
   console.log(`\nload average at start ${startLoad.map((l) => l.toFixed(2)).join(' ')}, at end ${endLoad.map((l) => l.toFixed(2)).join(' ')}`);
@@ -301,6 +306,7 @@ async function main() {
     growthExponents: exponents,
     evtx,
     manifests,
+    build,
     targets,
   };
   writeFileSync(resultsPath, JSON.stringify(json, null, 2) + '\n');

@@ -355,6 +355,8 @@ export async function run(argv: string[], _command = 'compile'): Promise<number>
   return compileInputs(cmd, cmd.inputs).then((r) => r.exitCode);
 }
 
+const NO_BYTES = new Uint8Array(0);
+
 /** What one input gives: its exit status as if compiled alone, and (when 0) its outputs and what they depend on. */
 export interface InputResult {
   input: string;
@@ -388,7 +390,8 @@ export async function compileInputs(cmd: CompileCommand, inputs: readonly string
       if (cmd.listOutputs) process.stdout.write(r.outputs.map((o) => o.path + '\n').join(''));
       else r.exitCode = writeOutputs(r.outputs, input, cmd.verbose);
     }
-    if (r.exitCode !== 0) r.outputs = [];
+    // Only the names are needed from here on (--depfile): the bytes of a file done go to the collector.
+    r.outputs = r.exitCode === 0 ? r.outputs.map((o) => ({ path: o.path, bytes: NO_BYTES })) : [];
     exitCode = Math.max(exitCode, r.exitCode);
     results.push(r);
   }

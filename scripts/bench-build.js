@@ -1,0 +1,115 @@
+// The build part of `npm run bench` (issue 16): the large real .mc files compiled as a build
+// compiles them. winmc takes them all in ONE process (`winmc compile -b -h DIR -r DIR A.mc B.mc …`,
+// -b so that the MSGnnnnn.bin names do not collide); windmc and wmc have no such mode and run
+// once per file, one after the other, and their per-file times are added up. Also timed: winmc
+// once per file (what a build without the many-files mode pays) and `node -e 0` (node's own
+// start-up, paid once by the one process and once per file by the per-file runs).
+//
+// Every tool runs once per round, the order rotating; medians of the round totals. The inputs
+// of one run share one --ansi-codepage, so ru-RU.mc (code page 1251, compiled with -C 1251 by
+// windmc in its per-file run) is decoded with the default 1252 in the one-process run: the same
+// work, a table lookup per byte, with other characters.
+
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length === 0 ? NaN : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const fmt = (ms) => (Number.isNaN(ms) ? '-' : ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 100 ? 1 : 0)} ms`);
+const fmtRatio = (r) => (Number.isFinite(r) ? `${r.toFixed(r < 10 ? 2 : 1)}x` : '-');
+
+function timed(command, args, cwd) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  return r.status === 0 ? { ms, ok: true } : { ms, ok: false, error: `exit ${r.status ?? r.signal}: ${String(r.stderr || r.stdout).trim().split('\n')[0]}` };
+}
+
+function freshDir(work, name) {
+  const dir = join(work, 'build', name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * inputs: the real .mc inputs of bench.js ({ name, path, codepage }); tools: bench.js's process
+ * tools (node -e 0, winmc, windmc, wmc), whose `args(input, dir)` give one file's command line.
+ */
+export function benchBuild({ inputs, tools, root, work, reps }) {
+  if (inputs.length === 0) {
+    console.log('\nbuild (many files): skipped, no real inputs');
+    return { skipped: 'no real inputs' };
+  }
+  const node = process.execPath;
+  const runs = {
+    'winmc, one process': () => {
+      const dir = freshDir(work, 'winmc-one');
+      return timed(node, [join(root, 'bin', 'winmc.js'), 'compile', '-b', '-h', dir, '-r', dir, ...inputs.map((i) => i.path)], root);
+    },
+    'node -e 0': () => timed(node, ['-e', '0'], root),
+  };
+  for (const t of tools.filter((t) => t.name !== 'node -e 0')) {
+    runs[`${t.name}, once per file`] = () => {
+      let ms = 0;
+      for (const input of inputs) {
+        const dir = freshDir(work, t.name.replace(/\W+/g, '_'));
+        const r = timed(t.command, t.args(input, dir), t.cwd ? dir : root);
+        if (!r.ok) return { ...r, error: `${input.name}: ${r.error}` };
+        ms += r.ms;
+      }
+      return { ms, ok: true };
+    };
+  }
+  const names = Object.keys(runs);
+  const times = Object.fromEntries(names.map((n) => [n, []]));
+  const failures = {};
+  for (let rep = 0; rep < reps; rep++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(k + rep) % names.length];
+      if (failures[name]) continue;
+      const r = runs[name]();
+      if (r.ok) times[name].push(r.ms);
+      else failures[name] = r.error;
+    }
+  }
+  const med = Object.fromEntries(names.map((n) => [n, median(times[n])]));
+  const one = med['winmc, one process'];
+  const ratios = {
+    windmcPerFileToWinmcOneProcess: med['windmc, once per file'] / one,
+    wmcPerFileToWinmcOneProcess: med['wmc, once per file'] / one,
+    winmcPerFileToWinmcOneProcess: med['winmc, once per file'] / one,
+    winmcOneProcessToNodeStartup: one / med['node -e 0'],
+  };
+  const bytes = inputs.reduce((a, i) => a + i.bytes, 0);
+  console.log(`\nbuild: the ${inputs.length} large real .mc files (${(bytes / 1e6).toFixed(2)} MB), as a build compiles them (${reps} rounds, medians of round totals)`);
+  for (const n of names) {
+    if (failures[n]) {
+      console.log(`  ${n.padEnd(24)} failed: ${failures[n]}`);
+      continue;
+    }
+    let extra = '';
+    if (n === 'windmc, once per file') extra = `  ${fmtRatio(ratios.windmcPerFileToWinmcOneProcess)} winmc's one process`;
+    if (n === 'wmc, once per file') extra = `  ${fmtRatio(ratios.wmcPerFileToWinmcOneProcess)} winmc's one process`;
+    if (n === 'winmc, once per file') extra = `  ${fmtRatio(ratios.winmcPerFileToWinmcOneProcess)} winmc's one process`;
+    if (n === 'winmc, one process') extra = `  ${fmtRatio(ratios.winmcOneProcessToNodeStartup)} node's start-up`;
+    console.log(`  ${n.padEnd(24)} ${fmt(med[n]).padStart(9)}  (${times[n].length} run${times[n].length === 1 ? '' : 's'})${extra}`);
+  }
+  const wmcEach = med['wmc, once per file'] / inputs.length;
+  console.log(
+    `  what limits the wmc ratio: winmc's one process starts node once (node -e 0: ${fmt(med['node -e 0'])}, ${fmtRatio(med['node -e 0'] / one)} of its time), ` +
+      `while wmc takes ${fmt(wmcEach)} a file on average, start-up included; ru-RU.mc decoded with code page 1252 in the one-process run (one --ansi-codepage per run)`,
+  );
+  const target = {
+    name: `build: ${inputs.length} large .mc files in one winmc process faster than windmc once per file`,
+    value: ratios.windmcPerFileToWinmcOneProcess,
+    limit: 1,
+    pass: ratios.windmcPerFileToWinmcOneProcess > 1,
+    shown: fmtRatio(ratios.windmcPerFileToWinmcOneProcess),
+  };
+  return { inputs: inputs.map((i) => i.name), bytes, reps, runs: times, medians: med, failures, ratios, target };
+}
