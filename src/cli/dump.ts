@@ -6,8 +6,8 @@ import { basename } from 'node:path';
 import { writeFilesAtomically } from '../io/atomic-write.js';
 import { isKnownCodepage } from '../mc/codepage.js';
 import { encodeMcSource, messageTablesToMc } from '../rc-gen/mc-source.js';
-import { readMessageTable, type MessageTableEntry } from '../rc-gen/message-table.js';
-import { languageFromBinName, readTableFile, type TableFile } from '../rc-gen/table-file.js';
+import type { MessageTableEntry } from '../rc-gen/message-table.js';
+import { languageFromBinName, readFoundTable, readTableFile, type FoundMessageTable, type TableFile } from '../rc-gen/table-file.js';
 import { describeFileKind } from './file-kind.js';
 import type { ResourceId } from '../rc-gen/res.js';
 import { CliError, parseCommandLine, printError, readInputFile, usageText, type CommandSpec } from './kit.js';
@@ -59,6 +59,8 @@ export interface DumpedTable {
   languageSource: 'resource' | 'file name' | 'option' | 'default';
   resourceName?: ResourceId;
   entries: MessageTableEntry[];
+  /** The table as found in the file (its bytes, file offset and resource), for --as mc. */
+  found?: FoundMessageTable;
 }
 
 interface DumpCommand {
@@ -114,7 +116,7 @@ export function dumpTables(file: TableFile, fileName: string, options: { languag
       [languageId, languageSource] =
         options.language !== undefined ? [options.language, 'option'] : fromName !== undefined ? [fromName, 'file name'] : [0, 'default'];
     }
-    const { entries } = readMessageTable(t.data, options.codepage ?? 1252);
+    const { entries } = readFoundTable(t, options.codepage ?? 1252);
     return {
       file: fileName,
       format: file.format,
@@ -123,6 +125,7 @@ export function dumpTables(file: TableFile, fileName: string, options: { languag
       languageSource,
       ...(t.resourceName !== undefined ? { resourceName: t.resourceName } : {}),
       entries,
+      found: t,
     };
   });
 }
@@ -264,13 +267,18 @@ export async function run(argv: string[], _command = 'dump'): Promise<number> {
       return 1;
     }
     const mc = messageTablesToMc(
-      tables.map((t) => ({ languageId: t.languageId, entries: t.entries })),
+      tables.map((t) => ({
+        languageId: t.languageId,
+        entries: t.entries,
+        file: t.file,
+        ...(t.found ? { data: t.found.data, base: t.found.fileOffset, codepage: cmd.codepage, ...(t.found.where !== undefined ? { where: t.found.where } : {}) } : {}),
+      })),
       { source: cmd.files.map((f) => basename(f)).join(', '), lossy: cmd.lossy },
     );
     const shown = mc.problems.slice(0, 20);
     for (const p of shown) {
       const where = p.languageId !== undefined ? ` (language ${hex(p.languageId, 4)})` : '';
-      process.stderr.write(`winmc : ${cmd.lossy ? 'warning' : 'error'} ${ERRORS.notExpressible}: ${p.message}${where}\n`);
+      process.stderr.write(`${p.file ?? 'winmc'} : ${cmd.lossy ? 'warning' : 'error'} ${ERRORS.notExpressible}: ${p.message}${where}\n`);
     }
     if (mc.problems.length > shown.length) {
       process.stderr.write(`winmc : ${cmd.lossy ? 'warning' : 'error'} ${ERRORS.notExpressible}: ... and ${mc.problems.length - shown.length} more\n`);

@@ -9,17 +9,35 @@
 
 import { encodeUtf16le } from '../mc/codepage.js';
 import { loadTemplate, renderTemplate } from '../mc/render.js';
-import type { MessageTableEntry } from './message-table.js';
+import { messageTableDifferences, type MessageTableEntry } from './message-table.js';
 
 export interface McSourceTable {
   languageId: number;
   entries: readonly MessageTableEntry[];
+  /**
+   * The table's bytes, when the entries were read from them: anything in them the entries do not
+   * carry (Flags, padding, unreferenced bytes, layout) is then a problem too, so the .mc is called
+   * exact only when it compiles back to these very bytes.
+   */
+  data?: Uint8Array;
+  /** The code page the ANSI entries were read with (default 1252). */
+  codepage?: number;
+  /** File the table is in, for the problems. */
+  file?: string;
+  /** File offset of `data` (inside a .res or PE). */
+  base?: number;
+  /** Where the table is inside its file: `RT_MESSAGETABLE 1, language 0x0409`. */
+  where?: string;
 }
 
 export interface McSourceProblem {
   id: number;
   languageId?: number;
   message: string;
+  /** The file of the table, when given. */
+  file?: string;
+  /** The file offset of the structure, when known. */
+  offset?: number;
 }
 
 export interface McSource {
@@ -54,13 +72,26 @@ export function messageTablesToMc(tables: readonly McSourceTable[], options: McS
 
   const seenLanguages = new Set<number>();
   for (const t of tables) {
+    const located = { ...(t.file !== undefined ? { file: t.file } : {}), ...(t.base !== undefined ? { offset: t.base } : {}) };
+    const inTable = t.where === undefined ? '' : `${t.where}: `;
     if (seenLanguages.has(t.languageId)) {
-      problems.push({ id: 0, languageId: t.languageId, message: `two tables for language 0x${hex(t.languageId, 4)}; an .mc holds one text per message and language` });
+      problems.push({ id: 0, languageId: t.languageId, ...located, message: `${inTable}two tables for language 0x${hex(t.languageId, 4)}; an .mc holds one text per message and language` });
     }
     seenLanguages.add(t.languageId);
+    if (t.data !== undefined) {
+      for (const d of messageTableDifferences(t.data, t.codepage ?? 1252, { base: t.base ?? 0 })) {
+        problems.push({
+          id: 0,
+          languageId: t.languageId,
+          ...located,
+          offset: d.offset,
+          message: `${inTable}${d.structure} at file offset 0x${d.offset.toString(16)}: ${d.detail}, which an .mc cannot carry`,
+        });
+      }
+    }
   }
 
-  const all = tables.flatMap((t) => t.entries.map((e) => ({ ...e, languageId: t.languageId })));
+  const all = tables.flatMap((t) => t.entries.map((e) => ({ ...e, languageId: t.languageId, file: t.file })));
   const lineBreak = /\r\n|\r|\n/g;
   // --lossy writes lone CR and LF as line breaks, so they count as CR LF when choosing -n.
   const stored = (text: string) => (lossy ? text.replace(lineBreak, '\r\n') : text);
@@ -71,7 +102,7 @@ export function messageTablesToMc(tables: readonly McSourceTable[], options: McS
   const messages = new Map<number, { id: number; blocks: { languageId: number; lines: string[] }[] }>();
   for (const e of all) {
     const id = e.id >>> 0;
-    const where = { id, languageId: e.languageId };
+    const where = { id, languageId: e.languageId, ...(e.file !== undefined ? { file: e.file } : {}) };
     let skip = false;
     if (id & RESERVED_BIT) {
       problems.push({ ...where, message: `message ${idText(id)} has bit 28 set, which no .mc statement can set` });

@@ -9,7 +9,7 @@ import { formatDiagnostic } from '../mc/diagnostics.js';
 import { readMessageTable } from './message-table.js';
 import { looksLikePe, readPeImage } from './pe.js';
 import { looksLikeRes, readRes } from './res.js';
-import { readTableFile } from './table-file.js';
+import { readTableFile, readFoundTable } from './table-file.js';
 
 export interface MessageTableSet {
   /** LANGID of the table; 0 when the source does not say (a bare .bin). */
@@ -63,7 +63,7 @@ function fromResources(bytes: Uint8Array, fileName: string, ext: string, options
     }
     return file.tables.map((t) => ({
       languageId: t.languageId ?? 0,
-      entries: new Map(readMessageTable(t.data, options.ansiCodepage ?? 1252).entries.map((e) => [e.id >>> 0, e.text])),
+      entries: new Map(readFoundTable(t, options.ansiCodepage ?? 1252).entries.map((e) => [e.id >>> 0, e.text])),
       origin: `${fileName} (language 0x${(t.languageId ?? 0).toString(16).padStart(4, '0')})`,
     }));
   } catch (err) {

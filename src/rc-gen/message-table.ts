@@ -8,7 +8,7 @@
 import { Buffer } from 'node:buffer';
 import { encodeAnsi, decodeAnsi } from '../mc/codepage.js';
 import { FormatError } from '../binary/errors.js';
-import { align4, decodeUtf16leZ } from '../binary/codec.js';
+import { align4, decodeUtf16leZ, utf16NulAt } from '../binary/codec.js';
 import { struct } from '../binary/layout.js';
 import { ByteReader } from '../binary/reader.js';
 
@@ -130,16 +130,34 @@ function encodeAnsiz(text: string, codepage: number): Uint8Array {
   return out;
 }
 
+export interface ReadMessageTableOptions {
+  /** File offset of the table's first byte, for the errors (inside a .res or PE). */
+  base?: number;
+  /** Where the table is, put before every error: `RT_MESSAGETABLE 1, language 0x0409`. */
+  where?: string;
+}
+
 /**
  * Reads a message table. Every count, offset and length is checked against the buffer; a
- * malformed table raises MessageTableFormatError naming the structure and its offset.
+ * malformed table raises MessageTableFormatError naming the structure and its file offset
+ * (`base` + the offset in the table), after `where`.
  */
-export function readMessageTable(bytes: Uint8Array, codepage = 1252): { blocks: MessageTableBlock[]; entries: MessageTableEntry[] } {
-  const r = new ByteReader(bytes, { format: 'message table', error: (detail, offset, structure) => new MessageTableFormatError(detail, offset, structure) });
-  if (bytes.length < BLOCKS_AT) throw new MessageTableFormatError('message table shorter than its NumberOfBlocks field', 0);
+export function readMessageTable(
+  bytes: Uint8Array,
+  codepage = 1252,
+  options: ReadMessageTableOptions = {},
+): { blocks: MessageTableBlock[]; entries: MessageTableEntry[] } {
+  const base = options.base ?? 0;
+  const prefix = options.where === undefined ? '' : `${options.where}: `;
+  const error = (detail: string, offset: number, structure?: string) => new MessageTableFormatError(prefix + detail, offset, structure);
+  const fail = (detail: string, offset: number, structure: string): never => {
+    throw error(detail, base + offset, structure);
+  };
+  const r = new ByteReader(bytes, { format: 'message table', base, error });
+  if (bytes.length < BLOCKS_AT) fail('message table shorter than its NumberOfBlocks field', 0, MESSAGE_RESOURCE_DATA.name);
   const count = MESSAGE_RESOURCE_DATA.read(r, 0).NumberOfBlocks;
   if (BLOCKS_AT + count * BLOCK_SIZE > bytes.length) {
-    throw new MessageTableFormatError(`NumberOfBlocks ${count} does not fit in ${bytes.length} bytes`, 0);
+    fail(`NumberOfBlocks ${count} does not fit in ${bytes.length} bytes`, 0, MESSAGE_RESOURCE_DATA.name);
   }
   // Every entry takes at least 4 bytes, so the blocks cannot honestly claim more entries than fit;
   // checking first keeps overlapping blocks in a hostile file from multiplying the work.
@@ -148,7 +166,7 @@ export function readMessageTable(bytes: Uint8Array, codepage = 1252): { blocks: 
   for (let i = 0; i < count; i++) {
     const at = BLOCKS_AT + i * BLOCK_SIZE;
     claimed += Math.max(0, r.u32(at + HIGH_ID, 'HighId') - r.u32(at + LOW_ID, 'LowId') + 1);
-    if (claimed > room) throw new MessageTableFormatError(`blocks 0..${i} claim ${claimed} entries, more than the ${room} that fit in the table`, at);
+    if (claimed > room) fail(`blocks 0..${i} claim ${claimed} entries, more than the ${room} that fit in the table`, at, MESSAGE_RESOURCE_BLOCK.name);
   }
   const blocks: MessageTableBlock[] = [];
   const entries: MessageTableEntry[] = [];
@@ -157,17 +175,17 @@ export function readMessageTable(bytes: Uint8Array, codepage = 1252): { blocks: 
     const b = MESSAGE_RESOURCE_BLOCK.read(r, at);
     const block = { lowId: b.LowId, highId: b.HighId, offsetToEntries: b.OffsetToEntries };
     if (block.highId < block.lowId) {
-      throw new MessageTableFormatError(`block ${i}: HighId 0x${block.highId.toString(16)} below LowId 0x${block.lowId.toString(16)}`, at);
+      fail(`block ${i}: HighId 0x${block.highId.toString(16)} below LowId 0x${block.lowId.toString(16)}`, at, MESSAGE_RESOURCE_BLOCK.name);
     }
     blocks.push(block);
     let offset = block.offsetToEntries;
     for (let id = block.lowId; id <= block.highId; id++) {
       if (offset + ENTRY_HEADER_SIZE > bytes.length) {
-        throw new MessageTableFormatError(`block ${i}: entry for id 0x${id.toString(16)} starts past the end`, offset);
+        fail(`block ${i}: entry for id 0x${id.toString(16)} starts past the end`, Math.min(offset, bytes.length), MESSAGE_RESOURCE_ENTRY.name);
       }
       const { Length: length, Flags: flags } = MESSAGE_RESOURCE_ENTRY.read(r, offset);
       if (length < ENTRY_HEADER_SIZE || offset + length > bytes.length) {
-        throw new MessageTableFormatError(`block ${i}: entry for id 0x${id.toString(16)} has Length ${length}, outside the table`, offset);
+        fail(`block ${i}: entry for id 0x${id.toString(16)} has Length ${length}, outside the table`, offset, MESSAGE_RESOURCE_ENTRY.name);
       }
       const body = bytes.subarray(offset + ENTRY_HEADER_SIZE, offset + length);
       const unicode = (flags & MESSAGE_RESOURCE_UNICODE) !== 0;
@@ -177,6 +195,81 @@ export function readMessageTable(bytes: Uint8Array, codepage = 1252): { blocks: 
     }
   }
   return { blocks, entries };
+}
+
+/** Something in a table that its entries, written again as mc.exe writes them, would not give back. */
+export interface MessageTableDifference {
+  /** File offset (`base` + the offset in the table). */
+  offset: number;
+  /** The structure: MESSAGE_RESOURCE_DATA, MESSAGE_RESOURCE_BLOCK or MESSAGE_RESOURCE_ENTRY. */
+  structure: string;
+  detail: string;
+}
+
+/**
+ * What makes `bytes` differ from the table mc.exe writes for the messages readMessageTable reads
+ * from it: Flags other than 0 and 1, entries without their NUL or with other padding, bytes no
+ * block refers to, no blocks at all, and any other layout (block grouping, order). Empty when the
+ * entries give back the very same bytes. The table must be readable (readMessageTable).
+ */
+export function messageTableDifferences(bytes: Uint8Array, codepage = 1252, options: ReadMessageTableOptions = {}): MessageTableDifference[] {
+  const base = options.base ?? 0;
+  const { blocks, entries } = readMessageTable(bytes, codepage, options);
+  const out: MessageTableDifference[] = [];
+  const add = (offset: number, structure: string, detail: string) => out.push({ offset: base + offset, structure, detail });
+  if (blocks.length === 0) {
+    add(0, MESSAGE_RESOURCE_DATA.name, 'the table has no blocks (NumberOfBlocks is 0), which mc.exe never writes');
+    return out;
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // The bytes something refers to: the header and blocks, then each entry.
+  const used: [number, number][] = [[0, BLOCKS_AT + blocks.length * BLOCK_SIZE]];
+  for (const block of blocks) {
+    let offset = block.offsetToEntries;
+    for (let id = block.lowId; id <= block.highId && out.length < 100; id++) {
+      const length = view.getUint16(offset + ENTRY_LENGTH, true);
+      const flags = view.getUint16(offset + ENTRY_FLAGS, true);
+      const what = `entry for id 0x${(id >>> 0).toString(16)}`;
+      used.push([offset, offset + length]);
+      if (flags !== 0 && flags !== MESSAGE_RESOURCE_UNICODE) add(offset + ENTRY_FLAGS, MESSAGE_RESOURCE_ENTRY.name, `${what} has Flags 0x${flags.toString(16)}; mc.exe writes 0 (ANSI) or 1 (Unicode)`);
+      const unicode = (flags & MESSAGE_RESOURCE_UNICODE) !== 0;
+      const body = bytes.subarray(offset + ENTRY_HEADER_SIZE, offset + length);
+      const nul = unicode ? utf16NulAt(body) : body.indexOf(0);
+      const textEnd = unicode ? nul + 2 : nul + 1;
+      if (nul < 0 || textEnd > body.length) {
+        add(offset, MESSAGE_RESOURCE_ENTRY.name, `${what} has no NUL terminator`);
+      } else {
+        if (body.subarray(textEnd).some((b) => b !== 0)) add(offset + ENTRY_HEADER_SIZE + textEnd, MESSAGE_RESOURCE_ENTRY.name, `${what} has bytes other than zero after its NUL`);
+        const expected = ENTRY_HEADER_SIZE + align4(textEnd);
+        if (length !== expected) add(offset + ENTRY_LENGTH, MESSAGE_RESOURCE_ENTRY.name, `${what} has Length ${length}; mc.exe pads it to ${expected}`);
+      }
+      offset += length;
+      if (id === 0xffffffff) break;
+    }
+  }
+  used.sort((a, b) => a[0] - b[0]);
+  let covered = 0;
+  for (const [from, to] of used) {
+    if (from > covered) add(covered, MESSAGE_RESOURCE_DATA.name, `${from - covered} bytes at this offset belong to no block or entry`);
+    else if (from < covered && to > from) add(from, MESSAGE_RESOURCE_ENTRY.name, 'entries overlap');
+    covered = Math.max(covered, to);
+  }
+  if (covered < bytes.length) add(covered, MESSAGE_RESOURCE_DATA.name, `${bytes.length - covered} bytes after the last entry belong to no block or entry`);
+  if (out.length > 0) return out;
+  let again: Uint8Array;
+  try {
+    again = writeMessageTable(entries, codepage);
+  } catch (err) {
+    add(0, MESSAGE_RESOURCE_DATA.name, `the messages cannot be written again: ${(err as Error).message}`);
+    return out;
+  }
+  const n = Math.min(again.length, bytes.length);
+  let at = 0;
+  while (at < n && again[at] === bytes[at]) at++;
+  if (at < n || again.length !== bytes.length) {
+    add(at, at < BLOCKS_AT + blocks.length * BLOCK_SIZE ? MESSAGE_RESOURCE_BLOCK.name : MESSAGE_RESOURCE_ENTRY.name, 'the table differs here from the one mc.exe writes for the same messages (block grouping, entry order or text encoding)');
+  }
+  return out;
 }
 
 function decodeAnsiz(body: Uint8Array, codepage: number): string {

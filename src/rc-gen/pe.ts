@@ -71,6 +71,8 @@ export interface PeResource {
   languageId: number;
   codepage: number;
   data: Uint8Array;
+  /** File offset of `data`, when read from a file (readPeResources). */
+  dataOffset?: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -488,6 +490,7 @@ export function readPeResources(bytes: Uint8Array, image: PeImage = readPeImage(
         languageId: id,
         codepage: data.CodePage,
         data: bytes.slice(dataAt, dataAt + data.Size),
+        dataOffset: dataAt,
       });
     }
   };

@@ -45,6 +45,8 @@ export interface ResourceEntry {
   version: number;
   characteristics: number;
   data: Uint8Array;
+  /** File offset of `data`, when read from a file (readRes). */
+  dataOffset?: number;
 }
 
 /** A message table for one language, as writeRes and writeMessageDll take them. */
@@ -215,6 +217,7 @@ export function readRes(bytes: Uint8Array): ResourceEntry[] {
       version: tail.Version,
       characteristics: tail.Characteristics,
       data: bytes.slice(headerEnd, headerEnd + dataSize),
+      dataOffset: headerEnd,
     };
     if (index === 0) {
       if (dataSize !== 0 || entry.type !== 0 || entry.name !== 0) {

@@ -4,6 +4,8 @@
 
 import { looksLikePe, machineName, readPeImage, readPeResources } from './pe.js';
 import { RT_MESSAGETABLE, looksLikeRes, readRes, type ResourceId } from './res.js';
+import { readMessageTable } from './message-table.js';
+import { escapeText } from '../binary/codec.js';
 
 export type TableFileFormat = 'bin' | 'res' | 'pe';
 
@@ -13,6 +15,21 @@ export interface FoundMessageTable {
   /** Resource name (mc.exe always uses 1); undefined for a .bin. */
   resourceName: ResourceId | undefined;
   data: Uint8Array;
+  /** File offset of `data` (0 for a .bin). */
+  fileOffset: number;
+  /** The resource inside its file, for diagnostics: `RT_MESSAGETABLE 1, language 0x0409`; undefined for a .bin. */
+  where: string | undefined;
+}
+
+/** `RT_MESSAGETABLE 1, language 0x0409`: a message-table resource as diagnostics name it. */
+export function resourcePlace(name: ResourceId, languageId: number): string {
+  const shown = typeof name === 'number' ? String(name) : `"${escapeText(name, { quote: false })}"`;
+  return `RT_MESSAGETABLE ${shown}, language 0x${languageId.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** readMessageTable of a found table: errors name the file offset and the resource. */
+export function readFoundTable(t: FoundMessageTable, codepage = 1252): ReturnType<typeof readMessageTable> {
+  return readMessageTable(t.data, codepage, { base: t.fileOffset, ...(t.where !== undefined ? { where: t.where } : {}) });
 }
 
 export interface TableFile {
@@ -42,17 +59,17 @@ export function readTableFile(bytes: Uint8Array): TableFile {
       const image = readPeImage(bytes);
       const tables = readPeResources(bytes, image)
         .filter((r) => r.type === RT_MESSAGETABLE)
-        .map((r) => ({ languageId: r.languageId, resourceName: r.name, data: r.data }));
+        .map((r) => ({ languageId: r.languageId, resourceName: r.name, data: r.data, fileOffset: r.dataOffset ?? 0, where: resourcePlace(r.name, r.languageId) }));
       return { format, machine: machineName(image.machine), is64: image.is64, tables };
     }
     case 'res': {
       const tables = readRes(bytes)
         .filter((e) => e.type === RT_MESSAGETABLE)
-        .map((e) => ({ languageId: e.languageId, resourceName: e.name, data: e.data }));
+        .map((e) => ({ languageId: e.languageId, resourceName: e.name, data: e.data, fileOffset: e.dataOffset ?? 0, where: resourcePlace(e.name, e.languageId) }));
       return { format, tables };
     }
     case 'bin':
-      return { format, tables: [{ languageId: undefined, resourceName: undefined, data: bytes }] };
+      return { format, tables: [{ languageId: undefined, resourceName: undefined, data: bytes, fileOffset: 0, where: undefined }] };
   }
 }
 

@@ -4,6 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { BINXML_MAX_DEPTH, BinXmlError, ChunkContext, readBinXml } from '../../src/eventlog/binxml/reader.js';
 import { escapeText } from '../../src/binary/codec.js';
 import { PacketFormatError, parseEventXml } from '../../src/packet/decode.js';
+import { MessageTableFormatError, readMessageTable, writeMessageTable } from '../../src/rc-gen/message-table.js';
+import { messageTablesToMc } from '../../src/rc-gen/mc-source.js';
+import { writeRes } from '../../src/rc-gen/res.js';
+import { readFoundTable, readTableFile } from '../../src/rc-gen/table-file.js';
 
 /** A chunk-sized buffer with `parts` written at their offsets. */
 function chunkWith(parts: [number, number[]][]): Uint8Array {
@@ -119,5 +123,66 @@ describe('packet decode --xml: linear time', () => {
     }
     expect(message).toMatch(/^XML \(at offset 0x[0-9a-f]+\): line 2: /);
     expect(message).not.toMatch(/\x1b/);
+  });
+});
+
+describe('dump --as mc: exact only when it is', () => {
+  const entries = [
+    { id: 1, text: 'one\r\n', unicode: true },
+    { id: 2, text: 'two\r\n', unicode: true },
+  ];
+  const table = writeMessageTable(entries);
+  const problemsOf = (data: Uint8Array) =>
+    messageTablesToMc([{ languageId: 0x409, entries: readMessageTable(data).entries, data, file: 'x.bin' }]).problems;
+
+  it('a table as mc.exe writes it is exact', () => {
+    expect(problemsOf(table)).toEqual([]);
+  });
+
+  it('entry flags other than 0 and 1', () => {
+    const bad = table.slice();
+    new DataView(bad.buffer).setUint16(4 + 12 + 2, 3, true); // the first entry's Flags
+    const problems = problemsOf(bad);
+    expect(problems).toEqual([expect.objectContaining({ file: 'x.bin', offset: 0x12, message: expect.stringMatching(/MESSAGE_RESOURCE_ENTRY at file offset 0x12: entry for id 0x1 has Flags 0x3/) })]);
+  });
+
+  it('an entry without its NUL or padding', () => {
+    // "one\r\n" is 5 units + NUL = 12 bytes + 4 header = 16: overwrite the NUL with a character.
+    const bad = table.slice();
+    new DataView(bad.buffer).setUint16(16 + 4 + 10, 0x41, true);
+    expect(problemsOf(bad).map((p) => p.message)).toEqual([expect.stringMatching(/entry for id 0x1 has no NUL terminator/)]);
+    // "ab": 4 bytes, the NUL at 24, two bytes of padding at 26.
+    const padded = writeMessageTable([{ id: 1, text: 'ab', unicode: true }]).slice();
+    padded[26] = 0x41;
+    expect(problemsOf(padded).map((p) => p.message)).toEqual([expect.stringMatching(/at file offset 0x1a: entry for id 0x1 has bytes other than zero after its NUL/)]);
+    // No padding where mc.exe pads: Length 6 for a 6-byte entry.
+    const unpadded = new Uint8Array([1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 16, 0, 0, 0, 6, 0, 1, 0, 0, 0]);
+    expect(problemsOf(unpadded).map((p) => p.message)).toEqual([expect.stringMatching(/has Length 6; mc.exe pads it to 8/)]);
+  });
+
+  it('bytes no block refers to', () => {
+    const bad = new Uint8Array(table.length + 8);
+    bad.set(table);
+    expect(problemsOf(bad).map((p) => p.message)).toEqual([expect.stringMatching(/8 bytes after the last entry belong to no block or entry/)]);
+  });
+
+  it('a table with zero blocks', () => {
+    expect(problemsOf(new Uint8Array(4)).map((p) => p.message)).toEqual([expect.stringMatching(/no blocks \(NumberOfBlocks is 0\)/)]);
+  });
+
+  it('a message-table error inside a .res names the resource and the file offset', () => {
+    const bad = table.slice();
+    new DataView(bad.buffer).setUint32(0, 9, true); // NumberOfBlocks 9
+    const res = writeRes([{ languageId: 0x409, data: bad }]);
+    const found = readTableFile(res).tables[0]!;
+    let caught: unknown;
+    try {
+      readFoundTable(found);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(MessageTableFormatError);
+    expect((caught as MessageTableFormatError).offset).toBe(found.fileOffset);
+    expect((caught as Error).message).toBe(`RT_MESSAGETABLE 1, language 0x0409: NumberOfBlocks 9 does not fit in ${bad.length} bytes (at byte offset 0x${found.fileOffset.toString(16)})`);
   });
 });
