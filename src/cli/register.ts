@@ -302,6 +302,8 @@ async function executePublisher(cmd: RegisterCommand): Promise<void> {
       break;
     }
     case 'inf':
+      // An INF cannot test OwningPublisher: say which channel keys it writes or deletes unchecked.
+      for (const n of resolvePublisher(p).notes) warn(`${t.file}: ${n}`);
       writeFilesAtomically([{ path: t.file, bytes: writePublisherInf(p) }]);
       break;
   }

@@ -144,8 +144,20 @@ function isImported(c: Channel): boolean {
   return c.imported || c.predefined === true || c.implicit === true;
 }
 
+/** A key name: no backslash (it would nest keys), no control character, not empty. */
+function checkKeyName(what: string, name: string): void {
+  if (name.length === 0) throw invalid(`${what} has an empty name`);
+  if (name.includes('\\')) throw invalid(`${what} '${name}' contains a backslash, which would nest registry keys`);
+  if (/[\u0000-\u001f]/.test(name)) throw invalid(`${what} '${name}' contains a control character`);
+  if (name.length > 255) throw invalid(`${what} '${name.slice(0, 20)}…' is longer than 255 characters, the registry's limit for a key name`);
+}
+
 export function publisherEntry(p: Provider, input: PublisherInput = {}, options: PublisherValidateOptions = {}): PublisherEntry {
-  const guid = bracedGuid(p.guid.text);
+  if (!/^\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?$/.test(p.guid.text.trim())) {
+    throw invalid(`provider '${p.name}': guid '${p.guid.text}' is not a GUID like {12345678-1234-1234-1234-123456789abc}`);
+  }
+  const guid = bracedGuid(p.guid.text.trim());
+  for (const c of p.channels) if (!isImported(c)) checkKeyName(`provider '${p.name}': channel`, c.name);
   const references = p.channels.map((c) => ({ name: c.source?.name ?? c.name, id: c.value, flags: isImported(c) ? CHANNEL_REFERENCE_IMPORTED : 0 }));
   const channels: ChannelConfig[] = p.channels
     .filter((c) => !isImported(c))

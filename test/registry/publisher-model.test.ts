@@ -174,3 +174,17 @@ describe.skipIf(!hasCorpus)(`publisher registration from corpus manifests${hasCo
     expect(res.notes).toEqual([`HKLM\\${CHANNELS_KEY}\\Primary is deleted without checking that its OwningPublisher is {F7740E18-3259-434F-9759-976319968900}`]);
   });
 });
+
+describe('publisher validation', () => {
+  const man = (channel: string) =>
+    new TextEncoder().encode(`<?xml version="1.0"?><instrumentationManifest xmlns="http://schemas.microsoft.com/win/2004/08/events" xmlns:win="http://manifests.microsoft.com/win/2004/08/windows/events"><instrumentation><events>
+<provider name="P" guid="{00000000-0000-0000-0000-0000000000AA}" symbol="P" resourceFileName="r.dll" messageFileName="m.dll"><channels><channel name="${channel}" type="Operational"/></channels></provider>
+</events></instrumentation></instrumentationManifest>`);
+  it('a channel name with a backslash would nest keys: MC7001', async () => {
+    const manifest = await loadPublisherManifest(man('P\\Ops'), 'p.man');
+    expect(() => publishersFromManifest(manifest)).toThrow("provider 'P': channel 'P\\Ops' contains a backslash, which would nest registry keys");
+  });
+  it('a manifest with errors is MC7011 and quotes the first one with its line and column', async () => {
+    await expect(loadPublisherManifest(new TextEncoder().encode('<instrumentationManifest'), 'bad.man')).rejects.toMatchObject({ code: 'MC7011' });
+  });
+});
