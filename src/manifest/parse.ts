@@ -163,6 +163,10 @@ const CHILDREN: Record<string, readonly string[]> = {
   stringTable: ['string'],
 };
 
+// The same lists as sets, for the per-element checks.
+const ATTRIBUTE_SETS: Record<string, ReadonlySet<string>> = Object.fromEntries(Object.entries(ATTRIBUTES).map(([k, v]) => [k, new Set(v)]));
+const CHILDREN_SETS: Record<string, ReadonlySet<string>> = Object.fromEntries(Object.entries(CHILDREN).map(([k, v]) => [k, new Set(v)]));
+
 const C_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const CHANNEL_TYPES: readonly ChannelType[] = ['Admin', 'Operational', 'Analytic', 'Debug'];
 
@@ -221,18 +225,18 @@ class ManifestReader {
 
   /** Unknown elements and attributes, checked once over the whole events-namespace tree. */
   private checkShape(el: XmlElement): void {
-    const allowed = ATTRIBUTES[el.local];
+    const allowed = Object.hasOwn(ATTRIBUTE_SETS, el.local) ? ATTRIBUTE_SETS[el.local] : undefined;
     if (allowed) {
       for (const a of el.attributes) {
         if (a.prefix === 'xmlns' || a.qname === 'xmlns' || a.uri !== '') continue;
-        if (!allowed.includes(a.local)) this.error('unknownAttribute', `unknown attribute '${a.qname}' on <${el.qname}>`, a);
+        if (!allowed.has(a.local)) this.error('unknownAttribute', `unknown attribute '${a.qname}' on <${el.qname}>`, a);
       }
     }
-    const children = CHILDREN[el.local];
-    for (const c of childElements(el)) {
-      if (c.uri !== EVENTS_NS) continue;
+    const children = Object.hasOwn(CHILDREN_SETS, el.local) ? CHILDREN_SETS[el.local] : undefined;
+    for (const c of el.children) {
+      if (c.kind !== 'element' || c.uri !== EVENTS_NS) continue;
       if (el.local === 'template' && c.local === 'UserData') continue; // free-form XML
-      if (children && !children.includes(c.local)) {
+      if (children && !children.has(c.local)) {
         this.error('unknownElement', `unknown element <${c.qname}> in <${el.qname}>`, c);
         continue;
       }
@@ -610,15 +614,16 @@ class ManifestReader {
     return ix;
   }
 
+  private find<T extends { name: string }>(map: Map<string, T>, list: T[], name: string, predefined: (n: string) => T | undefined): T | undefined {
+    const hit = map.get(name);
+    if (hit) return hit;
+    const adopted = adopt(list, predefined(name));
+    if (adopted) map.set(name, adopted);
+    return adopted;
+  }
+
   private readEvent(el: XmlElement, p: Provider): Event {
     const ix = this.index(p);
-    const find = <T extends { name: string }>(map: Map<string, T>, list: T[], name: string, predefined: (n: string) => T | undefined): T | undefined => {
-      const hit = map.get(name);
-      if (hit) return hit;
-      const adopted = adopt(list, predefined(name));
-      if (adopted) map.set(name, adopted);
-      return adopted;
-    };
     const e: Event = {
       value: this.num(el, 'value', 0xffff, true) ?? 0,
       version: this.num(el, 'version', 255) ?? 0,
@@ -634,45 +639,46 @@ class ManifestReader {
       element: el,
     };
     const ref = (name: string) => attr(el, name);
-    const what = `event ${e.value}${e.version ? ` version ${e.version}` : ''}`;
+    // Only an error message needs it.
+    const what = () => `event ${e.value}${e.version ? ` version ${e.version}` : ''}`;
     // A predefined (winmeta) item an event uses joins the provider's list on first use, as mc.exe
     // lists it in the template (docs/manifests.md, "Predefined items").
     const a = ref('channel');
     if (a) {
       e.channel = channelByIdOrName(p.channels, a.value) ?? importPredefinedChannel(p, a.value);
-      if (!e.channel) this.error('undefinedReference', `${what} uses channel '${a.value}', which is not defined or imported`, a);
+      if (!e.channel) this.error('undefinedReference', `${what()} uses channel '${a.value}', which is not defined or imported`, a);
     }
     const l = ref('level');
     if (l) {
       const name = this.qname(el, l.value);
-      e.level = find(ix.levels, p.levels, name, predefinedLevel);
-      if (!e.level) this.error('undefinedReference', `${what} uses level '${l.value}', which is not defined`, l);
+      e.level = this.find(ix.levels, p.levels, name, predefinedLevel);
+      if (!e.level) this.error('undefinedReference', `${what()} uses level '${l.value}', which is not defined`, l);
     }
     const t = ref('task');
     if (t) {
       const name = this.qname(el, t.value);
-      e.task = find(ix.tasks, p.tasks, name, predefinedTask);
-      if (!e.task) this.error('undefinedReference', `${what} uses task '${t.value}', which is not defined`, t);
+      e.task = this.find(ix.tasks, p.tasks, name, predefinedTask);
+      if (!e.task) this.error('undefinedReference', `${what()} uses task '${t.value}', which is not defined`, t);
     }
     const o = ref('opcode');
     if (o) {
       const name = this.qname(el, o.value);
-      e.opcode = e.task?.opcodes.find((x) => x.name === name) ?? find(ix.opcodes, p.opcodes, name, predefinedOpcode);
-      if (!e.opcode) this.error('undefinedReference', `${what} uses opcode '${o.value}', which is not defined${e.task ? ` for task '${e.task.name}' or the provider` : ''}`, o);
+      e.opcode = e.task?.opcodes.find((x) => x.name === name) ?? this.find(ix.opcodes, p.opcodes, name, predefinedOpcode);
+      if (!e.opcode) this.error('undefinedReference', `${what()} uses opcode '${o.value}', which is not defined${e.task ? ` for task '${e.task.name}' or the provider` : ''}`, o);
     }
     const k = ref('keywords');
     if (k) {
       for (const word of k.value.split(/\s+/).filter(Boolean)) {
         const name = this.qname(el, word);
-        const kw = find(ix.keywords, p.keywords, name, predefinedKeyword);
+        const kw = this.find(ix.keywords, p.keywords, name, predefinedKeyword);
         if (kw) e.keywords.push(kw);
-        else this.error('undefinedReference', `${what} uses keyword '${word}', which is not defined`, k);
+        else this.error('undefinedReference', `${what()} uses keyword '${word}', which is not defined`, k);
       }
     }
     const tp = ref('template');
     if (tp) {
       e.template = ix.templates.get(tp.value);
-      if (!e.template) this.error('undefinedReference', `${what} uses template '${tp.value}', which is not defined`, tp);
+      if (!e.template) this.error('undefinedReference', `${what()} uses template '${tp.value}', which is not defined`, tp);
     }
     return e;
   }
@@ -717,8 +723,8 @@ class ManifestReader {
   }
 
   private checkProviders(manifest: Manifest): void {
-    const unique = <T>(items: readonly T[], key: (t: T) => string | undefined, what: (t: T) => string, at: (t: T) => SourcePosition, kind: ManifestDiagnosticKind = 'duplicate') => {
-      const seen = new Map<string, T>();
+    const unique = <T>(items: readonly T[], key: (t: T) => string | number | bigint | undefined, what: (t: T) => string, at: (t: T) => SourcePosition, kind: ManifestDiagnosticKind = 'duplicate') => {
+      const seen = new Map<string | number | bigint, T>();
       for (const it of items) {
         const k = key(it);
         if (k === undefined) continue;
@@ -735,22 +741,22 @@ class ManifestReader {
     for (const p of manifest.providers) {
       const symbols: { symbol: string; at: SourcePosition }[] = [];
       unique(p.channels, (c) => c.chid ?? c.name, (c) => `channel '${c.chid ?? c.name}' defined twice`, pos);
-      unique(p.channels, (c) => String(c.value), (c) => `channel value ${c.value} used twice`, pos);
+      unique(p.channels, (c) => c.value, (c) => `channel value ${c.value} used twice`, pos);
       unique(p.levels, (l) => l.name, (l) => `level '${l.name}' defined twice`, pos);
-      unique(p.levels, (l) => String(l.value), (l) => `level value ${l.value} used twice`, pos);
+      unique(p.levels, (l) => l.value, (l) => `level value ${l.value} used twice`, pos);
       unique(p.opcodes, (o) => o.name, (o) => `opcode '${o.name}' defined twice`, pos);
-      unique(p.opcodes, (o) => String(o.value), (o) => `opcode value ${o.value} used twice`, pos);
+      unique(p.opcodes, (o) => o.value, (o) => `opcode value ${o.value} used twice`, pos);
       unique(p.tasks, (t) => t.name, (t) => `task '${t.name}' defined twice`, pos);
-      unique(p.tasks, (t) => String(t.value), (t) => `task value ${t.value} used twice`, pos);
+      unique(p.tasks, (t) => t.value, (t) => `task value ${t.value} used twice`, pos);
       for (const t of p.tasks) {
         unique(t.opcodes, (o) => o.name, (o) => `opcode '${o.name}' defined twice in task '${t.name}'`, pos);
-        unique(t.opcodes, (o) => String(o.value), (o) => `opcode value ${o.value} used twice in task '${t.name}'`, pos);
+        unique(t.opcodes, (o) => o.value, (o) => `opcode value ${o.value} used twice in task '${t.name}'`, pos);
       }
       unique(p.keywords, (k) => k.name, (k) => `keyword '${k.name}' defined twice`, pos);
-      unique(p.keywords, (k) => String(k.mask), (k) => `keyword mask 0x${k.mask.toString(16)} used twice`, pos);
+      unique(p.keywords, (k) => k.mask, (k) => `keyword mask 0x${k.mask.toString(16)} used twice`, pos);
       unique(p.maps, (m) => m.name, (m) => `map '${m.name}' defined twice`, pos);
       unique(p.templates, (t) => t.tid, (t) => `template '${t.tid}' defined twice`, pos);
-      unique(p.events, (e) => `${e.value}/${e.version}`, (e) => `event ${e.value} version ${e.version} defined twice`, pos, 'duplicateEvent');
+      unique(p.events, (e) => e.value * 256 + e.version, (e) => `event ${e.value} version ${e.version} defined twice`, pos, 'duplicateEvent');
       for (const k of p.keywords) if (k.mask !== 0n && (k.mask & (k.mask - 1n)) !== 0n) this.error('badValue', `keyword '${k.name}' has mask 0x${k.mask.toString(16)}: a keyword is one bit`, k.at);
       for (const t of p.templates) this.checkMaps(t.fields, p);
       for (const x of [...p.channels, ...p.levels, ...p.opcodes, ...p.tasks, ...p.tasks.flatMap((t) => t.opcodes), ...p.keywords, ...p.maps, ...p.events])
