@@ -123,7 +123,7 @@ export const COMPILE_SPEC: CommandSpec = {
     mc('--depfile-target', 'list', 'the depfile rule\'s target, in place of the outputs (gcc -MT)', {
       group: 'build',
       value: 'FILE',
-      doc: 'name FILE as the depfile rule\'s target in place of the outputs, as `gcc -MT` does (repeatable; then one rule for every input): for Ninja, which refuses a depfile that names an output its build file does not declare',
+      doc: 'name FILE as the depfile rule\'s target in place of the outputs, as `gcc -MT` does (repeatable; then a single rule, with the dependencies of every input): for Ninja, which refuses a depfile that names an output its build file does not declare',
     }),
     mc('--watch', 'flag', 'compile, then recompile whenever an input changes', {
       group: 'build',

@@ -63,6 +63,9 @@ describe('the command line', () => {
       { input: 'bad.mc', exitCode: 1, outputs: [], dependencies: ['bad.mc'] },
     ]);
     expect(text).toBe('inc/a.h res/a.rc: \\\n a.mc \\\n t.hbs\n');
+    // --depfile-target (gcc -MT): one rule naming the given targets, the dependencies of every input that compiled.
+    const b = { input: 'b.mc', exitCode: 0, outputs: [out('inc/b.h')], dependencies: ['b.mc', 't.hbs'] };
+    expect(depfileText([{ input: 'a.mc', exitCode: 0, outputs: [out('inc/a.h')], dependencies: ['a.mc', 't.hbs'] }, b], ['stamp one'])).toBe('stamp\\ one: \\\n a.mc \\\n t.hbs \\\n b.mc\n');
   });
 });
 
@@ -145,6 +148,12 @@ describe.skipIf(!built)('--list-outputs and --depfile (skipped without a build)'
     spawnSync('touch', ['-d', later.toISOString(), join(work, 'my header.hbs')]);
     expect(spawnSync('make', ['-q', 'inc/one.h'], { cwd: work }).status).toBe(1); // out of date through the depfile
     rmSync(join(work, 'Makefile'));
+  });
+
+  it('--depfile-target names the rule\'s target in place of the outputs; it needs a --depfile', () => {
+    expect(winmc(['-h', 'dt', '-r', 'dt', '--depfile', 'dt/one.d', '--depfile-target', 'dt/one.h', 'one.mc']).code).toBe(0);
+    expect(readFileSync(join(work, 'dt/one.d'), 'utf8')).toBe('dt/one.h: \\\n one.mc\n');
+    expect(winmc(['--depfile-target', 'x', 'one.mc'])).toMatchObject({ code: 2, stderr: 'winmc : error MC1001: --depfile-target names the target of the --depfile, and no --depfile was given\n' });
   });
 
   it('a failed compile leaves the depfile as it was', () => {
