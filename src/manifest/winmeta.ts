@@ -23,6 +23,17 @@ export interface WinmetaChannel extends WinmetaItem {
 
 const NO_MESSAGE = 0xffffffff;
 
+/** `win:ReservedLevel6`…: the reserved names of values `first` to `last`, with no message. */
+function reserved(kind: 'Level' | 'Opcode', first: number, last: number): WinmetaItem[] {
+  return Array.from({ length: last - first + 1 }, (_, i) => ({
+    name: `win:Reserved${kind}${first + i}`,
+    value: first + i,
+    messageId: NO_MESSAGE,
+    text: '',
+    symbol: `WINEVENT_${kind.toUpperCase()}_RESERVED_${first + i}`,
+  }));
+}
+
 export const WIN_LEVELS: readonly WinmetaItem[] = [
   { name: 'win:LogAlways', value: 0, messageId: 0x50000000, text: 'Log Always', symbol: 'WINEVENT_LEVEL_LOG_ALWAYS' },
   { name: 'win:Critical', value: 1, messageId: 0x50000001, text: 'Critical', symbol: 'WINEVENT_LEVEL_CRITICAL' },
@@ -30,13 +41,7 @@ export const WIN_LEVELS: readonly WinmetaItem[] = [
   { name: 'win:Warning', value: 3, messageId: 0x50000003, text: 'Warning', symbol: 'WINEVENT_LEVEL_WARNING' },
   { name: 'win:Informational', value: 4, messageId: 0x50000004, text: 'Information', symbol: 'WINEVENT_LEVEL_INFO' },
   { name: 'win:Verbose', value: 5, messageId: 0x50000005, text: 'Verbose', symbol: 'WINEVENT_LEVEL_VERBOSE' },
-  ...Array.from({ length: 10 }, (_, i) => ({
-    name: `win:ReservedLevel${i + 6}`,
-    value: i + 6,
-    messageId: NO_MESSAGE,
-    text: '',
-    symbol: `WINEVENT_LEVEL_RESERVED_${i + 6}`,
-  })),
+  ...reserved('Level', 6, 15),
 ];
 
 export const WIN_OPCODES: readonly WinmetaItem[] = [
@@ -51,13 +56,7 @@ export const WIN_OPCODES: readonly WinmetaItem[] = [
   { name: 'win:Suspend', value: 8, messageId: 0x30000008, text: 'Suspend', symbol: 'WINEVENT_OPCODE_SUSPEND' },
   { name: 'win:Send', value: 9, messageId: 0x30000009, text: 'Send', symbol: 'WINEVENT_OPCODE_SEND' },
   { name: 'win:Receive', value: 240, messageId: 0x300000f0, text: 'Receive', symbol: 'WINEVENT_OPCODE_RECEIVE' },
-  ...Array.from({ length: 15 }, (_, i) => ({
-    name: `win:ReservedOpcode${i + 241}`,
-    value: i + 241,
-    messageId: NO_MESSAGE,
-    text: '',
-    symbol: `WINEVENT_OPCODE_RESERVED_${i + 241}`,
-  })),
+  ...reserved('Opcode', 241, 255),
 ];
 
 export const WIN_TASKS: readonly WinmetaItem[] = [{ name: 'win:None', value: 0, messageId: 0x70000000, text: 'None', symbol: 'WINEVENT_TASK_NONE' }];
