@@ -1,7 +1,7 @@
 // The manifest compiler's diagnostic catalogue: codes MC2001–MC2099 (docs/manifests.md, "Diagnostics").
 // Same Diagnostic shape and rendering as the .mc compiler, so one formatter serves both.
 
-import type { Diagnostic, DiagnosticSeverity } from '../mc/diagnostics.js';
+import { catalogueDiagnostic, type Diagnostic, type DiagnosticCatalogue } from '../mc/diagnostics.js';
 import type { SourcePosition } from './xml.js';
 
 export const MANIFEST_DIAGNOSTICS = {
@@ -23,11 +23,10 @@ export const MANIFEST_DIAGNOSTICS = {
   tooManyErrors: { code: 'MC2016', severity: 'error', title: 'too many errors' },
   missingLocalization: { code: 'MC2017', severity: 'warning', title: 'string missing from a localization' },
   badFieldReference: { code: 'MC2018', severity: 'error', title: 'length or count names no earlier field' },
-} as const satisfies Record<string, { code: string; severity: DiagnosticSeverity; title: string }>;
+} as const satisfies DiagnosticCatalogue;
 
 export type ManifestDiagnosticKind = keyof typeof MANIFEST_DIAGNOSTICS;
 
 export function manifestDiagnostic(kind: ManifestDiagnosticKind, message: string, at?: SourcePosition): Diagnostic {
-  const d = MANIFEST_DIAGNOSTICS[kind];
-  return { severity: d.severity, code: d.code, message, line: at?.line, column: at?.column };
+  return catalogueDiagnostic(MANIFEST_DIAGNOSTICS, kind, message, at);
 }

@@ -52,13 +52,21 @@ export const DIAGNOSTICS = {
   badCodepage: { code: 'MC1005', severity: 'error', title: 'unknown code page' },
   // A user's template (--header-template, or the templates option): located in the template file.
   templateError: { code: 'MC1006', severity: 'error', title: 'a --header-template that does not compile or render' },
-} as const satisfies Record<string, { code: string; severity: DiagnosticSeverity; title: string }>;
+} as const satisfies DiagnosticCatalogue;
+
+/** A catalogue of diagnostics by kind: this one (.mc), the manifest compiler's. */
+export type DiagnosticCatalogue = Record<string, { code: string; severity: DiagnosticSeverity; title: string }>;
 
 export type DiagnosticKind = keyof typeof DIAGNOSTICS;
 
-export function diagnostic(kind: DiagnosticKind, message: string, at?: { line: number; column?: number }): Diagnostic {
-  const d = DIAGNOSTICS[kind];
+/** The diagnostic `kind` of `catalogue` says, at a place (line, optional column) or none. */
+export function catalogueDiagnostic<C extends DiagnosticCatalogue>(catalogue: C, kind: keyof C, message: string, at?: { line: number; column?: number }): Diagnostic {
+  const d = catalogue[kind]!;
   return { severity: d.severity, code: d.code, message, line: at?.line, column: at?.column };
+}
+
+export function diagnostic(kind: DiagnosticKind, message: string, at?: { line: number; column?: number }): Diagnostic {
+  return catalogueDiagnostic(DIAGNOSTICS, kind, message, at);
 }
 
 /** `path(line[,column]) : error MCnnnn: text`; `path` is the input's, unless the diagnostic names its own file. */
