@@ -528,24 +528,27 @@ function writeProvider(ctx: Ctx, p: CrimProvider, pi: number, name: string, symb
   });
   section(ctx, pi, 'channels', 'channel', channelLines);
 
-  // Levels: stored by value, numbered in document order.
+  // Items one a group, ordered so that each keeps its natural message id where it can.
   const known = (m: number) => ctx.keys.has(m >>> 0);
-  const levelNat = (l: CrimProvider['levels'][number]) => id(0x5, l.value);
-  const levels = orderGroups(
-    p.levels.filter((l) => !isWinLevel(l.name) && kept(l)).map((l) => [l]),
-    (l) => l.messageId,
-    levelNat,
-    known,
-  );
-  section(
-    ctx,
-    pi,
-    'levels',
+  const ordered = <T extends { messageId: number }>(items: T[], nat: (t: T) => number) => orderGroups(items.map((x) => [x]), (x) => x.messageId, nat, known);
+  // Levels and keywords: stored by value (mask), numbered in document order, written as one element each.
+  const valueSection = <T extends { name: string; messageId: number }>(kind: 'level' | 'keyword', items: T[], nat: (t: T) => number, label: (t: T) => string, element: (t: T) => string) =>
+    section(
+      ctx,
+      pi,
+      `${kind}s`,
+      kind,
+      ordered(items, nat).map((x) => {
+        const k = messageKey(ctx, x.messageId, nat(x), `${pfx}${kind}.${x.name}`, where(kind, label(x)));
+        return `<${element(x)}${msgAttr(k.key)}/>\u0000${label(x)}`;
+      }),
+    );
+  valueSection(
     'level',
-    levels.map((l) => {
-      const k = messageKey(ctx, l.messageId, levelNat(l), `${pfx}level.${l.name}`, where('level', LABEL.level(l)));
-      return `<level name="${attrText(l.name)}" value="${l.value}"${msgAttr(k.key)}/>\u0000${LABEL.level(l)}`;
-    }),
+    p.levels.filter((l) => !isWinLevel(l.name) && kept(l)),
+    (l) => id(0x5, l.value),
+    LABEL.level,
+    (l) => `level name="${attrText(l.name)}" value="${l.value}"`,
   );
 
   // Tasks: document order, then each task's opcodes.
@@ -556,11 +559,9 @@ function writeProvider(ctx: Ctx, p: CrimProvider, pi: number, name: string, symb
   const opcodeOwner = (o: CrimProvider['opcodes'][number]) => (o.task === 0 ? undefined : ownTasks.find((t) => t.value === o.task));
   for (const o of p.opcodes)
     if (o.task !== 0 && !opcodeOwner(o)) warn(ctx, blockOf(p, 'opcode'), LABEL.opcode(o), `an opcode of task ${o.task}, which the template does not define: written as the provider's`);
-  const provOps = orderGroups(
-    p.opcodes.filter((o) => !opcodeOwner(o) && !isWinOpcode(o.name, o.task) && kept(o)).map((o) => [o]),
-    (o) => o.messageId,
+  const provOps = ordered(
+    p.opcodes.filter((o) => !opcodeOwner(o) && !isWinOpcode(o.name, o.task) && kept(o)),
     opNat,
-    known,
   );
   const opLine = (o: CrimProvider['opcodes'][number]) => {
     const k = messageKey(ctx, o.messageId, opNat(o), `${pfx}opcode.${o.task ? `${o.task}.` : ''}${o.name}`, where('opcode', LABEL.opcode(o)));
@@ -569,11 +570,9 @@ function writeProvider(ctx: Ctx, p: CrimProvider, pi: number, name: string, symb
   const provOpLines = provOps.map((o) => `${opLine(o)}\u0000${LABEL.opcode(o)}`);
   const taskOpLines = new Map<object, string[]>();
   for (const t of ownTasks) {
-    const own = orderGroups(
-      p.opcodes.filter((o) => opcodeOwner(o) === t && kept(o)).map((o) => [o]),
-      (o) => o.messageId,
+    const own = ordered(
+      p.opcodes.filter((o) => opcodeOwner(o) === t && kept(o)),
       opNat,
-      known,
     );
     taskOpLines.set(
       t,
@@ -601,23 +600,12 @@ function writeProvider(ctx: Ctx, p: CrimProvider, pi: number, name: string, symb
   }
   section(ctx, pi, 'opcodes', 'opcode', provOpLines);
 
-  // Keywords: stored by mask, numbered in document order.
-  const kwNat = (k: CrimProvider['keywords'][number]) => id(0x1, bitLength(k.mask));
-  const keywords = orderGroups(
-    p.keywords.filter((k) => !isWinKeyword(k.name) && kept(k)).map((k) => [k]),
-    (k) => k.messageId,
-    kwNat,
-    known,
-  );
-  section(
-    ctx,
-    pi,
-    'keywords',
+  valueSection(
     'keyword',
-    keywords.map((k) => {
-      const key = messageKey(ctx, k.messageId, kwNat(k), `${pfx}keyword.${k.name}`, where('keyword', LABEL.keyword(k)));
-      return `<keyword name="${attrText(k.name)}" mask="${mask16(k.mask)}"${msgAttr(key.key)}/>\u0000${LABEL.keyword(k)}`;
-    }),
+    p.keywords.filter((k) => !isWinKeyword(k.name) && kept(k)),
+    (k) => id(0x1, bitLength(k.mask)),
+    LABEL.keyword,
+    (k) => `keyword name="${attrText(k.name)}" mask="${mask16(k.mask)}"`,
   );
 
   // Events are numbered before map items and filters, but written after the templates: plan them now.
