@@ -3,7 +3,10 @@
 // substitution types (u32 each) starting from the first digest as its state; later versions take
 // SHA-256 over "MS-WEVT\0", the XML text and the types, keep 16 bytes and set the version nibble 5.
 
+import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
+
+const MS_WEVT = new TextEncoder().encode('MS-WEVT\0');
 
 const S = [7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21];
 const K = Array.from({ length: 64 }, (_, i) => Math.floor(Math.abs(Math.sin(i + 1)) * 2 ** 32) >>> 0);
@@ -44,13 +47,9 @@ export function md5From(data: Uint8Array, state: readonly number[] = MD5_INIT): 
   return out;
 }
 
+// UTF-16LE code units as they are (lone surrogates too, as Buffer's utf16le writes them).
 function utf16le(s: string): Uint8Array {
-  const b = new Uint8Array(s.length * 2);
-  for (let i = 0; i < s.length; i++) {
-    b[i * 2] = s.charCodeAt(i) & 0xff;
-    b[i * 2 + 1] = s.charCodeAt(i) >> 8;
-  }
-  return b;
+  return Buffer.from(s, 'utf16le');
 }
 
 function typeBytes(types: readonly number[]): Uint8Array {
@@ -70,8 +69,8 @@ export function md5TemplateId(xml: string, types: readonly number[]): Uint8Array
 /** 10.0.10240 on: SHA-256 of "MS-WEVT\0" + text + types, 16 bytes, version nibble 5. */
 export function sha256TemplateId(xml: string, types: readonly number[]): Uint8Array {
   const h = createHash('sha256');
-  h.update(new TextEncoder().encode('MS-WEVT\0'));
-  h.update(utf16le(xml));
+  h.update(MS_WEVT);
+  h.update(xml, 'utf16le');
   h.update(typeBytes(types));
   const out = new Uint8Array(h.digest().subarray(0, 16));
   out[7] = (out[7]! & 0x0f) | 0x50;
