@@ -2,6 +2,7 @@
 // (--as mc) as a message text file that compiles back to the same tables; and the event templates
 // of TEMP.BIN files and WEVT_TEMPLATE resources (dump-template.ts), --as man as a manifest.
 
+import { escapeText } from '../binary/codec.js';
 import { basename } from 'node:path';
 import { writeFilesAtomically } from '../io/atomic-write.js';
 import { isKnownCodepage } from '../mc/codepage.js';
@@ -132,20 +133,7 @@ export function dumpTables(file: TableFile, fileName: string, options: { languag
 
 /** A message text on one line: CR, LF, tab, backslash and other control characters escaped. */
 export function showText(text: string): string {
-  return text.replace(/[\\\x00-\x1f\x7f]/g, (c) => {
-    switch (c) {
-      case '\\':
-        return '\\\\';
-      case '\r':
-        return '\\r';
-      case '\n':
-        return '\\n';
-      case '\t':
-        return '\\t';
-      default:
-        return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
-    }
-  });
+  return escapeText(text, { backslash: true });
 }
 
 const hex = (n: number, digits: number) => `0x${(n >>> 0).toString(16).toUpperCase().padStart(digits, '0')}`;

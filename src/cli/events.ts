@@ -9,6 +9,7 @@
 // on stderr as warnings naming the chunk and record; the readable records are still listed. When
 // the filters leave no event, stderr says so (MC6102).
 
+import { escapeText } from '../binary/codec.js';
 import { open, stat } from 'node:fs/promises';
 import {
   detectLogFormat,
@@ -299,10 +300,7 @@ function cell(text: string, width: number, wide: boolean): string {
 
 /** A string in double quotes with control characters and quotes escaped, backslashes as they are. */
 function quote(s: string): string {
-  const escaped = s.replace(/[\x00-\x1f"]/g, (c) =>
-    c === '"' ? '\\"' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
-  return `"${escaped}"`;
+  return escapeText(s, { quote: true });
 }
 
 export function eventTableLines(e: EventRecord, packet: IoErrorLogPacket | null, message: string | undefined, wide = false): string[] {

@@ -6,6 +6,7 @@
 //   limits  the size limits per architecture; --size N checks one EntrySize; --dump-words and
 //           --string report what still fits.
 
+import { escapeText } from '../binary/codec.js';
 import { readFile } from 'node:fs/promises';
 import { writeFilesAtomically } from '../io/atomic-write.js';
 import {
@@ -368,8 +369,7 @@ function packetJson(p: IoErrorLogPacket): Record<string, unknown> {
 
 /** A string between quotes with line breaks and other control characters made visible. */
 function quote(s: string): string {
-  const visible = s.replace(/[\u0000-\u001f]/g, (c) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-  return `"${visible}"`;
+  return `"${escapeText(s)}"`;
 }
 
 function describe(item: DecodedItem, msg: RenderedMessage): string {

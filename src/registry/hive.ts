@@ -100,9 +100,16 @@ export interface HiveResult {
 /** Resolves `plan` against the hive file and applies it: all of it, or nothing. */
 export function applyToHiveFile(path: string, p: Plan, options: ApplyOptions = {}): HiveResult {
   const reg = openHiveFile(path);
-  const { changes }: Resolution = resolve(p, reg);
-  if (changes.length === 0) return { changes, written: false };
-  applyChanges(reg, changes, options);
+  let changes: Change[];
+  try {
+    ({ changes } = resolve(p, reg) as Resolution);
+    if (changes.length === 0) return { changes, written: false };
+    applyChanges(reg, changes, options);
+  } catch (err) {
+    // "Sources is REG_TYPE_0x…", "does not exist": every failure names the hive it is about.
+    if (err instanceof RegistryError && err.file === undefined && !err.message.includes(path)) throw new RegistryError(err.code, `${path}: ${err.message}`, path, err.line);
+    throw err;
+  }
   writeFilesAtomically([{ path, bytes: reg.hive.toBytes() }]);
   return { changes, written: true };
 }

@@ -1,7 +1,7 @@
 // Registry value types and their data encodings, shared by every backend. Strings are stored as
 // UTF-16LE with a terminating NUL; REG_MULTI_SZ is a run of such strings closed by one more NUL.
 
-import { decodeUtf16le, encodeUtf16le } from '../binary/codec.js';
+import { decodeUtf16le, encodeUtf16le, escapeText } from '../binary/codec.js';
 
 export const enum RegType {
   NONE = 0,
@@ -86,7 +86,7 @@ export function sameValue(a: RegValue | undefined, b: RegValue | undefined): boo
 
 /** Quotes text for display without escaping backslashes, so registry paths read as typed. */
 function quoted(text: string): string {
-  return '"' + text.replace(/[\u0000-\u001f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`) + '"';
+  return '"' + escapeText(text, { named: false }) + '"';
 }
 
 /** A readable rendering of a value for plans and messages: `REG_EXPAND_SZ "%SystemRoot%\x.dll"`. */
