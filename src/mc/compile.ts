@@ -40,7 +40,7 @@ export interface CompileOptions {
   maxMessageLength?: number;
   /** -x: also produce the .dbg file. */
   debugFile?: boolean;
-  /** Output generation of mc.exe to reproduce (MC-SPEC.md §10). */
+  /** Output generation of mc.exe to reproduce (`--compat`: `modern`, `middle`, `legacy`; README.md). */
   compat?: FlavorName;
   /** The Windows ANSI code page mc.exe would run under (CP_ACP); default 1252. */
   ansiCodepage?: number;

@@ -71,8 +71,8 @@ export function messageIdOf(event: { eventId: number; qualifiers?: number | null
 }
 
 /**
- * The one test for "this binary event data is an I/O error packet", Event Viewer's (PACKET-REGISTRY.md
- * §1.6): at least the 40-byte header, a length of exactly 40 + DumpDataSize, and, when the event's
+ * The one test for "this binary event data is an I/O error packet", Event Viewer's (docs/events.md,
+ * "Driver events"): at least the 40-byte header, a length of exactly 40 + DumpDataSize, and, when the event's
  * full message id (messageIdOf) is known, an ErrorCode equal to it. DumpDataSize need not be a
  * multiple of 4: a few drivers log one that is not (TermDD 50 on XP logs 11 bytes) and the event is
  * still a packet; decodeEventLogPacket reads those. `packet decode`, `events` and decodeEventXml
