@@ -218,25 +218,7 @@ export function readRecordHeader(r: ByteReader, at: number, end: number): RawRec
     throw r.error(`record marker ${markerHex(marker)} has no TRACE_HEADER_FLAG`, at, 'record marker');
   }
   const T = TRACE_HEADER_TYPE;
-  const base = {
-    headerType,
-    at,
-    threadId: null as number | null,
-    processId: null as number | null,
-    group: null as number | null,
-    level: 0,
-    guid: null as string | null,
-    eventId: 0,
-    task: 0,
-    channel: 0,
-    keywords: 0n,
-    flags: 0,
-    eventProperty: 0,
-    activityId: null as string | null,
-    kernelTime: null as number | null,
-    userTime: null as number | null,
-    extended: [] as ExtendedItem[],
-  };
+  const base = { headerType, at };
   switch (headerType) {
     case T.SYSTEM32:
     case T.SYSTEM64:
@@ -246,7 +228,7 @@ export function readRecordHeader(r: ByteReader, at: number, end: number): RawRec
       const hsize = compact ? COMPACT_SYSTEM_TRACE_HEADER_SIZE : SYSTEM_TRACE_HEADER.size;
       const size = sizeOf(r, at, end, SYSTEM_TRACE_HEADER.get(r, at, 'Size'), hsize, 'SYSTEM_TRACE_HEADER');
       const S = SYSTEM_TRACE_HEADER;
-      return {
+      return record({
         ...base,
         kind: compact ? 'compact' : 'system',
         pointerSize: headerType === T.SYSTEM32 || headerType === T.COMPACT32 ? 4 : 8,
@@ -260,13 +242,13 @@ export function readRecordHeader(r: ByteReader, at: number, end: number): RawRec
         kernelTime: compact ? null : S.get(r, at, 'KernelTime'),
         userTime: compact ? null : S.get(r, at, 'UserTime'),
         payload: r.slice(at + hsize, size - hsize, 'SYSTEM_TRACE_HEADER payload'),
-      };
+      });
     }
     case T.PERFINFO32:
     case T.PERFINFO64: {
       const P = PERFINFO_TRACE_HEADER;
       const size = sizeOf(r, at, end, P.get(r, at, 'Size'), P.size, P.name);
-      return {
+      return record({
         ...base,
         kind: 'perfinfo',
         pointerSize: headerType === T.PERFINFO32 ? 4 : 8,
@@ -276,7 +258,7 @@ export function readRecordHeader(r: ByteReader, at: number, end: number): RawRec
         opcode: P.get(r, at, 'Type'),
         version: P.get(r, at, 'Version'),
         payload: r.slice(at + P.size, size - P.size, 'PERFINFO_TRACE_HEADER payload'),
-      };
+      });
     }
     case T.FULL_HEADER32:
     case T.FULL_HEADER64:
@@ -286,7 +268,7 @@ export function readRecordHeader(r: ByteReader, at: number, end: number): RawRec
       const instance = headerType === T.INSTANCE32 || headerType === T.INSTANCE64;
       const hsize = instance ? EVENT_INSTANCE_GUID_HEADER.size : E.size;
       const size = sizeOf(r, at, end, E.get(r, at, 'Size'), hsize, instance ? EVENT_INSTANCE_GUID_HEADER.name : E.name);
-      return {
+      return record({
         ...base,
         kind: instance ? 'instance' : 'event-trace',
         pointerSize: headerType === T.FULL_HEADER32 || headerType === T.INSTANCE32 ? 4 : 8,
@@ -301,7 +283,7 @@ export function readRecordHeader(r: ByteReader, at: number, end: number): RawRec
         kernelTime: E.get(r, at, 'KernelTime'),
         userTime: E.get(r, at, 'UserTime'),
         payload: r.slice(at + hsize, size - hsize, `${E.name} payload`),
-      };
+      });
     }
     case T.EVENT_HEADER32:
     case T.EVENT_HEADER64: {
@@ -324,7 +306,7 @@ export function readRecordHeader(r: ByteReader, at: number, end: number): RawRec
         }
       }
       const activity = r.guid(at + E.offset.ActivityId, 'ActivityId');
-      return {
+      return record({
         ...base,
         kind: 'event',
         pointerSize: headerType === T.EVENT_HEADER32 ? 4 : 8,
@@ -347,12 +329,12 @@ export function readRecordHeader(r: ByteReader, at: number, end: number): RawRec
         userTime: flags & EVENT_HEADER_FLAG.NO_CPUTIME ? null : E.get(r, at, 'UserTime'),
         extended,
         payload: r.slice(data, at + size - data, 'EVENT_HEADER user data'),
-      };
+      });
     }
     case T.MESSAGE: {
       const M = MESSAGE_TRACE_HEADER;
       const size = sizeOf(r, at, end, M.get(r, at, 'Size'), M.size, M.name);
-      return {
+      return record({
         ...base,
         kind: 'message',
         pointerSize: 8,
@@ -363,11 +345,44 @@ export function readRecordHeader(r: ByteReader, at: number, end: number): RawRec
         flags: M.get(r, at, 'OptionFlags'),
         messageNumber: M.get(r, at, 'MessageNumber'),
         payload: r.slice(at + M.size, size - M.size, 'MESSAGE_TRACE_HEADER payload'),
-      };
+      });
     }
     default:
       throw r.error(`record marker ${markerHex(marker)} has header type 0x${headerType.toString(16)}, which is not read`, at, 'record marker');
   }
+}
+
+type RecordInit = Pick<RawRecord, 'kind' | 'headerType' | 'pointerSize' | 'at' | 'size' | 'timeStamp' | 'opcode' | 'version' | 'payload'> & Partial<RawRecord>;
+
+/** A RawRecord with every property in one order (one object shape for every header kind). */
+function record(p: RecordInit): RawRecord {
+  return {
+    kind: p.kind,
+    headerType: p.headerType,
+    pointerSize: p.pointerSize,
+    at: p.at,
+    size: p.size,
+    timeStamp: p.timeStamp,
+    threadId: p.threadId ?? null,
+    processId: p.processId ?? null,
+    group: p.group ?? null,
+    opcode: p.opcode,
+    version: p.version,
+    level: p.level ?? 0,
+    guid: p.guid ?? null,
+    eventId: p.eventId ?? 0,
+    task: p.task ?? 0,
+    channel: p.channel ?? 0,
+    keywords: p.keywords ?? 0n,
+    flags: p.flags ?? 0,
+    eventProperty: p.eventProperty ?? 0,
+    activityId: p.activityId ?? null,
+    kernelTime: p.kernelTime ?? null,
+    userTime: p.userTime ?? null,
+    extended: p.extended ?? [],
+    payload: p.payload,
+    messageNumber: p.messageNumber,
+  };
 }
 
 function sizeOf(r: ByteReader, at: number, end: number, size: number, headerSize: number, what: string): number {
