@@ -75,7 +75,7 @@ describe.skipIf(missing.length > 0)(`the packed package, installed${skipNote}`, 
     // Every relative link of the README resolves inside the package.
     const readme = readFileSync(join(installed, 'README.md'), 'utf8');
     for (const [, target] of readme.matchAll(/\]\((?!https?:|#)([^)#\s]+)/g)) expect(existsSync(join(installed, target!)), `README link ${target}`).toBe(true);
-  });
+  }, TIMEOUT);
 
   it('installs without warnings and without running an install script (nothing installed has one)', () => {
     expect(install.stderr.split('\n').filter((l) => /warn|ERR/i.test(l))).toEqual([]);
@@ -99,7 +99,7 @@ describe.skipIf(missing.length > 0)(`the packed package, installed${skipNote}`, 
     expect(withScripts).toEqual([]);
     // native-reg (the live registry, Windows) is an optional peer: not installed unless asked for.
     expect(existsSync(join(project, 'node_modules', 'native-reg'))).toBe(false);
-  });
+  }, TIMEOUT);
 
   it('npx winmc compiles the shipped examples, .mc and .man, to the checkout CLI\'s bytes', () => {
     for (const [example, switches] of [
@@ -118,7 +118,7 @@ describe.skipIf(missing.length > 0)(`the packed package, installed${skipNote}`, 
       for (const n of names) expect(readFileSync(join(mine, n)).equals(readFileSync(join(theirs, n))), n).toBe(true);
     }
     expect(run('npx', ['--no-install', 'winmc', '-V'], { cwd: project }).stdout.trim()).toBe(JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version);
-  });
+  }, TIMEOUT);
 
   const useMc = "const r = compileMc(new TextEncoder().encode('MessageId=1\\nSymbolicName=MSG_A\\nLanguage=English\\nA\\n.\\n'), { inputName: 'a.mc' });";
   const useMan = "const m = compileManifest(readFileSync(process.argv[1]), { inputName: 'provider.man' });";
@@ -127,13 +127,13 @@ describe.skipIf(missing.length > 0)(`the packed package, installed${skipNote}`, 
     const script = `import { compileMc, compileManifest } from 'winmc'; import { readFileSync } from 'node:fs'; ${useMc} ${useMan} console.log(r.files.map((f) => f.name).join(','), m.files.map((f) => f.name).join(','));`;
     const r = run(process.execPath, ['--input-type=module', '-e', script, join(installed, 'examples', 'provider.man')], { cwd: project });
     expect([r.code, r.stderr, r.stdout.trim()]).toEqual([0, '', 'a.h,a.rc,MSG00001.bin provider.h,provider.rc,providerTEMP.BIN,MSG00001.bin']);
-  });
+  }, TIMEOUT);
 
   it("require('winmc') works, with no warning (Node >= 20.19 requires the ESM build)", () => {
     const script = `const { compileMc, compileManifest } = require('winmc'); const { readFileSync } = require('node:fs'); ${useMc} ${useMan} console.log(r.files.length, m.files.length, typeof require('winmc/package.json').version);`;
     const r = run(process.execPath, ['-e', script, join(installed, 'examples', 'provider.man')], { cwd: project });
     expect([r.code, r.stderr, r.stdout.trim()]).toEqual([0, '', '3 4 string']);
-  });
+  }, TIMEOUT);
 
   for (const [resolution, module] of [
     ['node16', 'node16'],
@@ -177,7 +177,7 @@ describe.skipIf(missing.length > 0)(`the packed package, installed${skipNote}`, 
       const r = run(process.execPath, [tscBin, '-p', join(dir, 'tsconfig.json')], { cwd: dir });
       expect(r.stdout + r.stderr).toBe('');
       expect(r.code).toBe(0);
-    });
+    }, TIMEOUT);
   }
 
   it('the installed CLI starts from its bundle with the code cache, as fast as the checkout', () => {
@@ -195,7 +195,7 @@ describe.skipIf(missing.length > 0)(`the packed package, installed${skipNote}`, 
     console.log(`test/package/pack: a small compile takes ${installedMs.toFixed(0)} ms installed, ${checkoutMs.toFixed(0)} ms in the checkout, node -e 0 ${nodeMs.toFixed(0)} ms (fastest of 5)`);
     // Before the content stamp the installed CLI took 3.4 times the checkout's time.
     expect(installedMs).toBeLessThan(checkoutMs * 1.5 + 25);
-  });
+  }, TIMEOUT);
 
   it('a global install (npm i -g) runs from its bundle and code cache too', () => {
     const prefix = join(work, 'global');
@@ -209,5 +209,5 @@ describe.skipIf(missing.length > 0)(`the packed package, installed${skipNote}`, 
     const r = run(bin, ['compile', '-h', out, '-r', out, join(root, 'examples', 'app.mc')]);
     expect([r.code, r.stderr]).toEqual([0, '']);
     expect(readdirSync(out).sort()).toEqual(['MSG00001.bin', 'app.h', 'app.rc']);
-  });
+  }, TIMEOUT);
 });
