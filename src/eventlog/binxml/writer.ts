@@ -10,6 +10,8 @@
 //   value      0x05, type 0x01 (string), length u16, UTF-16 (no NUL)
 //   subst.     0x0D (0x0E optional), index u16, value type u8
 
+import { decodeUtf16le } from '../../binary/codec.js';
+import { ByteWriter } from '../../binary/writer.js';
 import type { XmlElement, XmlNode } from './reader.js';
 import { FRAGMENT_MAJOR, FRAGMENT_MINOR, MORE_FLAG, TOKEN, VALUE_TYPE, nameHash } from './tokens.js';
 
@@ -23,80 +25,42 @@ export class TemplateBinXmlError extends Error {
   }
 }
 
-class Out {
-  bytes = new Uint8Array(256);
-  view = new DataView(this.bytes.buffer);
-  pos = 0;
-
-  private room(n: number): void {
-    if (this.pos + n <= this.bytes.length) return;
-    let size = this.bytes.length * 2;
-    while (size < this.pos + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.bytes);
-    this.bytes = next;
-    this.view = new DataView(next.buffer);
-  }
-  u8(v: number): void {
-    this.room(1);
-    this.bytes[this.pos++] = v;
-  }
-  u16(v: number): void {
-    this.room(2);
-    this.view.setUint16(this.pos, v, true);
-    this.pos += 2;
-  }
-  u32(v: number): void {
-    this.room(4);
-    this.view.setUint32(this.pos, v >>> 0, true);
-    this.pos += 4;
-  }
-  utf16(s: string): void {
-    this.room(s.length * 2);
-    for (let i = 0; i < s.length; i++) this.view.setUint16(this.pos + i * 2, s.charCodeAt(i), true);
-    this.pos += s.length * 2;
-  }
-  patch32(at: number, v: number): void {
-    this.view.setUint32(at, v >>> 0, true);
-  }
-}
-
 /** Encodes a template fragment (header, the element, EOF, padding to a multiple of 4). */
 export function writeTemplateFragment(root: XmlElement): Uint8Array {
-  const out = new Out();
+  const out = new ByteWriter();
   out.u8(TOKEN.FRAGMENT_HEADER);
   out.u8(FRAGMENT_MAJOR);
   out.u8(FRAGMENT_MINOR);
   out.u8(0);
   writeElement(out, root);
   out.u8(TOKEN.EOF);
-  while (out.pos % 4 !== 0) out.u8(0);
-  return out.bytes.slice(0, out.pos);
+  out.align(4);
+  return out.finish();
 }
 
-function writeName(out: Out, name: string): void {
+function writeName(out: ByteWriter, name: string): void {
   out.u16(nameHash(name));
   out.u16(name.length);
   out.utf16(name);
   out.u16(0);
 }
 
-function writeElement(out: Out, e: XmlElement): void {
+function writeElement(out: ByteWriter, e: XmlElement): void {
   const hasAttributes = e.attributes.length > 0;
   out.u8(TOKEN.OPEN_START_ELEMENT | (hasAttributes ? MORE_FLAG : 0));
   out.u16(0xffff);
-  const sizeAt = out.pos;
+  const sizeAt = out.offset;
   out.u32(0);
   writeName(out, e.name);
   if (hasAttributes) {
-    const listAt = out.pos;
+    const listAt = out.offset;
     out.u32(0);
     e.attributes.forEach((a, i) => {
       out.u8(TOKEN.ATTRIBUTE | (i < e.attributes.length - 1 ? MORE_FLAG : 0));
       writeName(out, a.name);
       for (const v of a.value) writeContent(out, v);
     });
-    out.patch32(listAt, out.pos - listAt - 4);
+    out.patchU32(listAt, out.offset - listAt - 4);
   }
   out.u8(TOKEN.CLOSE_START_ELEMENT);
   for (const child of e.children) {
@@ -104,10 +68,10 @@ function writeElement(out: Out, e: XmlElement): void {
     else writeContent(out, child);
   }
   out.u8(TOKEN.END_ELEMENT);
-  out.patch32(sizeAt, out.pos - sizeAt - 4);
+  out.patchU32(sizeAt, out.offset - sizeAt - 4);
 }
 
-function writeContent(out: Out, n: XmlNode): void {
+function writeContent(out: ByteWriter, n: XmlNode): void {
   switch (n.kind) {
     case 'value': {
       const text = String(n.value ?? '');
@@ -127,7 +91,7 @@ function writeContent(out: Out, n: XmlNode): void {
       out.u16(n.code);
       return;
     default:
-      throw new TemplateBinXmlError(`cannot write a ${n.kind} node into a template fragment`, out.pos);
+      throw new TemplateBinXmlError(`cannot write a ${n.kind} node into a template fragment`, out.offset);
   }
 }
 
@@ -144,18 +108,6 @@ export function readTemplateFragment(bytes: Uint8Array, offset: number, end: num
   while (r.pos < end) if (r.u8() !== 0) r.fail('non-zero padding after the fragment', r.pos - 1);
   return root;
 }
-
-const UTF16_DECODER = new TextDecoder('utf-16le');
-/** UTF-16LE as stored: a lone surrogate stays itself (TextDecoder would make it U+FFFD). */
-const UTF16 = {
-  decode(b: Uint8Array): string {
-    const s = UTF16_DECODER.decode(b);
-    if (!s.includes('\uFFFD')) return s;
-    let out = '';
-    for (let i = 0; i + 1 < b.length; i += 2) out += String.fromCharCode(b[i]! | (b[i + 1]! << 8));
-    return out;
-  },
-};
 
 class In {
   view: DataView;
@@ -190,7 +142,7 @@ class In {
   }
   utf16(count: number): string {
     this.need(count * 2);
-    const s = UTF16.decode(this.bytes.subarray(this.pos, this.pos + count * 2));
+    const s = decodeUtf16le(this.bytes, this.pos, this.pos + count * 2);
     this.pos += count * 2;
     return s;
   }
