@@ -1,72 +1,9 @@
-// The fixed-size records of a CRIM (WEVT_TEMPLATE) blob, one table per record, read and written
-// through the same definitions (crim.ts). Offsets are in bytes from the record's start; all
-// integers are little-endian. See docs/manifests.md for the block structure.
+// The fixed-size records of a CRIM (WEVT_TEMPLATE) blob, one struct() table per record (the
+// layout mechanism of PE, .res, EVTX and regf), read and written through the same definitions
+// (crim.ts). All integers are little-endian; a GUID is its 16 bytes in Windows order. See
+// docs/manifests.md for the block structure.
 
-export type FieldKind = 'u8' | 'u16' | 'u32' | 'u64' | 'guid';
-type ValueOf<K extends FieldKind> = K extends 'u64' ? bigint : K extends 'guid' ? Uint8Array : number;
-export type Spec = Readonly<Record<string, readonly [FieldKind, number]>>;
-export type Rec<S extends Spec> = { [K in keyof S]: ValueOf<S[K][0]> };
-
-export interface Layout<S extends Spec> {
-  name: string;
-  size: number;
-  spec: S;
-  /** The spec's fields as a list, read and written in this order. */
-  fields: readonly (readonly [string, FieldKind, number])[];
-}
-
-function layout<const S extends Spec>(name: string, size: number, spec: S): Layout<S> {
-  return { name, size, spec, fields: Object.entries(spec).map(([k, [kind, off]]) => [k, kind, off] as const) };
-}
-
-export function readRec<S extends Spec>(view: DataView, at: number, l: Layout<S>): Rec<S> {
-  const out: Record<string, number | bigint | Uint8Array> = {};
-  for (const [k, kind, off] of l.fields) {
-    const p = at + off;
-    switch (kind) {
-      case 'u8':
-        out[k] = view.getUint8(p);
-        break;
-      case 'u16':
-        out[k] = view.getUint16(p, true);
-        break;
-      case 'u32':
-        out[k] = view.getUint32(p, true);
-        break;
-      case 'u64':
-        out[k] = view.getBigUint64(p, true);
-        break;
-      case 'guid':
-        out[k] = new Uint8Array(view.buffer, view.byteOffset + p, 16).slice();
-        break;
-    }
-  }
-  return out as Rec<S>;
-}
-
-export function writeRec<S extends Spec>(view: DataView, at: number, l: Layout<S>, rec: Rec<S>): void {
-  for (const [k, kind, off] of l.fields) {
-    const p = at + off;
-    const v = (rec as Record<string, number | bigint | Uint8Array>)[k]!;
-    switch (kind) {
-      case 'u8':
-        view.setUint8(p, v as number);
-        break;
-      case 'u16':
-        view.setUint16(p, v as number, true);
-        break;
-      case 'u32':
-        view.setUint32(p, (v as number) >>> 0, true);
-        break;
-      case 'u64':
-        view.setBigUint64(p, v as bigint, true);
-        break;
-      case 'guid':
-        new Uint8Array(view.buffer, view.byteOffset + p, 16).set(v as Uint8Array);
-        break;
-    }
-  }
-}
+import { struct } from '../binary/layout.js';
 
 /** Four-character block tags, as the little-endian u32 of their ASCII bytes. */
 export function tag(s: string): number {
@@ -76,133 +13,47 @@ export function tagName(v: number): string {
   return String.fromCharCode(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24);
 }
 
-export const CRIM_HEADER = layout('CRIM header', 16, {
-  magic: ['u32', 0],
-  size: ['u32', 4],
-  major: ['u16', 8],
-  minor: ['u16', 10],
-  providerCount: ['u32', 12],
-});
-export const PROVIDER_ENTRY = layout('provider entry', 20, { guid: ['guid', 0], offset: ['u32', 16] });
+export const CRIM_HEADER = struct('CRIM header', { magic: 'u32', size: 'u32', major: 'u16', minor: 'u16', providerCount: 'u32' });
+export const PROVIDER_ENTRY = struct('provider entry', { guid: 16, offset: 'u32' });
 
-export const WEVT_HEADER = layout('WEVT', 16, {
-  magic: ['u32', 0],
-  size: ['u32', 4],
-  messageId: ['u32', 8],
-  listCount: ['u32', 12],
-});
+export const WEVT_HEADER = struct('WEVT', { magic: 'u32', size: 'u32', messageId: 'u32', listCount: 'u32' });
 /** A WEVT list descriptor: the list's kind (EVENT_FIELD_KIND) and its offset. */
-export const LIST_DESCRIPTOR = layout('list descriptor', 8, { kind: ['u32', 0], offset: ['u32', 4] });
+export const LIST_DESCRIPTOR = struct('list descriptor', { kind: 'u32', offset: 'u32' });
 
 /** Header of CHAN, LEVL, OPCO, TASK, KEYW, MAPS, QTAB, TTBL, PRVA, EVTA. */
-export const LIST_HEADER = layout('list header', 12, { magic: ['u32', 0], size: ['u32', 4], count: ['u32', 8] });
+export const LIST_HEADER = struct('list header', { magic: 'u32', size: 'u32', count: 'u32' });
 
-export const CHANNEL_ENTRY = layout('CHAN entry', 16, {
-  flags: ['u32', 0],
-  nameOffset: ['u32', 4],
-  value: ['u32', 8],
-  messageId: ['u32', 12],
-});
-export const LEVEL_ENTRY = layout('LEVL entry', 12, { value: ['u32', 0], messageId: ['u32', 4], nameOffset: ['u32', 8] });
-export const OPCODE_ENTRY = layout('OPCO entry', 12, {
-  task: ['u16', 0],
-  value: ['u16', 2],
-  messageId: ['u32', 4],
-  nameOffset: ['u32', 8],
-});
-export const TASK_ENTRY = layout('TASK entry', 28, {
-  value: ['u32', 0],
-  messageId: ['u32', 4],
-  eventGuid: ['guid', 8],
-  nameOffset: ['u32', 24],
-});
-export const KEYWORD_ENTRY = layout('KEYW entry', 16, { mask: ['u64', 0], messageId: ['u32', 8], nameOffset: ['u32', 12] });
+// The entries of the lists of named items; each names its item by the offset of its name data.
+export const CHANNEL_ENTRY = struct('CHAN entry', { flags: 'u32', nameOffset: 'u32', value: 'u32', messageId: 'u32' });
+export const LEVEL_ENTRY = struct('LEVL entry', { value: 'u32', messageId: 'u32', nameOffset: 'u32' });
+export const OPCODE_ENTRY = struct('OPCO entry', { task: 'u16', value: 'u16', messageId: 'u32', nameOffset: 'u32' });
+export const TASK_ENTRY = struct('TASK entry', { value: 'u32', messageId: 'u32', eventGuid: 16, nameOffset: 'u32' });
+export const KEYWORD_ENTRY = struct('KEYW entry', { mask: 'u64', messageId: 'u32', nameOffset: 'u32' });
 
-export const MAP_HEADER = layout('VMAP/BMAP', 20, {
-  magic: ['u32', 0],
-  size: ['u32', 4],
-  nameOffset: ['u32', 8],
-  flags: ['u32', 12],
-  count: ['u32', 16],
-});
-export const MAP_ITEM = layout('map item', 8, { value: ['u32', 0], messageId: ['u32', 4] });
+export const MAP_HEADER = struct('VMAP/BMAP', { magic: 'u32', size: 'u32', nameOffset: 'u32', flags: 'u32', count: 'u32' });
+export const MAP_ITEM = struct('map item', { value: 'u32', messageId: 'u32' });
 
-export const QUERY_HEADER = layout('QUER', 20, {
-  magic: ['u32', 0],
-  size: ['u32', 4],
-  nameOffset: ['u32', 8],
-  formatOffset: ['u32', 12],
-  count: ['u32', 16],
-});
-export const QUERY_ITEM = layout('QUER item', 8, { nameOffset: ['u32', 0], valueOffset: ['u32', 4] });
+export const QUERY_HEADER = struct('QUER', { magic: 'u32', size: 'u32', nameOffset: 'u32', formatOffset: 'u32', count: 'u32' });
+export const QUERY_ITEM = struct('QUER item', { nameOffset: 'u32', valueOffset: 'u32' });
 
-export const TEMPLATE_HEADER = layout('TEMP', 40, {
-  magic: ['u32', 0],
-  size: ['u32', 4],
-  paramCount: ['u32', 8],
-  propertyCount: ['u32', 12],
-  propertyOffset: ['u32', 16],
-  flags: ['u32', 20],
-  guid: ['guid', 24],
-});
+export const TEMPLATE_HEADER = struct('TEMP', { magic: 'u32', size: 'u32', paramCount: 'u32', propertyCount: 'u32', propertyOffset: 'u32', flags: 'u32', guid: 16 });
 /** A template property; for a struct, bytes 4..7 hold its first member's index and member count. */
-export const PROPERTY_ENTRY = layout('TEMP property', 20, {
-  flags: ['u32', 0],
-  inType: ['u8', 4],
-  outType: ['u8', 5],
-  reserved: ['u16', 6],
-  mapOffset: ['u32', 8],
-  count: ['u16', 12],
-  length: ['u16', 14],
-  nameOffset: ['u32', 16],
-});
-export const STRUCT_PROPERTY_ENTRY = layout('TEMP struct property', 20, {
-  flags: ['u32', 0],
-  structStart: ['u16', 4],
-  memberCount: ['u16', 6],
-  reserved: ['u32', 8],
-  count: ['u16', 12],
-  length: ['u16', 14],
-  nameOffset: ['u32', 16],
-});
+export const PROPERTY_ENTRY = struct('TEMP property', { flags: 'u32', inType: 'u8', outType: 'u8', reserved: 'u16', mapOffset: 'u32', count: 'u16', length: 'u16', nameOffset: 'u32' });
+export const STRUCT_PROPERTY_ENTRY = struct('TEMP struct property', { flags: 'u32', structStart: 'u16', memberCount: 'u16', reserved: 'u32', count: 'u16', length: 'u16', nameOffset: 'u32' });
 
-export const EVENT_HEADER = layout('EVNT', 16, { magic: ['u32', 0], size: ['u32', 4], count: ['u32', 8], reserved: ['u32', 12] });
-export const EVENT_ENTRY = layout('EVNT entry', 48, {
-  id: ['u16', 0],
-  version: ['u8', 2],
-  channel: ['u8', 3],
-  level: ['u8', 4],
-  opcode: ['u8', 5],
-  task: ['u16', 6],
-  keywords: ['u64', 8],
-  messageId: ['u32', 16],
-  templateOffset: ['u32', 20],
-  opcodeOffset: ['u32', 24],
-  levelOffset: ['u32', 28],
-  taskOffset: ['u32', 32],
-  keywordCount: ['u32', 36],
-  keywordsOffset: ['u32', 40],
-  channelOffset: ['u32', 44],
+export const EVENT_HEADER = struct('EVNT', { magic: 'u32', size: 'u32', count: 'u32', reserved: 'u32' });
+/** An event's descriptor values, then the offsets of the entries it refers to (0 for none). */
+export const EVENT_ENTRY = struct('EVNT entry', {
+  id: 'u16', version: 'u8', channel: 'u8', level: 'u8', opcode: 'u8', task: 'u16', keywords: 'u64', messageId: 'u32',
+  templateOffset: 'u32', opcodeOffset: 'u32', levelOffset: 'u32', taskOffset: 'u32', keywordCount: 'u32', keywordsOffset: 'u32', channelOffset: 'u32',
 });
 
 /** FLTR: `last` is the template offset of the last filter (mc reuses its entry buffer). */
-export const FILTER_HEADER = layout('FLTR', 16, { magic: ['u32', 0], size: ['u32', 4], count: ['u32', 8], last: ['u32', 12] });
-export const FILTER_ENTRY = layout('FLTR entry', 16, {
-  value: ['u8', 0],
-  version: ['u8', 1],
-  reserved: ['u16', 2],
-  messageId: ['u32', 4],
-  nameOffset: ['u32', 8],
-  templateOffset: ['u32', 12],
-});
+export const FILTER_HEADER = struct('FLTR', { magic: 'u32', size: 'u32', count: 'u32', last: 'u32' });
+export const FILTER_ENTRY = struct('FLTR entry', { value: 'u8', version: 'u8', reserved: 'u16', messageId: 'u32', nameOffset: 'u32', templateOffset: 'u32' });
 
-export const PROVIDER_ATTRIBUTE_ENTRY = layout('PRVA entry', 8, { flags: ['u32', 0], valueOffset: ['u32', 4] });
-export const EVENT_ATTRIBUTE_ENTRY = layout('EVTA entry', 8, {
-  flags: ['u8', 0],
-  version: ['u8', 1],
-  id: ['u16', 2],
-  stringOffset: ['u32', 4],
-});
+export const PROVIDER_ATTRIBUTE_ENTRY = struct('PRVA entry', { flags: 'u32', valueOffset: 'u32' });
+export const EVENT_ATTRIBUTE_ENTRY = struct('EVTA entry', { flags: 'u8', version: 'u8', id: 'u16', stringOffset: 'u32' });
 
 /** The list kinds of the WEVT descriptors (EVENT_FIELD_KIND). */
 export const LIST_KINDS = [

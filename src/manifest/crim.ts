@@ -3,7 +3,10 @@
 // crim-layout.ts, and writeCrim, which describes a manifest the way mc.exe lays it out.
 // Block structure and mc's quirks: docs/manifests.md.
 
+import { alignUp, decodeUtf16le, formatGuid, parseGuid, utf16NulAt, writeUtf16le } from '../binary/codec.js';
 import { FormatError } from '../binary/errors.js';
+import type { Fields, Struct, StructInput, StructValues } from '../binary/layout.js';
+import { ByteReader } from '../binary/reader.js';
 import type { XmlElement, XmlNode } from '../eventlog/binxml/reader.js';
 import { TemplateBinXmlError, readTemplateFragment, writeTemplateFragment } from '../eventlog/binxml/writer.js';
 import { eventKeywordMask } from './codegen.js';
@@ -44,14 +47,9 @@ import {
   TASK_ENTRY,
   TEMPLATE_HEADER,
   WEVT_HEADER,
-  readRec,
   tag,
   tagName,
-  writeRec,
   type CrimListKind,
-  type Layout,
-  type Rec,
-  type Spec,
 } from './crim-layout.js';
 
 export type { CrimListKind } from './crim-layout.js';
@@ -190,44 +188,36 @@ export class CrimFormatError extends FormatError {
 }
 
 // ---------------------------------------------------------------------------------------------
-// GUIDs (Windows' in-memory byte order)
+// GUIDs (Windows' in-memory byte order): the codec's, under the names this module has exported
 
-export function guidToText(b: Uint8Array): string {
-  const h = (i: number) => b[i]!.toString(16).padStart(2, '0');
-  const d1 = h(3) + h(2) + h(1) + h(0);
-  const d2 = h(5) + h(4);
-  const d3 = h(7) + h(6);
-  const d4 = h(8) + h(9);
-  const d5 = h(10) + h(11) + h(12) + h(13) + h(14) + h(15);
-  return `{${d1}-${d2}-${d3}-${d4}-${d5}}`.toUpperCase();
-}
-
-export function guidFromText(text: string): Uint8Array {
-  const hex = text.replace(/[{}-]/g, '');
-  if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new Error(`not a GUID: ${text}`);
-  const raw = Array.from({ length: 16 }, (_, i) => parseInt(hex.slice(i * 2, i * 2 + 2), 16));
-  const order = [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15];
-  return new Uint8Array(order.map((i) => raw[i]!));
-}
+export { formatGuid as guidToText, parseGuid as guidFromText } from '../binary/codec.js';
 
 // ---------------------------------------------------------------------------------------------
 // Reader
 
 class Blob {
-  readonly view: DataView;
+  readonly bytes: Uint8Array;
+  readonly r: ByteReader;
   block = 'CRIM';
-  constructor(readonly bytes: Uint8Array) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
+    this.r = new ByteReader(bytes, {
+      format: 'CRIM',
+      error: (detail, offset) => new CrimFormatError(detail, this.block, offset),
+      short: (what, length) => `${what} (${length} bytes) runs past the end of the file`,
+    });
   }
   fail(message: string, offset: number): never {
     throw new CrimFormatError(message, this.block, offset);
   }
   need(offset: number, n: number, what: string): void {
-    if (offset < 0 || offset + n > this.bytes.length) this.fail(`${what} (${n} bytes) runs past the end of the file`, offset);
+    this.r.need(offset, n, what);
   }
-  rec<S extends Spec>(offset: number, l: Layout<S>): Rec<S> {
-    this.need(offset, l.size, l.name);
-    return readRec(this.view, offset, l);
+  u32(offset: number, what: string): number {
+    return this.r.u32(offset, what);
+  }
+  rec<F extends Fields>(offset: number, l: Struct<F>): StructValues<F> {
+    return l.read(this.r, offset);
   }
   list(offset: number, magic: string): { size: number; count: number } {
     const h = this.rec(offset, LIST_HEADER);
@@ -236,8 +226,7 @@ class Blob {
   }
   /** Name data: size u32 (counting itself and the padding to 4), UTF-16, NUL. */
   sizedString(offset: number): string {
-    this.need(offset, 4, 'string size');
-    const size = this.view.getUint32(offset, true);
+    const size = this.u32(offset, 'string size');
     if (size < 6 || size % 4 !== 0) this.fail(`bad string size ${size}`, offset);
     this.need(offset, size, 'string');
     const s = this.zstringIn(offset + 4, offset + size);
@@ -248,24 +237,11 @@ class Blob {
     return this.zstringIn(offset, this.bytes.length);
   }
   private zstringIn(offset: number, end: number): string {
-    for (let p = offset; ; p += 2) {
-      if (p + 2 > end) this.fail('string without NUL', offset);
-      if (this.bytes[p] === 0 && this.bytes[p + 1] === 0) return UTF16.decode(this.bytes.subarray(offset, p));
-    }
+    const nul = utf16NulAt(this.bytes, offset, end);
+    if (nul + 2 > end) this.fail('string without NUL', offset);
+    return decodeUtf16le(this.bytes, offset, nul);
   }
 }
-
-const UTF16_DECODER = new TextDecoder('utf-16le');
-/** UTF-16LE as stored: a lone surrogate stays itself (TextDecoder would make it U+FFFD). */
-const UTF16 = {
-  decode(b: Uint8Array): string {
-    const s = UTF16_DECODER.decode(b);
-    if (!s.includes('\uFFFD')) return s;
-    let out = '';
-    for (let i = 0; i + 1 < b.length; i += 2) out += String.fromCharCode(b[i]! | (b[i + 1]! << 8));
-    return out;
-  },
-};
 
 function sizedStringSize(s: string): number {
   return (4 + s.length * 2 + 2 + 3) & ~3;
@@ -282,7 +258,7 @@ export function readCrim(bytes: Uint8Array): CrimFile {
   for (let i = 0; i < h.providerCount; i++) {
     b.block = `CRIM provider entry ${i}`;
     const e = b.rec(16 + i * 20, PROVIDER_ENTRY);
-    providers.push(readProvider(b, e.offset, guidToText(e.guid), h.major));
+    providers.push(readProvider(b, e.offset, formatGuid(e.guid), h.major));
   }
   return { major: h.major, minor: h.minor, providers };
 }
@@ -341,34 +317,11 @@ function readProvider(b: Blob, at: number, guid: string, major: number): CrimPro
     b.block = `${LIST_TAGS[kind]} of ${guid}`;
     switch (kind) {
       case 'channel':
-        readEntries(b, off, 'CHAN', CHANNEL_ENTRY, (e, o) => {
-          refs.channel.set(o, p.channels.length);
-          p.channels.push({ flags: e.flags, name: b.sizedString(e.nameOffset), value: e.value, messageId: e.messageId });
-        });
-        break;
       case 'level':
-        readEntries(b, off, 'LEVL', LEVEL_ENTRY, (e, o) => {
-          refs.level.set(o, p.levels.length);
-          p.levels.push({ name: b.sizedString(e.nameOffset), value: e.value, messageId: e.messageId });
-        });
-        break;
       case 'opcode':
-        readEntries(b, off, 'OPCO', OPCODE_ENTRY, (e, o) => {
-          refs.opcode.set(o, p.opcodes.length);
-          p.opcodes.push({ name: b.sizedString(e.nameOffset), task: e.task, value: e.value, messageId: e.messageId });
-        });
-        break;
       case 'task':
-        readEntries(b, off, 'TASK', TASK_ENTRY, (e, o) => {
-          refs.task.set(o, p.tasks.length);
-          p.tasks.push({ name: b.sizedString(e.nameOffset), value: e.value, messageId: e.messageId, eventGuid: guidToText(e.eventGuid) });
-        });
-        break;
       case 'keyword':
-        readEntries(b, off, 'KEYW', KEYWORD_ENTRY, (e, o) => {
-          refs.keyword.set(o, p.keywords.length);
-          p.keywords.push({ name: b.sizedString(e.nameOffset), mask: e.mask, messageId: e.messageId });
-        });
+        NAMED_LISTS[kind].read(b, off, p, refs[kind]);
         break;
       case 'maps':
         readMaps(b, off, p, refs.map);
@@ -398,11 +351,6 @@ function readProvider(b: Blob, at: number, guid: string, major: number): CrimPro
   return p;
 }
 
-function readEntries<S extends Spec>(b: Blob, off: number, magic: string, l: Layout<S>, each: (e: Rec<S>, at: number) => void): void {
-  const { count } = b.list(off, magic);
-  for (let i = 0; i < count; i++) each(b.rec(off + 12 + i * l.size, l), off + 12 + i * l.size);
-}
-
 function ref(b: Blob, map: Map<number, number>, offset: number, what: string, at: number): number | undefined {
   if (offset === 0) return undefined;
   const i = map.get(offset);
@@ -426,16 +374,14 @@ function readMaps(b: Blob, off: number, p: CrimProvider, mapRefs: Map<number, nu
     pos += h.size;
   }
   for (let i = 0; i < count; i++) {
-    b.need(off + 12 + i * 4, 4, 'map offset');
-    ref(b, mapRefs, b.view.getUint32(off + 12 + i * 4, true), 'map', off + 12 + i * 4);
+    ref(b, mapRefs, b.u32(off + 12 + i * 4, 'map offset'), 'map', off + 12 + i * 4);
   }
 }
 
 function readNamedQueries(b: Blob, off: number, p: CrimProvider): void {
   const { count } = b.list(off, 'QTAB');
   for (let i = 0; i < count; i++) {
-    b.need(off + 12 + i * 4, 4, 'pattern map offset');
-    const at = b.view.getUint32(off + 12 + i * 4, true);
+    const at = b.u32(off + 12 + i * 4, 'pattern map offset');
     const h = b.rec(at, QUERY_HEADER);
     if (h.magic !== tag('QUER')) b.fail('expected tag QUER', at);
     const items = [];
@@ -479,7 +425,7 @@ function readTemplates(b: Blob, off: number, p: CrimProvider, mapRefs: Map<numbe
       }
     }
     templateRefs.set(pos, p.templates.length);
-    p.templates.push({ guid: guidToText(h.guid), flags: h.flags, paramCount: h.paramCount, xml, properties });
+    p.templates.push({ guid: formatGuid(h.guid), flags: h.flags, paramCount: h.paramCount, xml, properties });
     if (h.size < 40) b.fail(`template size ${h.size}`, pos + 4);
     pos += h.size;
   }
@@ -491,17 +437,8 @@ function readEvents(b: Blob, off: number, p: CrimProvider, refs: Record<'channel
   for (let i = 0; i < h.count; i++) {
     const at = off + 16 + i * 48;
     const e = b.rec(at, EVENT_ENTRY);
-    const ev: CrimEvent = {
-      id: e.id,
-      version: e.version,
-      channel: e.channel,
-      level: e.level,
-      opcode: e.opcode,
-      task: e.task,
-      keywords: e.keywords,
-      messageId: e.messageId,
-      keywordRefs: [],
-    };
+    const { id, version, channel, level, opcode, task, keywords, messageId } = e;
+    const ev: CrimEvent = { id, version, channel, level, opcode, task, keywords, messageId, keywordRefs: [] };
     const set = (k: 'template' | 'opcodeRef' | 'levelRef' | 'taskRef' | 'channelRef', v: number | undefined) => {
       if (v !== undefined) ev[k] = v;
     };
@@ -513,7 +450,7 @@ function readEvents(b: Blob, off: number, p: CrimProvider, refs: Record<'channel
     if (e.keywordCount > 0) {
       b.need(e.keywordsOffset, e.keywordCount * 4, 'event keyword offsets');
       for (let k = 0; k < e.keywordCount; k++) {
-        ev.keywordRefs.push(ref(b, refs.keyword, b.view.getUint32(e.keywordsOffset + k * 4, true), 'keyword', e.keywordsOffset + k * 4)!);
+        ev.keywordRefs.push(ref(b, refs.keyword, b.u32(e.keywordsOffset + k * 4, 'event keyword offset'), 'keyword', e.keywordsOffset + k * 4)!);
       }
     } else if (e.keywordsOffset !== 0) b.fail('keyword offset without keywords', at + 40);
     p.events.push(ev);
@@ -537,7 +474,7 @@ function readProviderAttributes(b: Blob, off: number, p: CrimProvider): void {
   const { count } = b.list(off, 'PRVA');
   for (let i = 0; i < count; i++) {
     const e = b.rec(off + 12 + i * 8, PROVIDER_ATTRIBUTE_ENTRY);
-    const value = e.flags === PRVA_NAME ? b.zstring(e.valueOffset) : guidToText(b.rec(e.valueOffset, PROVIDER_ENTRY).guid);
+    const value = e.flags === PRVA_NAME ? b.zstring(e.valueOffset) : b.r.guid(e.valueOffset, 'PRVA GUID');
     p.providerAttributes.push({ flags: e.flags, value });
   }
 }
@@ -566,9 +503,9 @@ class Buf {
     this.bytes = next;
     this.view = new DataView(next.buffer);
   }
-  rec<S extends Spec>(at: number, l: Layout<S>, r: Rec<S>): void {
+  rec<F extends Fields>(at: number, l: Struct<F>, r: StructInput<F>): void {
     this.ensure(at + l.size);
-    writeRec(this.view, at, l, r);
+    l.write(this.bytes, at, r);
   }
   u32(at: number, v: number): void {
     this.ensure(at + 4);
@@ -583,17 +520,14 @@ class Buf {
     const size = sizedStringSize(s);
     this.ensure(at + size);
     this.view.setUint32(at, size, true);
-    for (let i = 0; i < s.length; i++) this.view.setUint16(at + 4 + i * 2, s.charCodeAt(i), true);
+    writeUtf16le(this.bytes, at + 4, s);
     return at + size;
   }
   zstring(at: number, s: string): number {
     this.ensure(at + s.length * 2 + 2);
-    for (let i = 0; i < s.length; i++) this.view.setUint16(at + i * 2, s.charCodeAt(i), true);
-    return at + s.length * 2 + 2;
+    return writeUtf16le(this.bytes, at, s) + 2;
   }
 }
-
-const align = (n: number, a: number) => (n + a - 1) & ~(a - 1);
 
 /** Encodes a description into a TEMP.BIN: the CRIM blob and mc's 2 trailing zero bytes. */
 export function encodeCrim(file: CrimFile): Uint8Array {
@@ -603,7 +537,7 @@ export function encodeCrim(file: CrimFile): Uint8Array {
   file.providers.forEach((p, i) => {
     const at = w.pos;
     encodeProvider(w, p, file.major);
-    w.rec(16 + i * 20, PROVIDER_ENTRY, { guid: guidFromText(p.guid), offset: at });
+    w.rec(16 + i * 20, PROVIDER_ENTRY, { guid: parseGuid(p.guid), offset: at });
   });
   w.rec(0, CRIM_HEADER, { magic: tag('CRIM'), size: w.pos, major: file.major, minor: file.minor, providerCount: n });
   w.ensure(w.pos + 2);
@@ -627,23 +561,15 @@ function encodeProvider(w: Buf, p: CrimProvider, major: number): void {
   w.ensure(w.pos);
   const o: Offsets = { channel: [], level: [], opcode: [], task: [], keyword: [], map: [], template: [] };
   p.lists.forEach((kind, i) => {
-    if (kind === 'event') w.pos = align(w.pos, 8);
+    if (kind === 'event') w.pos = alignUp(w.pos, 8);
     w.rec(start + 16 + i * 8, LIST_DESCRIPTOR, { kind: LIST_KINDS.indexOf(kind), offset: w.pos });
     switch (kind) {
       case 'channel':
-        o.channel = encodeEntries(w, 'CHAN', CHANNEL_ENTRY, p.channels, true, (c, nameOffset) => ({ flags: c.flags, nameOffset, value: c.value, messageId: c.messageId }));
-        break;
       case 'level':
-        o.level = encodeEntries(w, 'LEVL', LEVEL_ENTRY, p.levels, false, (l, nameOffset) => ({ value: l.value, messageId: l.messageId, nameOffset }));
-        break;
       case 'opcode':
-        o.opcode = encodeEntries(w, 'OPCO', OPCODE_ENTRY, p.opcodes, false, (op, nameOffset) => ({ task: op.task, value: op.value, messageId: op.messageId, nameOffset }));
-        break;
       case 'task':
-        o.task = encodeEntries(w, 'TASK', TASK_ENTRY, p.tasks, false, (t, nameOffset) => ({ value: t.value, messageId: t.messageId, eventGuid: guidFromText(t.eventGuid), nameOffset }));
-        break;
       case 'keyword':
-        o.keyword = encodeEntries(w, 'KEYW', KEYWORD_ENTRY, p.keywords, false, (k, nameOffset) => ({ mask: k.mask, messageId: k.messageId, nameOffset }));
+        o[kind] = NAMED_LISTS[kind].write(w, p);
         break;
       case 'maps':
         o.map = encodeMaps(w, p.maps);
@@ -671,30 +597,6 @@ function encodeProvider(w: Buf, p: CrimProvider, major: number): void {
     }
   });
   w.rec(start, WEVT_HEADER, { magic: tag('WEVT'), size: w.pos - start, messageId: p.messageId, listCount: p.lists.length });
-}
-
-/** A list of fixed entries followed by their names; an empty LEVL/OPCO/TASK/KEYW has size 0. */
-function encodeEntries<T extends { name: string }, S extends Spec>(
-  w: Buf,
-  magic: string,
-  l: Layout<S>,
-  items: T[],
-  sizeWhenEmpty: boolean,
-  entry: (item: T, nameOffset: number) => Rec<S>,
-): number[] {
-  const start = w.pos;
-  let names = start + 12 + items.length * l.size;
-  const offsets = items.map((item, i) => {
-    const at = start + 12 + i * l.size;
-    w.rec(at, l, entry(item, names));
-    names = w.sizedString(names, item.name);
-    return at;
-  });
-  w.pos = names;
-  w.ensure(w.pos);
-  const size = items.length > 0 || sizeWhenEmpty ? w.pos - start : 0;
-  w.rec(start, LIST_HEADER, { magic: tag(magic), size, count: items.length });
-  return offsets;
 }
 
 /** mc sorts the MAPS offset table and the map names by name (ordinal). */
@@ -801,7 +703,7 @@ function encodeTemplates(w: Buf, templates: CrimTemplate[], mapOffsets: number[]
       propertyCount: t.properties.length,
       propertyOffset,
       flags: t.flags,
-      guid: guidFromText(t.guid),
+      guid: parseGuid(t.guid),
     });
     pos = names;
     return at;
@@ -865,15 +767,15 @@ function encodeProviderAttributes(w: Buf, attrs: CrimProviderAttribute[]): void 
   const start = w.pos;
   let data = start + 12 + attrs.length * 8;
   attrs.forEach((a, i) => {
-    if (a.flags !== PRVA_NAME) data = align(data, 4);
+    if (a.flags !== PRVA_NAME) data = alignUp(data, 4);
     w.rec(start + 12 + i * 8, PROVIDER_ATTRIBUTE_ENTRY, { flags: a.flags, valueOffset: data });
     if (a.flags === PRVA_NAME) data = w.zstring(data, a.value);
     else {
-      w.raw(data, guidFromText(a.value));
+      w.raw(data, parseGuid(a.value));
       data += 16;
     }
   });
-  data = start + align(data - start, 4);
+  data = start + alignUp(data - start, 4);
   w.pos = data;
   w.ensure(w.pos);
   w.rec(start, LIST_HEADER, { magic: tag('PRVA'), size: data - start, count: attrs.length });
@@ -889,11 +791,80 @@ function encodeEventAttributes(w: Buf, attrs: CrimEventAttribute[]): void {
     data = w.zstring(data, s);
   }
   attrs.forEach((a, i) => w.rec(start + 12 + i * 8, EVENT_ATTRIBUTE_ENTRY, { flags: a.flags, version: a.version, id: a.id, stringOffset: at.get(a.value)! }));
-  data = start + align(data - start, 4);
+  data = start + alignUp(data - start, 4);
   w.pos = data;
   w.ensure(w.pos);
   w.rec(start, LIST_HEADER, { magic: tag('EVTA'), size: data - start, count: attrs.length });
 }
+
+// ---------------------------------------------------------------------------------------------
+// The lists of named items (CHAN, LEVL, OPCO, TASK, KEYW): fixed entries followed by their names
+
+interface NamedList {
+  read(b: Blob, off: number, p: CrimProvider, refs: Map<number, number>): void;
+  /** Writes the list at `w.pos`; returns the offset of each entry. */
+  write(w: Buf, p: CrimProvider): number[];
+}
+
+/**
+ * One list's reader and writer from its entry layout: the entry's fields are the item's (but
+ * its name, stored at `nameOffset`); `read` and `write` convert the rest (a GUID's text).
+ */
+function namedList<T extends { name: string }, F extends Fields & { nameOffset: 'u32' }>(
+  kind: CrimListKind,
+  layout: Struct<F>,
+  items: (p: CrimProvider) => T[],
+  /** Whether an empty list still gives its size (mc: CHAN yes, LEVL/OPCO/TASK/KEYW no). */
+  sizeWhenEmpty: boolean,
+  read: (e: StructValues<F>, name: string) => T,
+  write: (item: T) => object = (item) => item,
+): NamedList {
+  const magic = LIST_TAGS[kind];
+  return {
+    read(b, off, p, refs) {
+      const { count } = b.list(off, magic);
+      const list = items(p);
+      for (let i = 0; i < count; i++) {
+        const at = off + 12 + i * layout.size;
+        const e = b.rec(at, layout);
+        refs.set(at, list.length);
+        list.push(read(e, b.sizedString(e.nameOffset as number)));
+      }
+    },
+    write(w, p) {
+      const list = items(p);
+      const start = w.pos;
+      let names = start + 12 + list.length * layout.size;
+      const offsets = list.map((item, i) => {
+        const at = start + 12 + i * layout.size;
+        w.ensure(at + layout.size);
+        layout.writeFrom(w.bytes, at, { ...write(item), nameOffset: names });
+        names = w.sizedString(names, item.name);
+        return at;
+      });
+      w.pos = names;
+      w.ensure(w.pos);
+      const size = list.length > 0 || sizeWhenEmpty ? w.pos - start : 0;
+      w.rec(start, LIST_HEADER, { magic: tag(magic), size, count: list.length });
+      return offsets;
+    },
+  };
+}
+
+const NAMED_LISTS: Record<'channel' | 'level' | 'opcode' | 'task' | 'keyword', NamedList> = {
+  channel: namedList('channel', CHANNEL_ENTRY, (p) => p.channels, true, (e, name) => ({ flags: e.flags, name, value: e.value, messageId: e.messageId })),
+  level: namedList('level', LEVEL_ENTRY, (p) => p.levels, false, (e, name) => ({ name, value: e.value, messageId: e.messageId })),
+  opcode: namedList('opcode', OPCODE_ENTRY, (p) => p.opcodes, false, (e, name) => ({ name, task: e.task, value: e.value, messageId: e.messageId })),
+  task: namedList(
+    'task',
+    TASK_ENTRY,
+    (p) => p.tasks,
+    false,
+    (e, name) => ({ name, value: e.value, messageId: e.messageId, eventGuid: formatGuid(e.eventGuid) }),
+    (t) => ({ ...t, eventGuid: parseGuid(t.eventGuid) }),
+  ),
+  keyword: namedList('keyword', KEYWORD_ENTRY, (p) => p.keywords, false, (e, name) => ({ name, mask: e.mask, messageId: e.messageId })),
+};
 
 // ---------------------------------------------------------------------------------------------
 // A manifest as mc.exe lays it out
@@ -941,13 +912,13 @@ function describeProvider(p: Provider, major: number, guidKind: 'md5' | 'sha256-
   const keywordAt = positions(keywords);
   const index = <T>(at: Map<T, number>, item: T | undefined) => (item === undefined ? undefined : at.get(item));
   const out: CrimProvider = {
-    guid: guidToText(p.guid.bytes),
+    guid: formatGuid(p.guid.bytes),
     messageId: msg(p.message),
     lists: [],
     channels: p.channels.map((c) => ({ flags: c.imported ? 1 : 0, name: c.name, value: c.value, messageId: msg(c.message) })),
     levels: levels.map((l) => ({ name: l.name, value: l.value, messageId: msg(l.message) })),
     opcodes: opcodes.map((o) => ({ name: o.name, task: o.task?.value ?? 0, value: o.value, messageId: msg(o.message) })),
-    tasks: p.tasks.map((t) => ({ name: t.name, value: t.value, messageId: msg(t.message), eventGuid: t.eventGuid ? guidToText(t.eventGuid.bytes) : ZERO_GUID })),
+    tasks: p.tasks.map((t) => ({ name: t.name, value: t.value, messageId: msg(t.message), eventGuid: t.eventGuid ? formatGuid(t.eventGuid.bytes) : ZERO_GUID })),
     keywords: keywords.map((k) => ({ name: k.name, mask: k.mask, messageId: msg(k.message) })),
     maps: p.maps.map((m) => ({
       kind: m.kind,
@@ -989,8 +960,8 @@ function describeProvider(p: Provider, major: number, guidKind: 'md5' | 'sha256-
   };
   if (major >= 5) {
     out.providerAttributes.push({ flags: PRVA_NAME, value: p.name });
-    if (p.controlGuid) out.providerAttributes.push({ flags: PRVA_CONTROL_GUID, value: guidToText(p.controlGuid.bytes) });
-    if (p.traits?.groupGuid) out.providerAttributes.push({ flags: PRVA_GROUP_GUID, value: guidToText(p.traits.groupGuid.bytes) });
+    if (p.controlGuid) out.providerAttributes.push({ flags: PRVA_CONTROL_GUID, value: formatGuid(p.controlGuid.bytes) });
+    if (p.traits?.groupGuid) out.providerAttributes.push({ flags: PRVA_GROUP_GUID, value: formatGuid(p.traits.groupGuid.bytes) });
     const withAttributes = stableSort(
       events.filter((e) => e.name !== undefined || splitEventAttributes(e.attributes).length > 0),
       (e) => (e.value << 8) | e.version,
@@ -1067,7 +1038,7 @@ function describeTemplate(t: Template, p: Provider, guidKind: 'md5' | 'sha256-v5
     for (const m of f.fields) properties.push(describeProperty(m, p, offset, 0));
     offset += f.fields.length;
   }
-  return { guid: guidToText(id), flags: t.userData ? 2 : 1, paramCount: t.fields.length, xml, properties };
+  return { guid: formatGuid(id), flags: t.userData ? 2 : 1, paramCount: t.fields.length, xml, properties };
 }
 
 function describeProperty(f: TemplateField, p: Provider, indexBase: number, structStart: number): CrimProperty {
