@@ -75,6 +75,11 @@ describe.skipIf(missing.length > 0)(`the packed package, installed${skipNote}`, 
     // Every relative link of the README resolves inside the package.
     const readme = readFileSync(join(installed, 'README.md'), 'utf8');
     for (const [, target] of readme.matchAll(/\]\((?!https?:|#)([^)#\s]+)/g)) expect(existsSync(join(installed, target!)), `README link ${target}`).toBe(true);
+    // And every relative link of the shipped docs.
+    for (const doc of readdirSync(join(installed, 'docs')).filter((f) => f.endsWith('.md'))) {
+      const text = readFileSync(join(installed, 'docs', doc), 'utf8');
+      for (const [, target] of text.matchAll(/\]\((?!https?:|#|mailto:)([^)#\s]+)/g)) expect(existsSync(join(installed, 'docs', target!)), `docs/${doc} link ${target}`).toBe(true);
+    }
   }, TIMEOUT);
 
   it('installs without warnings and without running an install script (nothing installed has one)', () => {
