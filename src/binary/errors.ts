@@ -1,6 +1,10 @@
 // One error for every binary reader: which format, which structure, where in the file, what is
 // wrong. Each reader's own error class (PeFormatError, EvtxFormatError, ...) subclasses it, so a
 // caller can catch `FormatError` for any of them and still tell them apart by class or `format`.
+// The message is escaped (escapeText): names and strings decoded from a hostile file cannot put
+// control characters or terminal escape sequences into a diagnostic.
+
+import { escapeText } from './codec.js';
 
 export interface FormatErrorOptions {
   /** The structure being read: 'optional header', 'chunk header', 'record', ... */
@@ -23,12 +27,12 @@ export class FormatError extends Error {
   readonly detail: string;
 
   constructor(format: string, detail: string, offset: number, options: FormatErrorOptions = {}) {
-    super(options.text ?? detail + (options.place ?? atByteOffset)(offset), options.cause === undefined ? undefined : { cause: options.cause });
+    super(escapeText(options.text ?? detail + (options.place ?? atByteOffset)(offset)), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'FormatError';
     this.format = format;
     this.structure = options.structure;
     this.offset = offset;
-    this.detail = detail;
+    this.detail = escapeText(detail);
   }
 }
 

@@ -116,7 +116,7 @@ export async function* readEventRecords(source: ByteSource, warn: (w: ReadWarnin
   } else if (format === 'evt') {
     for await (const r of readEvtRecords(source, warn)) yield eventFromEvt(r);
   } else {
-    throw new EventLogError('not an event log: neither the EVTX signature "ElfFile" nor the EVT signature "LfLe" was found');
+    throw new EventLogError('not an event log: neither the EVTX signature "ElfFile" nor the EVT signature "LfLe" was found at file offset 0');
   }
 }
 

@@ -175,7 +175,7 @@ export function parseHex(text: string): Uint8Array {
     const c = body[i]!;
     if (c === ' ' || c === '\t' || c === '\r' || c === '\n') continue;
     const v = parseInt(c, 16);
-    if (Number.isNaN(v)) throw new PacketFormatError('hex', base + i, `'${c}' is not a hex digit`);
+    if (Number.isNaN(v)) throw new PacketFormatError('hex', base + i, `'${escapeText(c)}' is not a hex digit`);
     digits.push(v);
     positions.push(base + i);
   }

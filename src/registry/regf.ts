@@ -6,7 +6,7 @@
 import { REGISTRY_ERRORS, RegistryError } from './errors.js';
 import type { RegValue } from './values.js';
 import { struct } from '../binary/layout.js';
-import { alignUp, decodeAscii, decodeUtf16le, encodeUtf16le } from '../binary/codec.js';
+import { alignUp, decodeAscii, decodeUtf16le, encodeUtf16le, escapeText } from '../binary/codec.js';
 
 // The layouts (libregf's names, PACKET-REGISTRY.md §4.1) the reader and the editor share. Key,
 // value, security and big-data offsets are within the cell data, after the 4-byte cell size.
@@ -244,7 +244,7 @@ export class RegfHive {
 
   private bad(text: string, cell?: number): RegistryError {
     const where = cell === undefined ? '' : ` at file offset 0x${(cell + BASE_BLOCK_SIZE).toString(16)}`;
-    return new RegistryError(REGISTRY_ERRORS.BAD_HIVE, `${this.fileName}: ${text}${where}`, this.fileName);
+    return new RegistryError(REGISTRY_ERRORS.BAD_HIVE, `${this.fileName}: ${escapeText(text)}${where}`, this.fileName);
   }
 
   private validateBaseBlock(): void {
