@@ -82,12 +82,16 @@ export class Struct<F extends Fields> {
   /** Writes the given fields of the structure at `at` into `bytes`; others are left as they are. */
   write(bytes: Uint8Array, at: number, values: StructInput<F>): void {
     if (at < 0 || at + this.size > bytes.length) throw new RangeError(`${this.name} of ${this.size} bytes at ${at} does not fit in ${bytes.length} bytes`);
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    for (const [field, value] of Object.entries(values)) {
+    const view = viewOf(bytes);
+    // The values' own keys in order, as Object.entries gives them, without its arrays: a large
+    // TEMP.BIN writes hundreds of thousands of records.
+    for (const field in values) {
+      if (!Object.hasOwn(values, field)) continue;
+      const value = (values as Record<string, unknown>)[field];
       if (value === undefined) continue;
       const type = this.fields[field];
       if (type === undefined) throw new RangeError(`${this.name} has no field ${field}`);
-      writeField(bytes, view, at + this.offset[field]!, type, value as number | bigint | Uint8Array, `${this.name}.${field}`);
+      writeField(bytes, view, at + this.offset[field]!, type, value as number | bigint | Uint8Array, this.name, field);
     }
   }
 
@@ -141,13 +145,25 @@ function readField(reader: ByteReader, at: number, type: FieldType, what: string
   }
 }
 
-function writeField(bytes: Uint8Array, view: DataView, at: number, type: FieldType, value: number | bigint | Uint8Array, what: string): void {
+// The last buffer written and its view (records are written one after another into one buffer).
+let lastBytes: Uint8Array | undefined;
+let lastView: DataView | undefined;
+function viewOf(bytes: Uint8Array): DataView {
+  if (bytes !== lastBytes || lastView === undefined) {
+    lastView = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    lastBytes = bytes;
+  }
+  return lastView;
+}
+
+/** `structure.field` names the field in an error (built only then). */
+function writeField(bytes: Uint8Array, view: DataView, at: number, type: FieldType, value: number | bigint | Uint8Array, structure: string, field: string): void {
   if (typeof type === 'number') {
-    if (!(value instanceof Uint8Array) || value.length > type) throw new RangeError(`${what} takes at most ${type} bytes`);
+    if (!(value instanceof Uint8Array) || value.length > type) throw new RangeError(`${structure}.${field} takes at most ${type} bytes`);
     bytes.set(value, at);
     return;
   }
-  if (value instanceof Uint8Array) throw new RangeError(`${what} is a ${type}, not bytes`);
+  if (value instanceof Uint8Array) throw new RangeError(`${structure}.${field} is a ${type}, not bytes`);
   switch (type) {
     case 'u8':
       view.setUint8(at, Number(value) & 0xff);
