@@ -30,6 +30,7 @@ import { packetToJson, type IoErrorLogPacket } from '../packet/packet.js';
 import { findEventMessage, renderEventMessage } from '../packet/render.js';
 import { loadMessageTables, type MessageTableSet } from '../rc-gen/message-source.js';
 import { CliError, parseCommandLine, printError, usageText, type CommandSpec } from './kit.js';
+import { ETL_OPTIONS, isEtlFile, runEtlEvents } from './events-etl.js';
 
 const CODE = {
   usage: 'MC6001',
@@ -43,7 +44,7 @@ const CODE = {
 export const EVENTS_SPEC: CommandSpec = {
   name: 'events',
   synopsis: ['winmc events FILE [options]'],
-  description: 'Lists the records of an .evtx or .evt event log and decodes the IO_ERROR_LOG_PACKET of every\ndriver event.',
+  description: 'Lists the records of an .evtx or .evt event log and decodes the IO_ERROR_LOG_PACKET of every\ndriver event; reads the events of an .etl trace (see --manifest, --summary, --processes).',
   style: 'gnu',
   word: 'option',
   repeated: 'error',
@@ -121,6 +122,8 @@ export const EVENTS_SPEC: CommandSpec = {
       help: 'table: show long providers and strings whole instead of cutting them with …',
       doc: 'In the table, show long provider names and strings whole; without it a cell longer than its column ends in `…`.',
     },
+    // .etl files: --manifest, --summary, --processes (src/cli/events-etl.ts)
+    ...ETL_OPTIONS,
   ],
 };
 
@@ -148,6 +151,10 @@ interface EventsCommand {
   limit?: number;
   /** The filters as given, for the message when nothing matches. */
   filters: string[];
+  /** .etl only: --manifest files, --summary, --processes. */
+  manifests: string[];
+  summary: boolean;
+  processes: boolean;
 }
 
 const LEVELS_BY_NAME: Record<string, number[]> = {
@@ -253,6 +260,9 @@ export function parseEventsArgs(argv: readonly string[]): EventsCommand | { help
     ...(until !== undefined ? { until: parseTime('--until', until, true) } : {}),
     ...(limitText !== undefined ? { limit: Number(limitText) } : {}),
     filters,
+    manifests: args.list('manifest'),
+    summary: args.flag('summary'),
+    processes: args.flag('processes'),
   };
 }
 
@@ -443,6 +453,21 @@ export async function run(argv: string[], _command: string): Promise<number> {
   } catch (err) {
     error(CODE.read, `${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
     return 1;
+  }
+  // An .etl trace goes to its own reader; the options of each kind are refused for the other
+  const etl = await isEtlFile(file).catch(() => false);
+  const other = etl ? [xml && '--xml', packetsOnly && '--packets', parsed.messages.length > 0 && '--messages'] : [parsed.manifests.length > 0 && '--manifest', parsed.summary && '--summary', parsed.processes && '--processes'];
+  const refused = other.filter((o): o is string => typeof o === 'string');
+  if (refused.length > 0) {
+    error(CODE.usage, `${refused.join(', ')}: ${etl ? 'for .evtx and .evt logs, not an .etl trace' : 'for .etl traces only'} (${file})`);
+    return 2;
+  }
+  if (etl) {
+    try {
+      return await runEtlEvents(parsed, { out: (line) => out.line(line), err: (text) => process.stderr.write(text), tty: process.stderr.isTTY === true });
+    } finally {
+      await out.flush();
+    }
   }
   const progress = new Progress(file, size, process.stderr.isTTY === true && size >= 16 * 1024 * 1024);
   const warnings: ReadWarning[] = [];

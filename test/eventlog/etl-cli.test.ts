@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { run as runEvents } from '../../src/cli/events.js';
 import { runEtlEvents, type EtlEventsCommand } from '../../src/cli/events-etl.js';
 import { cleanupUnzipped, etlDir, hasEtlCorpus, readTsv, sampleDir, unzipped } from './etl-support.js';
 
@@ -92,5 +93,21 @@ describe.skipIf(!hasEtlCorpus)('winmc events FILE.etl', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('winmc events hands an .etl to it and refuses the options of the other kind', async () => {
+    const written: string[] = [];
+    const errors: string[] = [];
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (errors.push(String(chunk)), true));
+    try {
+      expect(await runEvents([SHUTDOWN, '--summary', '--provider', 'Windows Kernel'], 'events')).toBe(0);
+      expect(await runEvents([SHUTDOWN, '--xml'], 'events')).toBe(2);
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+    expect(written.join('')).toContain('COUNT Windows Kernel/Process/DCStart:94\n');
+    expect(errors.join('')).toMatch(/MC6001: --xml: for \.evtx and \.evt logs, not an \.etl trace/);
   });
 });
