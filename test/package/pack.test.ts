@@ -163,6 +163,7 @@ describe.skipIf(missing.length > 0)(`the packed package, installed${skipNote}`, 
           'export { names, texts, kinds };',
         ].join('\n'),
       );
+      writeFileSync(join(dir, 'use-require.cts'), "import winmc = require('winmc');\nconst count: number = winmc.compileMc(new Uint8Array(0)).files.length;\nexport = count;\n");
       writeFileSync(
         join(dir, 'tsconfig.json'),
         JSON.stringify({
@@ -176,7 +177,8 @@ describe.skipIf(missing.length > 0)(`the packed package, installed${skipNote}`, 
             types: ['node'],
             typeRoots: [join(repoRoot, 'node_modules', '@types')],
           },
-          files: ['use.ts'],
+          // Under nodenext TypeScript models require() of an ES module too (Node >= 20.19): a CommonJS use.
+          files: resolution === 'nodenext' ? ['use.ts', 'use-require.cts'] : ['use.ts'],
         }),
       );
       const r = run(process.execPath, [tscBin, '-p', join(dir, 'tsconfig.json')], { cwd: dir });
