@@ -4,7 +4,7 @@
 // the file is replaced by a rename only when every change succeeded.
 
 import { readFileSync } from 'node:fs';
-import { writeFilesAtomically } from '../io/atomic-write.js';
+import { withFileLock, writeFilesAtomically } from '../io/atomic-write.js';
 import { type ApplyOptions, type WritableRegistry, applyChanges } from './apply.js';
 import { REGISTRY_ERRORS, RegistryError } from './errors.js';
 import { type Change, type Plan, type Resolution, resolve } from './plan.js';
@@ -99,6 +99,11 @@ export interface HiveResult {
 
 /** Resolves `plan` against the hive file and applies it: all of it, or nothing. */
 export function applyToHiveFile(path: string, p: Plan, options: ApplyOptions = {}): HiveResult {
+  // Read, edit and replace under the hive's lock: two edits of one hive run one after the other.
+  return withFileLock(path, () => applyLocked(path, p, options));
+}
+
+function applyLocked(path: string, p: Plan, options: ApplyOptions): HiveResult {
   const reg = openHiveFile(path);
   let changes: Change[];
   try {
