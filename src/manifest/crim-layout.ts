@@ -55,41 +55,13 @@ export const FILTER_ENTRY = struct('FLTR entry', { value: 'u8', version: 'u8', r
 export const PROVIDER_ATTRIBUTE_ENTRY = struct('PRVA entry', { flags: 'u32', valueOffset: 'u32' });
 export const EVENT_ATTRIBUTE_ENTRY = struct('EVTA entry', { flags: 'u8', version: 'u8', id: 'u16', stringOffset: 'u32' });
 
-/** The list kinds of the WEVT descriptors (EVENT_FIELD_KIND). */
-export const LIST_KINDS = [
-  'level',
-  'task',
-  'opcode',
-  'keyword',
-  'event',
-  'channel',
-  'maps',
-  'template',
-  'namedQueries',
-  'filter',
-  'ctrt',
-  'eventFlags',
-  'eventAttributes',
-  'providerAttributes',
-] as const;
-export type CrimListKind = (typeof LIST_KINDS)[number];
-
-export const LIST_TAGS: Record<CrimListKind, string> = {
-  level: 'LEVL',
-  task: 'TASK',
-  opcode: 'OPCO',
-  keyword: 'KEYW',
-  event: 'EVNT',
-  channel: 'CHAN',
-  maps: 'MAPS',
-  template: 'TTBL',
-  namedQueries: 'QTAB',
-  filter: 'FLTR',
-  ctrt: 'CTRT',
-  eventFlags: 'EVTF',
-  eventAttributes: 'EVTA',
-  providerAttributes: 'PRVA',
-};
+/** The list kinds of the WEVT descriptors with their block tags, in EVENT_FIELD_KIND order (a kind's index is its number). */
+export const LIST_TAGS = {
+  level: 'LEVL', task: 'TASK', opcode: 'OPCO', keyword: 'KEYW', event: 'EVNT', channel: 'CHAN', maps: 'MAPS',
+  template: 'TTBL', namedQueries: 'QTAB', filter: 'FLTR', ctrt: 'CTRT', eventFlags: 'EVTF', eventAttributes: 'EVTA', providerAttributes: 'PRVA',
+} as const;
+export type CrimListKind = keyof typeof LIST_TAGS;
+export const LIST_KINDS = Object.keys(LIST_TAGS) as readonly CrimListKind[];
 
 export const PRVA_NAME = 0x10000001;
 export const PRVA_CONTROL_GUID = 0x20000001;

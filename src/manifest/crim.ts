@@ -270,21 +270,9 @@ function readProvider(b: Blob, at: number, guid: string, major: number): CrimPro
   const slots = major >= 5 ? h.listCount : 11;
   if (h.listCount > slots) b.fail(`${h.listCount} lists do not fit 11 descriptor slots`, at + 12);
   const p: CrimProvider = {
-    guid,
-    messageId: h.messageId,
-    lists: [],
-    channels: [],
-    levels: [],
-    opcodes: [],
-    tasks: [],
-    keywords: [],
-    maps: [],
-    namedQueries: [],
-    templates: [],
-    events: [],
-    filters: [],
-    providerAttributes: [],
-    eventAttributes: [],
+    guid, messageId: h.messageId, lists: [],
+    channels: [], levels: [], opcodes: [], tasks: [], keywords: [], maps: [], namedQueries: [], templates: [], events: [], filters: [],
+    providerAttributes: [], eventAttributes: [],
   };
   const offsets = new Map<CrimListKind, number>();
   for (let i = 0; i < slots; i++) {
@@ -300,53 +288,13 @@ function readProvider(b: Blob, at: number, guid: string, major: number): CrimPro
     offsets.set(kind, d.offset);
   }
   // Entries by offset, to resolve the references of events, templates and filters.
-  const refs = {
-    channel: new Map<number, number>(),
-    level: new Map<number, number>(),
-    opcode: new Map<number, number>(),
-    task: new Map<number, number>(),
-    keyword: new Map<number, number>(),
-    map: new Map<number, number>(),
-    template: new Map<number, number>(),
-  };
-  const order: CrimListKind[] = ['channel', 'level', 'opcode', 'task', 'keyword', 'maps', 'namedQueries', 'template', 'event', 'filter', 'providerAttributes', 'eventAttributes'];
-  for (const kind of p.lists) if (!order.includes(kind)) b.fail(`list ${LIST_TAGS[kind]} is not supported`, at);
-  for (const kind of order) {
+  const refs: Refs = { channel: new Map(), level: new Map(), opcode: new Map(), task: new Map(), keyword: new Map(), map: new Map(), template: new Map() };
+  for (const kind of p.lists) if (!LISTS[kind]) b.fail(`list ${LIST_TAGS[kind]} is not supported`, at);
+  for (const [kind, list] of Object.entries(LISTS) as [CrimListKind, ListCodec][]) {
     const off = offsets.get(kind);
     if (off === undefined) continue;
     b.block = `${LIST_TAGS[kind]} of ${guid}`;
-    switch (kind) {
-      case 'channel':
-      case 'level':
-      case 'opcode':
-      case 'task':
-      case 'keyword':
-        NAMED_LISTS[kind].read(b, off, p, refs[kind]);
-        break;
-      case 'maps':
-        readMaps(b, off, p, refs.map);
-        break;
-      case 'namedQueries':
-        readNamedQueries(b, off, p);
-        break;
-      case 'template':
-        readTemplates(b, off, p, refs.map, refs.template);
-        break;
-      case 'event':
-        readEvents(b, off, p, refs);
-        break;
-      case 'filter':
-        readFilters(b, off, p, refs.template);
-        break;
-      case 'providerAttributes':
-        readProviderAttributes(b, off, p);
-        break;
-      case 'eventAttributes':
-        readEventAttributes(b, off, p);
-        break;
-      default:
-        break;
-    }
+    list.read(b, off, p, refs);
   }
   return p;
 }
@@ -431,7 +379,7 @@ function readTemplates(b: Blob, off: number, p: CrimProvider, mapRefs: Map<numbe
   }
 }
 
-function readEvents(b: Blob, off: number, p: CrimProvider, refs: Record<'channel' | 'level' | 'opcode' | 'task' | 'keyword' | 'template', Map<number, number>>): void {
+function readEvents(b: Blob, off: number, p: CrimProvider, refs: Refs): void {
   const h = b.rec(off, EVENT_HEADER);
   if (h.magic !== tag('EVNT')) b.fail('expected tag EVNT', off);
   for (let i = 0; i < h.count; i++) {
@@ -563,38 +511,9 @@ function encodeProvider(w: Buf, p: CrimProvider, major: number): void {
   p.lists.forEach((kind, i) => {
     if (kind === 'event') w.pos = alignUp(w.pos, 8);
     w.rec(start + 16 + i * 8, LIST_DESCRIPTOR, { kind: LIST_KINDS.indexOf(kind), offset: w.pos });
-    switch (kind) {
-      case 'channel':
-      case 'level':
-      case 'opcode':
-      case 'task':
-      case 'keyword':
-        o[kind] = NAMED_LISTS[kind].write(w, p);
-        break;
-      case 'maps':
-        o.map = encodeMaps(w, p.maps);
-        break;
-      case 'namedQueries':
-        encodeNamedQueries(w, p.namedQueries);
-        break;
-      case 'template':
-        o.template = encodeTemplates(w, p.templates, o.map);
-        break;
-      case 'event':
-        encodeEvents(w, p.events, o);
-        break;
-      case 'filter':
-        encodeFilters(w, p.filters, o.template);
-        break;
-      case 'providerAttributes':
-        encodeProviderAttributes(w, p.providerAttributes);
-        break;
-      case 'eventAttributes':
-        encodeEventAttributes(w, p.eventAttributes);
-        break;
-      default:
-        throw new Error(`cannot write list ${LIST_TAGS[kind]}`);
-    }
+    const list = LISTS[kind];
+    if (!list) throw new Error(`cannot write list ${LIST_TAGS[kind]}`);
+    list.write(w, p, o);
   });
   w.rec(start, WEVT_HEADER, { magic: tag('WEVT'), size: w.pos - start, messageId: p.messageId, listCount: p.lists.length });
 }
@@ -800,10 +719,10 @@ function encodeEventAttributes(w: Buf, attrs: CrimEventAttribute[]): void {
 // ---------------------------------------------------------------------------------------------
 // The lists of named items (CHAN, LEVL, OPCO, TASK, KEYW): fixed entries followed by their names
 
-interface NamedList {
-  read(b: Blob, off: number, p: CrimProvider, refs: Map<number, number>): void;
-  /** Writes the list at `w.pos`; returns the offset of each entry. */
-  write(w: Buf, p: CrimProvider): number[];
+/** A list's reader and its writer (which writes it at `w.pos` and notes its entries' offsets). */
+interface ListCodec {
+  read(b: Blob, off: number, p: CrimProvider, refs: Refs): void;
+  write(w: Buf, p: CrimProvider, o: Offsets): void;
 }
 
 /**
@@ -811,14 +730,14 @@ interface NamedList {
  * its name, stored at `nameOffset`); `read` and `write` convert the rest (a GUID's text).
  */
 function namedList<T extends { name: string }, F extends Fields & { nameOffset: 'u32' }>(
-  kind: CrimListKind,
+  kind: NamedKind,
   layout: Struct<F>,
   items: (p: CrimProvider) => T[],
   /** Whether an empty list still gives its size (mc: CHAN yes, LEVL/OPCO/TASK/KEYW no). */
   sizeWhenEmpty: boolean,
   read: (e: StructValues<F>, name: string) => T,
   write: (item: T) => object = (item) => item,
-): NamedList {
+): ListCodec {
   const magic = LIST_TAGS[kind];
   return {
     read(b, off, p, refs) {
@@ -827,11 +746,11 @@ function namedList<T extends { name: string }, F extends Fields & { nameOffset: 
       for (let i = 0; i < count; i++) {
         const at = off + 12 + i * layout.size;
         const e = b.rec(at, layout);
-        refs.set(at, list.length);
+        refs[kind].set(at, list.length);
         list.push(read(e, b.sizedString(e.nameOffset as number)));
       }
     },
-    write(w, p) {
+    write(w, p, o) {
       const list = items(p);
       const start = w.pos;
       let names = start + 12 + list.length * layout.size;
@@ -846,12 +765,19 @@ function namedList<T extends { name: string }, F extends Fields & { nameOffset: 
       w.ensure(w.pos);
       const size = list.length > 0 || sizeWhenEmpty ? w.pos - start : 0;
       w.rec(start, LIST_HEADER, { magic: tag(magic), size, count: list.length });
-      return offsets;
+      o[kind] = offsets;
     },
   };
 }
 
-const NAMED_LISTS: Record<'channel' | 'level' | 'opcode' | 'task' | 'keyword', NamedList> = {
+type NamedKind = 'channel' | 'level' | 'opcode' | 'task' | 'keyword';
+type Refs = Record<NamedKind | 'map' | 'template', Map<number, number>>;
+
+/**
+ * The lists winmc reads and writes, each one's reader beside its writer, in the order they are
+ * read: a list refers only to lists before it (templates to maps, events and filters to all).
+ */
+const LISTS: { readonly [K in CrimListKind]?: ListCodec } = {
   channel: namedList('channel', CHANNEL_ENTRY, (p) => p.channels, true, (e, name) => ({ flags: e.flags, name, value: e.value, messageId: e.messageId })),
   level: namedList('level', LEVEL_ENTRY, (p) => p.levels, false, (e, name) => ({ name, value: e.value, messageId: e.messageId })),
   opcode: namedList('opcode', OPCODE_ENTRY, (p) => p.opcodes, false, (e, name) => ({ name, task: e.task, value: e.value, messageId: e.messageId })),
@@ -864,6 +790,13 @@ const NAMED_LISTS: Record<'channel' | 'level' | 'opcode' | 'task' | 'keyword', N
     (t) => ({ ...t, eventGuid: parseGuid(t.eventGuid) }),
   ),
   keyword: namedList('keyword', KEYWORD_ENTRY, (p) => p.keywords, false, (e, name) => ({ name, mask: e.mask, messageId: e.messageId })),
+  maps: { read: (b, off, p, refs) => readMaps(b, off, p, refs.map), write: (w, p, o) => void (o.map = encodeMaps(w, p.maps)) },
+  namedQueries: { read: readNamedQueries, write: (w, p) => encodeNamedQueries(w, p.namedQueries) },
+  template: { read: (b, off, p, refs) => readTemplates(b, off, p, refs.map, refs.template), write: (w, p, o) => void (o.template = encodeTemplates(w, p.templates, o.map)) },
+  event: { read: readEvents, write: (w, p, o) => encodeEvents(w, p.events, o) },
+  filter: { read: (b, off, p, refs) => readFilters(b, off, p, refs.template), write: (w, p, o) => encodeFilters(w, p.filters, o.template) },
+  providerAttributes: { read: readProviderAttributes, write: (w, p) => encodeProviderAttributes(w, p.providerAttributes) },
+  eventAttributes: { read: readEventAttributes, write: (w, p) => encodeEventAttributes(w, p.eventAttributes) },
 };
 
 // ---------------------------------------------------------------------------------------------
