@@ -153,6 +153,36 @@ describe.skipIf(!hasEtlCorpus)('net.4.5.2.x64.etl with ClrEtwAll.man', () => {
   });
 });
 
+describe.skipIf(!hasEtlCorpus)('net.4.5.2.x64.etl: the metadata the trace carries', () => {
+  let events: EtlEvent[] = [];
+  let warnings: string[] = [];
+  beforeAll(async () => {
+    const path = unzipped(NET, 'net.4.5.2.x64.etl.zip', 'net.4.5.2.x64.etl');
+    if (path) ({ events, warnings } = await readAll(readFile(path)));
+  });
+
+  it('names the other providers\' events from their ManifestData and MetaData/EventInfo: every COUNT line not of the CLR equals winmc\'s', () => {
+    if (events.length === 0) return console.warn(etlSkipNote);
+    expect(warnings).toEqual([]);
+    const baseline = readFileSync(join(sampleDir(NET), 'net.4.5.2.x64.baseline.txt'), 'utf8');
+    const want = [...baseline.matchAll(/^COUNT (.*):(\d+)$/gm)].map((m) => [m[1]!, Number(m[2])] as const).filter(([name]) => !name.startsWith('Microsoft-Windows-DotNETRuntime'));
+    expect(want.length).toBe(88);
+    const got = countBy(events, (e) => `${e.provider}/${e.eventName}`);
+    // TraceEvent's TraceLog keeps 6,320 of the 79,528 PerfInfo/SampleProf records (its own rules
+    // for samples); every other count is the trace's.
+    const differ = want.filter(([name, n]) => got.get(name) !== n).map(([name, n]) => `${name}: ${n} vs ${got.get(name)}`);
+    expect(differ).toEqual(['Windows Kernel/PerfInfo/Sample: 6320 vs 79528']);
+    // EventSource events (PerfView, TplEventSource, FrameworkEventSource) and TDH-described ones decode
+    for (const name of ['PerfView/PerfViewLog', 'System.Threading.Tasks.TplEventSource/TaskScheduled/Send', 'Microsoft-Windows-Kernel-File/Create', 'Microsoft-Windows-Kernel-Process/ProcessStart/Start']) {
+      const e = events.find((x) => `${x.provider}/${x.eventName}` === name)!;
+      expect(e.fields, name).not.toBeNull();
+      expect(Object.keys(e.fields!).length, name).toBeGreaterThan(0);
+    }
+    const start = events.find((x) => x.eventName === 'ProcessStart/Start')!;
+    expect(start.fields).toMatchObject({ ProcessID: 3676, ParentProcessID: 3508 });
+  });
+});
+
 describe('manifest messages', () => {
   it('insert the fields and read FormatMessage escapes', () => {
     expect(formatMessage('Amount=%1;%tKind=%2!s!%n100%%', [5, 'Small'])).toBe('Amount=5;\tKind=Small\n100%');

@@ -33,8 +33,14 @@ export class ManifestLoadError extends Error {
 }
 
 /** The manifest of a .man, TEMP.BIN or PE file's bytes. Throws ManifestLoadError when none reads. */
-export function loadManifest(bytes: Uint8Array, name = 'manifest'): Manifest {
+export function loadManifest(bytes: Uint8Array, name = 'manifest', options: { lenient?: boolean } = {}): Manifest {
   let text: Uint8Array = bytes;
+  if (options.lenient) {
+    // A manifest an EventSource wrote (its ManifestData) may have symbols mc.exe would refuse
+    // (`System.Threading.Tasks.TplEventSource`); they do not matter for decoding
+    const xml = new TextDecoder().decode(bytes).replace(/\bsymbol="([^"]*)"/g, (_m, s: string) => `symbol="${s.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(?=\d)/, '_')}"`);
+    text = new TextEncoder().encode(xml);
+  }
   try {
     if (looksLikePe(bytes)) {
       const resources = readPeResources(bytes);

@@ -22,6 +22,7 @@ import { decodeKernel, kernelClassOfGroup, kernelClassOfGuid, logfileFields, nam
 import { CLASSIC_CLASSES, classicEventName } from './classic.js';
 import { decodeTlPayload, readProviderTraits, readTlSchema } from './tracelogging.js';
 import { PayloadCursor, type Fields } from './payload.js';
+import { TraceMetadata } from './trace-metadata.js';
 
 export interface EtlEvent {
   format: 'etl';
@@ -94,6 +95,9 @@ export async function* readEtlEvents(source: ByteSource, options: EtlReadOptions
   const decoders = options.decoders ?? [];
   let clock: EtlClock | null = null;
   const providerNames = new Map<string, string>();
+  // the trace's own metadata (EventSource manifests, KernelTraceControl TDH descriptions), tried after the caller's decoders
+  const metadata = new TraceMetadata();
+  const allDecoders = [...decoders, metadata];
   let header: TraceLogfileHeader | null = null;
   let buffers = 0;
   for await (const buffer of readEtlBuffers(source, warn)) {
@@ -117,7 +121,7 @@ export async function* readEtlEvents(source: ByteSource, options: EtlReadOptions
       if (raw === null) break;
       const next = at + ((raw.size + 7) & ~7);
       if (raw.kind !== 'message') {
-        const event = toEvent(raw, buffer, clock, providerNames, decoders, warn);
+        const event = toEvent(raw, buffer, clock, providerNames, allDecoders, warn, metadata);
         if (event.group === HEADER_GROUP && raw.opcode === 0 && event.fields && clock === null) {
           // the TRACE_LOGFILE_HEADER: now the clock is known (its own time is StartTime)
           const h = headerOf(event);
@@ -190,9 +194,10 @@ function messageEvent(raw: RawRecord, buffer: EtlBuffer): EtlEvent {
   return e;
 }
 
-function toEvent(raw: RawRecord, buffer: EtlBuffer, clock: EtlClock | null, providerNames: Map<string, string>, decoders: readonly EventDecoder[], warn: (w: ReadWarning) => void): EtlEvent {
+function toEvent(raw: RawRecord, buffer: EtlBuffer, clock: EtlClock | null, providerNames: Map<string, string>, decoders: readonly EventDecoder[], warn: (w: ReadWarning) => void, metadata: TraceMetadata): EtlEvent {
   const e = baseEvent(raw, buffer, clock);
   const where = () => `${bufferPlace(buffer.index, buffer.offset)}, record at buffer offset ${hexOffset(raw.at)}`;
+  const metadataName = raw.group === null ? metadata.observe(raw, e.providerGuid, (message) => warn({ message: `${where()}: ${message}`, offset: buffer.compressed ? buffer.offset : buffer.offset + raw.at })) : null;
   const payloadBase = buffer.compressed ? buffer.offset : buffer.offset + raw.at + (raw.size - raw.payload.length);
   const failed = (err: unknown, what: string) => {
     if (!(err instanceof FormatError)) throw err;
@@ -296,8 +301,8 @@ function toEvent(raw: RawRecord, buffer: EtlBuffer, clock: EtlClock | null, prov
       return e;
     }
   }
-  e.provider = providerNames.get(guid) ?? guid;
-  e.eventName = raw.kind === 'event' ? `EventID(${raw.eventId})` : `Opcode(${raw.opcode})`;
+  e.provider = providerNames.get(guid) ?? metadata.providerName(guid) ?? guid;
+  e.eventName = metadataName ?? (raw.kind === 'event' ? `EventID(${raw.eventId})` : `Opcode(${raw.opcode})`);
   return e;
 }
 
