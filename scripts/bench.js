@@ -12,7 +12,7 @@
 // the issue's targets, and writes everything (raw times included) to bench/results.json.
 //
 //   node scripts/bench.js [--reps N] [--budget SECONDS] [--sizes 1000,10000,40000,100000]
-//                         [--peer-max-messages N] [--min-real-kb N] [--no-real] [--no-evtx] [--no-manifests] [--no-build]
+//                         [--peer-max-messages N] [--min-real-kb N] [--no-real] [--no-evtx] [--no-etl] [--no-manifests] [--no-build]
 // Manifests: scripts/bench-manifest.js (the CLR's manifest and synthetic ones of 1k/10k/50k events).
 // Builds: scripts/bench-build.js (the large real files in one winmc process against windmc and wmc once per file).
 //
@@ -44,7 +44,7 @@ const PEERS = {
 };
 
 function parseArgs(argv) {
-  const out = { reps: 5, budget: 60, sizes: [1000, 10000, 40000, 100000], peerMaxMessages: 40000, minRealKb: 0, real: true, evtx: true, manifests: true, build: true };
+  const out = { reps: 5, budget: 60, sizes: [1000, 10000, 40000, 100000], peerMaxMessages: 40000, minRealKb: 0, real: true, evtx: true, etl: true, manifests: true, build: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -59,6 +59,7 @@ function parseArgs(argv) {
     else if (a === '--min-real-kb') out.minRealKb = positive(value(), a);
     else if (a === '--no-real') out.real = false;
     else if (a === '--no-evtx') out.evtx = false;
+    else if (a === '--no-etl') out.etl = false;
     else if (a === '--no-manifests') out.manifests = false;
     else if (a === '--no-build') out.build = false;
     else throw new Error(`unknown option ${a}`);
@@ -289,6 +290,7 @@ async function main() {
   }
 
   const evtx = args.evtx ? await evtxThroughput() : { skipped: 'disabled with --no-evtx' };
+  const etl = args.etl ? etlThroughput() : { skipped: 'disabled with --no-etl' };
   const manifests = args.manifests ? await benchManifests({ reps: REPS, corpus }) : { skipped: 'disabled with --no-manifests' };
   const build = args.build ? benchBuild({ inputs: inputs.filter((i) => i.kind === 'real'), tools, root, work, reps: REPS }) : { skipped: 'disabled with --no-build' };
   const targets = checkTargets(results, exponents);
@@ -305,6 +307,7 @@ async function main() {
     inputs: results,
     growthExponents: exponents,
     evtx,
+    etl,
     manifests,
     build,
     targets,
@@ -385,6 +388,21 @@ async function evtxThroughput() {
   function note(why) {
     console.log(`\nevent-log reading: skipped (${why})`);
     return { skipped: why };
+  }
+}
+
+/** .etl reading speed and memory (scripts/bench-etl.js: a 32 MB trace of repeated buffers, uncompressed and compressed). */
+function etlThroughput() {
+  console.log('\n.etl reading (scripts/bench-etl.js):');
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'bench-etl.js'), '--mb', '32', '--json'], { encoding: 'utf8' });
+  const lines = (r.stdout ?? '').trim().split('\n');
+  const last = lines.pop() ?? '';
+  for (const line of lines) console.log(`  ${line}`);
+  try {
+    return { results: JSON.parse(last) };
+  } catch {
+    console.log(`  skipped: ${last || r.stderr?.trim() || 'no output'}`);
+    return { skipped: last || 'no output' };
   }
 }
 
