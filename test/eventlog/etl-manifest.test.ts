@@ -183,6 +183,50 @@ describe.skipIf(!hasEtlCorpus)('net.4.5.2.x64.etl: the metadata the trace carrie
   });
 });
 
+/**
+ * Fields TraceEvent shows otherwise than the trace holds them: file names turned from NT paths
+ * into drive letters (TraceLog's volume map), value and bit maps of MetaData/EventMapInfo (not
+ * read by winmc), socket addresses formatted, an EventSource bit map joined by `|`.
+ */
+const PRESENTED = [/^Windows Kernel\/Image\/\S+ FileName$/, /^Microsoft-Windows-Kernel-File\/Create (FileName|ShareAccess|CreateOptions)$/, /^Microsoft-Windows-DNS-Client\/DnsServerForInterface (DynamicAddress|Address)$/, /^PerfView\/KernelEnableParameters (keywords|stacks)$/];
+
+describe.skipIf(!hasEtlCorpus)('net.4.5.2.x64.etl: every event the baseline lists', () => {
+  it('has its field values, for each line found by time, process and size', async () => {
+    const path = unzipped(NET, 'net.4.5.2.x64.etl.zip', 'net.4.5.2.x64.etl');
+    if (!path) return console.warn(etlSkipNote);
+    const decoder = manifestDecoder(loadManifest(readFile(CLR_MAN), 'ClrEtwAll.man'));
+    const { events } = await readAll(readFile(path), { decoders: [decoder] });
+    const text = readFileSync(join(sampleDir(NET), 'net.4.5.2.x64.baseline.txt'), 'utf8');
+    const lines = text.split('\n').filter((l) => l.startsWith('EVENT '));
+    const parsed = baselineEvents(text);
+    const start = events[0]!.timeStamp;
+    const index = new Map<string, EtlEvent[]>();
+    for (const e of events) {
+      const k = `${msOf(e, start)}|${e.processId ?? -1}|${e.payload.length}`;
+      (index.get(k) ?? index.set(k, []).get(k)!).push(e);
+    }
+    let found = 0;
+    let compared = 0;
+    for (const [i, line] of lines.entries()) {
+      const b = parsed[i]!;
+      const m = /^EVENT ([\d,.]+): .+? PID=(-?\d+);.*?DataLen=(\d+);/.exec(line)!;
+      const candidates = index.get(`${m[1]}|${m[2]}|${m[3]}`);
+      if (!candidates) continue; // TraceEvent gave it the process of its thread, which the header does not carry
+      const same = (e: EtlEvent) => Object.entries(b.fields).filter(([k, v]) => e.fields && k in e.fields && (baselineValue(e.fields[k]) === v || sameNumber(baselineValue(e.fields[k]), v))).length;
+      const e = candidates.reduce((best, x) => (same(x) > same(best) ? x : best));
+      found++;
+      for (const [k, v] of Object.entries(b.fields)) {
+        if (!e.fields || !(k in e.fields) || ENUM_FIELDS.has(`${b.name} ${k}`) || PRESENTED.some((re) => re.test(`${b.name} ${k}`))) continue;
+        const mine = baselineValue(e.fields[k]);
+        expect(mine === v || sameNumber(mine, v), `${b.name} ${k}: ${mine} vs ${v}`).toBe(true);
+        compared++;
+      }
+    }
+    expect(found).toBeGreaterThanOrEqual(418);
+    expect(compared).toBeGreaterThan(1500);
+  });
+});
+
 describe('manifest messages', () => {
   it('insert the fields and read FormatMessage escapes', () => {
     expect(formatMessage('Amount=%1;%tKind=%2!s!%n100%%', [5, 'Small'])).toBe('Amount=5;\tKind=Small\n100%');
