@@ -252,12 +252,12 @@ export function readCrim(bytes: Uint8Array): CrimFile {
   const b = new Blob(bytes);
   const h = b.rec(0, CRIM_HEADER);
   if (h.magic !== tag('CRIM')) b.fail('not a CRIM blob (no "CRIM" tag)', 0);
-  if (h.size > bytes.length) b.fail(`size ${h.size} exceeds the file (${bytes.length} bytes)`, 4);
-  if (h.major !== 3 && h.major !== 5) b.fail(`unknown version ${h.major}.${h.minor}`, 8);
+  if (h.size > bytes.length) b.fail(`size ${h.size} exceeds the file (${bytes.length} bytes)`, CRIM_HEADER.offset.size);
+  if (h.major !== 3 && h.major !== 5) b.fail(`unknown version ${h.major}.${h.minor}`, CRIM_HEADER.offset.major);
   const providers: CrimProvider[] = [];
   for (let i = 0; i < h.providerCount; i++) {
     b.block = `CRIM provider entry ${i}`;
-    const e = b.rec(16 + i * 20, PROVIDER_ENTRY);
+    const e = b.rec(CRIM_HEADER.size + i * PROVIDER_ENTRY.size, PROVIDER_ENTRY);
     providers.push(readProvider(b, e.offset, formatGuid(e.guid), h.major));
   }
   return { major: h.major, minor: h.minor, providers };
@@ -268,7 +268,7 @@ function readProvider(b: Blob, at: number, guid: string, major: number): CrimPro
   const h = b.rec(at, WEVT_HEADER);
   if (h.magic !== tag('WEVT')) b.fail('expected tag WEVT', at);
   const slots = major >= 5 ? h.listCount : 11;
-  if (h.listCount > slots) b.fail(`${h.listCount} lists do not fit 11 descriptor slots`, at + 12);
+  if (h.listCount > slots) b.fail(`${h.listCount} lists do not fit 11 descriptor slots`, at + WEVT_HEADER.offset.listCount);
   const p: CrimProvider = {
     guid, messageId: h.messageId, lists: [],
     channels: [], levels: [], opcodes: [], tasks: [], keywords: [], maps: [], namedQueries: [], templates: [], events: [], filters: [],
@@ -276,14 +276,15 @@ function readProvider(b: Blob, at: number, guid: string, major: number): CrimPro
   };
   const offsets = new Map<CrimListKind, number>();
   for (let i = 0; i < slots; i++) {
-    const d = b.rec(at + 16 + i * 8, LIST_DESCRIPTOR);
+    const dAt = at + WEVT_HEADER.size + i * LIST_DESCRIPTOR.size;
+    const d = b.rec(dAt, LIST_DESCRIPTOR);
     if (i >= h.listCount) {
-      if (d.kind !== 0 || d.offset !== 0) b.fail(`unused descriptor slot ${i} is not zero`, at + 16 + i * 8);
+      if (d.kind !== 0 || d.offset !== 0) b.fail(`unused descriptor slot ${i} is not zero`, dAt);
       continue;
     }
     const kind = LIST_KINDS[d.kind];
-    if (kind === undefined) b.fail(`unknown list kind ${d.kind}`, at + 16 + i * 8);
-    if (offsets.has(kind)) b.fail(`list ${LIST_TAGS[kind]} appears twice`, at + 16 + i * 8);
+    if (kind === undefined) b.fail(`unknown list kind ${d.kind}`, dAt);
+    if (offsets.has(kind)) b.fail(`list ${LIST_TAGS[kind]} appears twice`, dAt);
     p.lists.push(kind);
     offsets.set(kind, d.offset);
   }
@@ -309,32 +310,32 @@ function ref(b: Blob, map: Map<number, number>, offset: number, what: string, at
 function readMaps(b: Blob, off: number, p: CrimProvider, mapRefs: Map<number, number>): void {
   const { count } = b.list(off, 'MAPS');
   // The offset table lists the maps sorted by name; the blocks follow it in definition order.
-  let pos = off + 12 + count * 4;
+  let pos = off + LIST_HEADER.size + count * 4;
   for (let i = 0; i < count; i++) {
     const h = b.rec(pos, MAP_HEADER);
     const kind = h.magic === tag('VMAP') ? 'valueMap' : h.magic === tag('BMAP') ? 'bitMap' : b.fail(`expected VMAP or BMAP, found ${JSON.stringify(tagName(h.magic))}`, pos);
-    if (h.flags !== (kind === 'bitMap' ? 1 : 0)) b.fail(`map flags ${h.flags} do not match its tag`, pos + 12);
-    if (h.size !== 20 + h.count * 8) b.fail(`map size ${h.size} does not fit its ${h.count} items`, pos + 4);
+    if (h.flags !== (kind === 'bitMap' ? 1 : 0)) b.fail(`map flags ${h.flags} do not match its tag`, pos + MAP_HEADER.offset.flags);
+    if (h.size !== MAP_HEADER.size + h.count * MAP_ITEM.size) b.fail(`map size ${h.size} does not fit its ${h.count} items`, pos + MAP_HEADER.offset.size);
     const items = [];
-    for (let j = 0; j < h.count; j++) items.push(b.rec(pos + 20 + j * 8, MAP_ITEM));
+    for (let j = 0; j < h.count; j++) items.push(b.rec(pos + MAP_HEADER.size + j * MAP_ITEM.size, MAP_ITEM));
     mapRefs.set(pos, p.maps.length);
     p.maps.push({ kind, name: b.sizedString(h.nameOffset), items: items.map((e) => ({ value: e.value, messageId: e.messageId })) });
     pos += h.size;
   }
   for (let i = 0; i < count; i++) {
-    ref(b, mapRefs, b.u32(off + 12 + i * 4, 'map offset'), 'map', off + 12 + i * 4);
+    ref(b, mapRefs, b.u32(off + LIST_HEADER.size + i * 4, 'map offset'), 'map', off + LIST_HEADER.size + i * 4);
   }
 }
 
 function readNamedQueries(b: Blob, off: number, p: CrimProvider): void {
   const { count } = b.list(off, 'QTAB');
   for (let i = 0; i < count; i++) {
-    const at = b.u32(off + 12 + i * 4, 'pattern map offset');
+    const at = b.u32(off + LIST_HEADER.size + i * 4, 'pattern map offset');
     const h = b.rec(at, QUERY_HEADER);
     if (h.magic !== tag('QUER')) b.fail('expected tag QUER', at);
     const items = [];
     for (let j = 0; j < h.count; j++) {
-      const e = b.rec(at + 20 + j * 8, QUERY_ITEM);
+      const e = b.rec(at + QUERY_HEADER.size + j * QUERY_ITEM.size, QUERY_ITEM);
       items.push({ name: b.sizedString(e.nameOffset), value: b.sizedString(e.valueOffset) });
     }
     p.namedQueries.push({ name: b.sizedString(h.nameOffset), format: b.sizedString(h.formatOffset), items });
@@ -343,38 +344,38 @@ function readNamedQueries(b: Blob, off: number, p: CrimProvider): void {
 
 function readTemplates(b: Blob, off: number, p: CrimProvider, mapRefs: Map<number, number>, templateRefs: Map<number, number>): void {
   const { count } = b.list(off, 'TTBL');
-  let pos = off + 12;
+  let pos = off + LIST_HEADER.size;
   for (let i = 0; i < count; i++) {
     const h = b.rec(pos, TEMPLATE_HEADER);
     if (h.magic !== tag('TEMP')) b.fail('expected tag TEMP', pos);
     const fragmentEnd = h.propertyCount > 0 ? h.propertyOffset : pos + h.size;
     let xml: XmlElement;
     try {
-      xml = readTemplateFragment(b.bytes, pos + 40, fragmentEnd);
+      xml = readTemplateFragment(b.bytes, pos + TEMPLATE_HEADER.size, fragmentEnd);
     } catch (e) {
       if (e instanceof TemplateBinXmlError) b.fail(`template ${i}: BinXML: ${e.reason}`, e.offset);
       throw e;
     }
     const properties: CrimProperty[] = [];
     for (let j = 0; j < h.propertyCount; j++) {
-      const at = h.propertyOffset + j * 20;
+      const at = h.propertyOffset + j * PROPERTY_ENTRY.size;
       const flags = b.rec(at, PROPERTY_ENTRY).flags;
       if (flags & 1) {
         const e = b.rec(at, STRUCT_PROPERTY_ENTRY);
-        if (e.reserved !== 0) b.fail('struct property has a non-zero map offset', at + 8);
+        if (e.reserved !== 0) b.fail('struct property has a non-zero map offset', at + STRUCT_PROPERTY_ENTRY.offset.reserved);
         properties.push({ name: b.sizedString(e.nameOffset), flags, structStart: e.structStart, memberCount: e.memberCount, count: e.count, length: e.length });
       } else {
         const e = b.rec(at, PROPERTY_ENTRY);
-        if (e.reserved !== 0) b.fail('property has non-zero bytes 6..7', at + 6);
+        if (e.reserved !== 0) b.fail('property has non-zero bytes 6..7', at + PROPERTY_ENTRY.offset.reserved);
         const prop: CrimProperty = { name: b.sizedString(e.nameOffset), flags, inType: e.inType, outType: e.outType, count: e.count, length: e.length };
-        const m = ref(b, mapRefs, e.mapOffset, 'map', at + 8);
+        const m = ref(b, mapRefs, e.mapOffset, 'map', at + PROPERTY_ENTRY.offset.mapOffset);
         if (m !== undefined) prop.map = m;
         properties.push(prop);
       }
     }
     templateRefs.set(pos, p.templates.length);
     p.templates.push({ guid: formatGuid(h.guid), flags: h.flags, paramCount: h.paramCount, xml, properties });
-    if (h.size < 40) b.fail(`template size ${h.size}`, pos + 4);
+    if (h.size < TEMPLATE_HEADER.size) b.fail(`template size ${h.size}`, pos + TEMPLATE_HEADER.offset.size);
     pos += h.size;
   }
 }
@@ -383,24 +384,24 @@ function readEvents(b: Blob, off: number, p: CrimProvider, refs: Refs): void {
   const h = b.rec(off, EVENT_HEADER);
   if (h.magic !== tag('EVNT')) b.fail('expected tag EVNT', off);
   for (let i = 0; i < h.count; i++) {
-    const at = off + 16 + i * 48;
+    const at = off + EVENT_HEADER.size + i * EVENT_ENTRY.size;
     const e = b.rec(at, EVENT_ENTRY);
     const { id, version, channel, level, opcode, task, keywords, messageId } = e;
     const ev: CrimEvent = { id, version, channel, level, opcode, task, keywords, messageId, keywordRefs: [] };
     const set = (k: 'template' | 'opcodeRef' | 'levelRef' | 'taskRef' | 'channelRef', v: number | undefined) => {
       if (v !== undefined) ev[k] = v;
     };
-    set('template', ref(b, refs.template, e.templateOffset, 'template', at + 20));
-    set('opcodeRef', ref(b, refs.opcode, e.opcodeOffset, 'opcode', at + 24));
-    set('levelRef', ref(b, refs.level, e.levelOffset, 'level', at + 28));
-    set('taskRef', ref(b, refs.task, e.taskOffset, 'task', at + 32));
-    set('channelRef', ref(b, refs.channel, e.channelOffset, 'channel', at + 44));
+    set('template', ref(b, refs.template, e.templateOffset, 'template', at + EVENT_ENTRY.offset.templateOffset));
+    set('opcodeRef', ref(b, refs.opcode, e.opcodeOffset, 'opcode', at + EVENT_ENTRY.offset.opcodeOffset));
+    set('levelRef', ref(b, refs.level, e.levelOffset, 'level', at + EVENT_ENTRY.offset.levelOffset));
+    set('taskRef', ref(b, refs.task, e.taskOffset, 'task', at + EVENT_ENTRY.offset.taskOffset));
+    set('channelRef', ref(b, refs.channel, e.channelOffset, 'channel', at + EVENT_ENTRY.offset.channelOffset));
     if (e.keywordCount > 0) {
       b.need(e.keywordsOffset, e.keywordCount * 4, 'event keyword offsets');
       for (let k = 0; k < e.keywordCount; k++) {
         ev.keywordRefs.push(ref(b, refs.keyword, b.u32(e.keywordsOffset + k * 4, 'event keyword offset'), 'keyword', e.keywordsOffset + k * 4)!);
       }
-    } else if (e.keywordsOffset !== 0) b.fail('keyword offset without keywords', at + 40);
+    } else if (e.keywordsOffset !== 0) b.fail('keyword offset without keywords', at + EVENT_ENTRY.offset.keywordsOffset);
     p.events.push(ev);
   }
 }
@@ -409,10 +410,10 @@ function readFilters(b: Blob, off: number, p: CrimProvider, templateRefs: Map<nu
   const h = b.rec(off, FILTER_HEADER);
   if (h.magic !== tag('FLTR')) b.fail('expected tag FLTR', off);
   for (let i = 0; i < h.count; i++) {
-    const at = off + 16 + i * 16;
+    const at = off + FILTER_HEADER.size + i * FILTER_ENTRY.size;
     const e = b.rec(at, FILTER_ENTRY);
     const f: CrimFilter = { name: b.sizedString(e.nameOffset), value: e.value, version: e.version, messageId: e.messageId };
-    const t = ref(b, templateRefs, e.templateOffset, 'template', at + 12);
+    const t = ref(b, templateRefs, e.templateOffset, 'template', at + FILTER_ENTRY.offset.templateOffset);
     if (t !== undefined) f.template = t;
     p.filters.push(f);
   }
@@ -421,7 +422,7 @@ function readFilters(b: Blob, off: number, p: CrimProvider, templateRefs: Map<nu
 function readProviderAttributes(b: Blob, off: number, p: CrimProvider): void {
   const { count } = b.list(off, 'PRVA');
   for (let i = 0; i < count; i++) {
-    const e = b.rec(off + 12 + i * 8, PROVIDER_ATTRIBUTE_ENTRY);
+    const e = b.rec(off + LIST_HEADER.size + i * PROVIDER_ATTRIBUTE_ENTRY.size, PROVIDER_ATTRIBUTE_ENTRY);
     const value = e.flags === PRVA_NAME ? b.zstring(e.valueOffset) : b.r.guid(e.valueOffset, 'PRVA GUID');
     p.providerAttributes.push({ flags: e.flags, value });
   }
@@ -430,7 +431,7 @@ function readProviderAttributes(b: Blob, off: number, p: CrimProvider): void {
 function readEventAttributes(b: Blob, off: number, p: CrimProvider): void {
   const { count } = b.list(off, 'EVTA');
   for (let i = 0; i < count; i++) {
-    const e = b.rec(off + 12 + i * 8, EVENT_ATTRIBUTE_ENTRY);
+    const e = b.rec(off + LIST_HEADER.size + i * EVENT_ATTRIBUTE_ENTRY.size, EVENT_ATTRIBUTE_ENTRY);
     p.eventAttributes.push({ flags: e.flags, id: e.id, version: e.version, value: b.zstring(e.stringOffset) });
   }
 }
@@ -481,11 +482,11 @@ class Buf {
 export function encodeCrim(file: CrimFile): Uint8Array {
   const w = new Buf();
   const n = file.providers.length;
-  w.pos = 16 + n * 20;
+  w.pos = CRIM_HEADER.size + n * PROVIDER_ENTRY.size;
   file.providers.forEach((p, i) => {
     const at = w.pos;
     encodeProvider(w, p, file.major);
-    w.rec(16 + i * 20, PROVIDER_ENTRY, { guid: parseGuid(p.guid), offset: at });
+    w.rec(CRIM_HEADER.size + i * PROVIDER_ENTRY.size, PROVIDER_ENTRY, { guid: parseGuid(p.guid), offset: at });
   });
   w.rec(0, CRIM_HEADER, { magic: tag('CRIM'), size: w.pos, major: file.major, minor: file.minor, providerCount: n });
   w.ensure(w.pos + 2);
@@ -505,12 +506,12 @@ interface Offsets {
 function encodeProvider(w: Buf, p: CrimProvider, major: number): void {
   const start = w.pos;
   const slots = major >= 5 ? p.lists.length : 11;
-  w.pos = start + 16 + slots * 8;
+  w.pos = start + WEVT_HEADER.size + slots * LIST_DESCRIPTOR.size;
   w.ensure(w.pos);
   const o: Offsets = { channel: [], level: [], opcode: [], task: [], keyword: [], map: [], template: [] };
   p.lists.forEach((kind, i) => {
     if (kind === 'event') w.pos = alignUp(w.pos, 8);
-    w.rec(start + 16 + i * 8, LIST_DESCRIPTOR, { kind: LIST_KINDS.indexOf(kind), offset: w.pos });
+    w.rec(start + WEVT_HEADER.size + i * LIST_DESCRIPTOR.size, LIST_DESCRIPTOR, { kind: LIST_KINDS.indexOf(kind), offset: w.pos });
     const list = LISTS[kind];
     if (!list) throw new Error(`cannot write list ${LIST_TAGS[kind]}`);
     list.write(w, p, o);
@@ -525,9 +526,9 @@ function byName(a: string, b: string): number {
 
 function encodeMaps(w: Buf, maps: CrimMap[]): number[] {
   const start = w.pos;
-  let pos = start + 12 + maps.length * 4;
+  let pos = start + LIST_HEADER.size + maps.length * 4;
   const blockOffsets: number[] = [];
-  let strings = pos + maps.reduce((s, m) => s + 20 + m.items.length * 8, 0);
+  let strings = pos + maps.reduce((s, m) => s + MAP_HEADER.size + m.items.length * MAP_ITEM.size, 0);
   const sorted = maps.map((m, i) => ({ m, i })).sort((a, b) => byName(a.m.name, b.m.name) || a.i - b.i);
   const nameOffsets = new Array<number>(maps.length);
   for (const { m, i } of sorted) {
@@ -539,15 +540,15 @@ function encodeMaps(w: Buf, maps: CrimMap[]): number[] {
     const items = m.items;
     w.rec(pos, MAP_HEADER, {
       magic: tag(m.kind === 'bitMap' ? 'BMAP' : 'VMAP'),
-      size: 20 + items.length * 8,
+      size: MAP_HEADER.size + items.length * MAP_ITEM.size,
       nameOffset: nameOffsets[i]!,
       flags: m.kind === 'bitMap' ? 1 : 0,
       count: items.length,
     });
-    items.forEach((it, j) => w.rec(pos + 20 + j * 8, MAP_ITEM, { value: it.value, messageId: it.messageId }));
-    pos += 20 + items.length * 8;
+    items.forEach((it, j) => w.rec(pos + MAP_HEADER.size + j * MAP_ITEM.size, MAP_ITEM, { value: it.value, messageId: it.messageId }));
+    pos += MAP_HEADER.size + items.length * MAP_ITEM.size;
   });
-  sorted.forEach(({ i }, k) => w.u32(start + 12 + k * 4, blockOffsets[i]!));
+  sorted.forEach(({ i }, k) => w.u32(start + LIST_HEADER.size + k * 4, blockOffsets[i]!));
   w.pos = strings;
   w.rec(start, LIST_HEADER, { magic: tag('MAPS'), size: w.pos - start, count: maps.length });
   return blockOffsets;
@@ -555,9 +556,9 @@ function encodeMaps(w: Buf, maps: CrimMap[]): number[] {
 
 function encodeNamedQueries(w: Buf, maps: CrimPatternMap[]): void {
   const start = w.pos;
-  const tableAt = start + 12;
+  const tableAt = start + LIST_HEADER.size;
   let pos = tableAt + maps.length * 4;
-  let data = pos + maps.reduce((s, m) => s + 20 + m.items.length * 8, 0);
+  let data = pos + maps.reduce((s, m) => s + QUERY_HEADER.size + m.items.length * QUERY_ITEM.size, 0);
   maps.forEach((m, i) => {
     w.u32(tableAt + i * 4, pos);
     const nameOffset = data;
@@ -569,11 +570,11 @@ function encodeNamedQueries(w: Buf, maps: CrimPatternMap[]): void {
       data = w.sizedString(data, it.name);
       const valueAt = data;
       data = w.sizedString(data, it.value);
-      w.rec(pos + 20 + j * 8, QUERY_ITEM, { nameOffset: nameAt, valueOffset: valueAt });
+      w.rec(pos + QUERY_HEADER.size + j * QUERY_ITEM.size, QUERY_ITEM, { nameOffset: nameAt, valueOffset: valueAt });
     });
     // mc's QUER size runs to the end of its strings, past the entries of the next maps.
     w.rec(pos, QUERY_HEADER, { magic: tag('QUER'), size: data - pos, nameOffset, formatOffset, count: m.items.length });
-    pos += 20 + m.items.length * 8;
+    pos += QUERY_HEADER.size + m.items.length * QUERY_ITEM.size;
   });
   w.pos = data;
   w.ensure(w.pos);
@@ -582,15 +583,15 @@ function encodeNamedQueries(w: Buf, maps: CrimPatternMap[]): void {
 
 function encodeTemplates(w: Buf, templates: CrimTemplate[], mapOffsets: number[]): number[] {
   const start = w.pos;
-  let pos = start + 12;
+  let pos = start + LIST_HEADER.size;
   const offsets = templates.map((t) => {
     const at = pos;
     const fragment = writeTemplateFragment(t.xml);
-    w.raw(at + 40, fragment);
-    const propertyOffset = at + 40 + fragment.length;
-    let names = propertyOffset + t.properties.length * 20;
+    w.raw(at + TEMPLATE_HEADER.size, fragment);
+    const propertyOffset = at + TEMPLATE_HEADER.size + fragment.length;
+    let names = propertyOffset + t.properties.length * PROPERTY_ENTRY.size;
     t.properties.forEach((prop, i) => {
-      const pAt = propertyOffset + i * 20;
+      const pAt = propertyOffset + i * PROPERTY_ENTRY.size;
       if (prop.flags & 1) {
         w.rec(pAt, STRUCT_PROPERTY_ENTRY, {
           flags: prop.flags,
@@ -635,7 +636,7 @@ function encodeTemplates(w: Buf, templates: CrimTemplate[], mapOffsets: number[]
 
 function encodeEvents(w: Buf, events: CrimEvent[], o: Offsets): void {
   const start = w.pos;
-  let extra = start + 16 + events.length * 48;
+  let extra = start + EVENT_HEADER.size + events.length * EVENT_ENTRY.size;
   const at = (list: number[], i: number | undefined) => (i === undefined ? 0 : list[i]!);
   events.forEach((e, i) => {
     let keywordsOffset = 0;
@@ -646,7 +647,7 @@ function encodeEvents(w: Buf, events: CrimEvent[], o: Offsets): void {
         extra += 4;
       }
     }
-    w.rec(start + 16 + i * 48, EVENT_ENTRY, {
+    w.rec(start + EVENT_HEADER.size + i * EVENT_ENTRY.size, EVENT_ENTRY, {
       id: e.id,
       version: e.version,
       channel: e.channel,
@@ -671,10 +672,10 @@ function encodeEvents(w: Buf, events: CrimEvent[], o: Offsets): void {
 
 function encodeFilters(w: Buf, filters: CrimFilter[], templateOffsets: number[]): void {
   const start = w.pos;
-  let names = start + 16 + filters.length * 16;
+  let names = start + FILTER_HEADER.size + filters.length * FILTER_ENTRY.size;
   const tmpl = (f: CrimFilter | undefined) => (f?.template === undefined ? 0 : templateOffsets[f.template]!);
   filters.forEach((f, i) => {
-    w.rec(start + 16 + i * 16, FILTER_ENTRY, { value: f.value, version: f.version, reserved: 0, messageId: f.messageId, nameOffset: names, templateOffset: tmpl(f) });
+    w.rec(start + FILTER_HEADER.size + i * FILTER_ENTRY.size, FILTER_ENTRY, { value: f.value, version: f.version, reserved: 0, messageId: f.messageId, nameOffset: names, templateOffset: tmpl(f) });
     names = w.sizedString(names, f.name);
   });
   w.pos = names;
@@ -684,10 +685,10 @@ function encodeFilters(w: Buf, filters: CrimFilter[], templateOffsets: number[])
 
 function encodeProviderAttributes(w: Buf, attrs: CrimProviderAttribute[]): void {
   const start = w.pos;
-  let data = start + 12 + attrs.length * 8;
+  let data = start + LIST_HEADER.size + attrs.length * PROVIDER_ATTRIBUTE_ENTRY.size;
   attrs.forEach((a, i) => {
     if (a.flags !== PRVA_NAME) data = alignUp(data, 4);
-    w.rec(start + 12 + i * 8, PROVIDER_ATTRIBUTE_ENTRY, { flags: a.flags, valueOffset: data });
+    w.rec(start + LIST_HEADER.size + i * PROVIDER_ATTRIBUTE_ENTRY.size, PROVIDER_ATTRIBUTE_ENTRY, { flags: a.flags, valueOffset: data });
     if (a.flags === PRVA_NAME) data = w.zstring(data, a.value);
     else {
       w.raw(data, parseGuid(a.value));
@@ -702,14 +703,14 @@ function encodeProviderAttributes(w: Buf, attrs: CrimProviderAttribute[]): void 
 
 function encodeEventAttributes(w: Buf, attrs: CrimEventAttribute[]): void {
   const start = w.pos;
-  let data = start + 12 + attrs.length * 8;
+  let data = start + LIST_HEADER.size + attrs.length * EVENT_ATTRIBUTE_ENTRY.size;
   const strings = [...new Set(attrs.map((a) => a.value))].sort(byName);
   const at = new Map<string, number>();
   for (const s of strings) {
     at.set(s, data);
     data = w.zstring(data, s);
   }
-  attrs.forEach((a, i) => w.rec(start + 12 + i * 8, EVENT_ATTRIBUTE_ENTRY, { flags: a.flags, version: a.version, id: a.id, stringOffset: at.get(a.value)! }));
+  attrs.forEach((a, i) => w.rec(start + LIST_HEADER.size + i * EVENT_ATTRIBUTE_ENTRY.size, EVENT_ATTRIBUTE_ENTRY, { flags: a.flags, version: a.version, id: a.id, stringOffset: at.get(a.value)! }));
   data = start + alignUp(data - start, 4);
   w.pos = data;
   w.ensure(w.pos);
@@ -744,7 +745,7 @@ function namedList<T extends { name: string }, F extends Fields & { nameOffset: 
       const { count } = b.list(off, magic);
       const list = items(p);
       for (let i = 0; i < count; i++) {
-        const at = off + 12 + i * layout.size;
+        const at = off + LIST_HEADER.size + i * layout.size;
         const e = b.rec(at, layout);
         refs[kind].set(at, list.length);
         list.push(read(e, b.sizedString(e.nameOffset as number)));
@@ -753,9 +754,9 @@ function namedList<T extends { name: string }, F extends Fields & { nameOffset: 
     write(w, p, o) {
       const list = items(p);
       const start = w.pos;
-      let names = start + 12 + list.length * layout.size;
+      let names = start + LIST_HEADER.size + list.length * layout.size;
       const offsets = list.map((item, i) => {
-        const at = start + 12 + i * layout.size;
+        const at = start + LIST_HEADER.size + i * layout.size;
         w.ensure(at + layout.size);
         layout.writeFrom(w.bytes, at, { ...write(item), nameOffset: names });
         names = w.sizedString(names, item.name);
