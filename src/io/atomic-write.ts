@@ -8,7 +8,8 @@
 //
 // Test hook: WINMC_IO_FAULT=kill:N kills the process (SIGKILL) at the Nth file-system operation
 // (a chunk written, a link, a rename, a removal), WINMC_IO_FAULT=fail:N[:CODE] makes the Nth one
-// fail with an errno CODE (default ENOSPC). withFileSystem does the same in-process.
+// fail with an errno CODE (default ENOSPC); WINMC_IO_FAULT=count prints how many there were at
+// exit. withFileSystem does the same in-process.
 
 import { randomBytes } from 'node:crypto';
 import * as nodeFs from 'node:fs';
@@ -64,9 +65,10 @@ export const nodeFileSystem: FileSystemLayer = NODE_FS;
  * A layer whose Nth operation (1-based; chunks written, links, renames, removals) fails with
  * `code`, or kills the process when `code` is 'SIGKILL'. Operations after it succeed.
  */
-export function faultyFileSystem(inner: FileSystemLayer, n: number, code = 'ENOSPC'): FileSystemLayer {
+export function faultyFileSystem(inner: FileSystemLayer, n: number, code = 'ENOSPC', onStep?: () => void): FileSystemLayer {
   let count = 0;
   const step = (what: string, path: string) => {
+    onStep?.();
     if (++count !== n) return;
     if (code === 'SIGKILL') process.kill(process.pid, 'SIGKILL');
     const err = new Error(`${code}: injected fault at file-system operation ${n}, ${what} '${path}'`) as NodeJS.ErrnoException;
@@ -84,6 +86,12 @@ export function faultyFileSystem(inner: FileSystemLayer, n: number, code = 'ENOS
 }
 
 function faultyFromEnvironment(inner: FileSystemLayer, spec: string | undefined): FileSystemLayer {
+  if (spec === 'count') {
+    // Counts the operations a fault could hit, printed at exit: the range of N for kill:N.
+    let count = 0;
+    process.on('exit', () => process.stderr.write(`winmc-io-operations: ${count}\n`));
+    return faultyFileSystem(inner, -1, 'ENOSPC', () => count++);
+  }
   const m = spec === undefined ? null : /^(kill|fail):(\d+)(?::([A-Z]+))?$/.exec(spec);
   if (!m) return inner;
   return faultyFileSystem(inner, Number(m[2]), m[1] === 'kill' ? 'SIGKILL' : (m[3] ?? 'ENOSPC'));
@@ -114,8 +122,11 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Removes the temporaries and backups of `targets` left by processes that no longer run. */
-export function cleanStaleTemporaries(targets: readonly string[]): void {
+/**
+ * Removes the temporaries and backups of `targets` left by processes that no longer run (and by
+ * earlier writes of this one: writes are synchronous, so none but `current` is under way).
+ */
+export function cleanStaleTemporaries(targets: readonly string[], current = ''): void {
   const byDir = new Map<string, Set<string>>();
   for (const t of targets) {
     const names = byDir.get(dirname(t)) ?? new Set<string>();
@@ -131,7 +142,9 @@ export function cleanStaleTemporaries(targets: readonly string[]): void {
     }
     for (const entry of entries) {
       const m = STAGED.exec(entry);
-      if (m && names.has(m[1]!) && !isAlive(Number(m[2]))) fs.rmSync(join(dir, entry), { force: true });
+      if (!m || !names.has(m[1]!) || (current !== '' && entry.includes(`.${current}.`))) continue;
+      const pid = Number(m[2]);
+      if (pid === process.pid || !isAlive(pid)) fs.rmSync(join(dir, entry), { force: true });
     }
   }
 }
@@ -164,7 +177,10 @@ export function writeFilesAtomically(files: readonly OutputFile[]): void {
       writeWhole(temp, f.bytes);
     }
     failed = undefined;
-    cleanStaleTemporaries(files.map((f) => f.path));
+    cleanStaleTemporaries(
+      files.map((f) => f.path),
+      tag,
+    );
     for (const s of staged) {
       failed = s.path;
       if (fs.existsSync(s.path)) {
@@ -199,7 +215,20 @@ export function writeFilesAtomically(files: readonly OutputFile[]): void {
     }
     throw new OutputWriteError(failed ?? '', err);
   }
-  for (const s of staged) if (s.backup) fs.rmSync(s.backup, { force: true });
+  // Every target is new now; a backup that cannot be removed is left to the next run's cleanup.
+  for (const s of staged) {
+    if (!s.backup) continue;
+    try {
+      fs.rmSync(s.backup, { force: true });
+    } catch {
+      // The write itself succeeded: one more try, else the next write's cleanup removes it.
+      try {
+        nodeFs.rmSync(s.backup, { force: true });
+      } catch {
+        // left for cleanStaleTemporaries
+      }
+    }
+  }
 }
 
 /**

@@ -4,7 +4,7 @@
 // the file is replaced by a rename only when every change succeeded.
 
 import { readFileSync } from 'node:fs';
-import { withFileLock, writeFilesAtomically } from '../io/atomic-write.js';
+import { cleanStaleTemporaries, withFileLock, writeFilesAtomically } from '../io/atomic-write.js';
 import { type ApplyOptions, type WritableRegistry, applyChanges } from './apply.js';
 import { REGISTRY_ERRORS, RegistryError } from './errors.js';
 import { type Change, type Plan, type Resolution, resolve } from './plan.js';
@@ -104,6 +104,8 @@ export function applyToHiveFile(path: string, p: Plan, options: ApplyOptions = {
 }
 
 function applyLocked(path: string, p: Plan, options: ApplyOptions): HiveResult {
+  // What an edit killed midway left beside the hive goes first, even when nothing is to change.
+  cleanStaleTemporaries([path]);
   const reg = openHiveFile(path);
   let changes: Change[];
   try {

@@ -1,0 +1,105 @@
+// A write that fails midway, concurrent hive edits, the rename of a hive (issue 17).
+
+import { existsSync, mkdirSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { faultyFileSystem, nodeFileSystem, OutputWriteError, withFileLock, withFileSystem, writeFilesAtomically } from '../../src/io/atomic-write.js';
+import { RegfHive } from '../../src/registry/regf.js';
+import { applyToHiveFile } from '../../src/registry/hive.js';
+import { validateRegistration } from '../../src/registry/model.js';
+import { plan } from '../../src/registry/plan.js';
+import { built, mcSource, snapshot, systemHive, winmc, work } from './support.js';
+
+describe('a write that fails midway', () => {
+  const files = (dir: string, v: string) => Array.from({ length: 6 }, (_, i) => ({ path: join(dir, `out${i}.bin`), bytes: new Uint8Array(100_000 + i).fill(v.charCodeAt(0)) }));
+
+  it('at every file-system operation: the old files stay, nothing is left behind, the error names the file', () => {
+    const dir = join(work, 'fail-nth');
+    mkdirSync(dir, { recursive: true });
+    writeFilesAtomically(files(dir, 'a'));
+    const before = snapshot(dir);
+    let ops = 0;
+    // Count the operations of one write by failing later and later until it succeeds.
+    for (let n = 1; ; n++) {
+      let error: unknown;
+      for (const code of ['ENOSPC', 'EACCES']) {
+        error = undefined;
+        try {
+          withFileSystem(faultyFileSystem(nodeFileSystem, n, code), () => writeFilesAtomically(files(dir, 'b')));
+        } catch (err) {
+          error = err;
+        }
+        if (error === undefined) break;
+        expect(error).toBeInstanceOf(OutputWriteError);
+        expect((error as Error).message).toMatch(new RegExp(`^cannot write ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/out\\d\\.bin: ${code}: .*; no output file was changed$`));
+        const now = snapshot(dir);
+        expect([...now.keys()].sort()).toEqual([...before.keys()].sort());
+        for (const [f, b] of before) expect(now.get(f)!.equals(b), `${f} after a failure at operation ${n}`).toBe(true);
+      }
+      if (error === undefined) {
+        ops = n - 1;
+        break;
+      }
+    }
+    expect(ops).toBeGreaterThan(12);
+    for (const [f, b] of snapshot(dir)) expect(b[0], f).toBe('b'.charCodeAt(0));
+  });
+
+  it('compile with a failing write exits 1 with the file named and the old outputs intact', { timeout: 60_000 }, async () => {
+    if (!built) return;
+    const dir = join(work, 'fail-compile');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'v0.mc'), mcSource(0, 2));
+    writeFileSync(join(dir, 'v1.mc'), mcSource(1, 2));
+    expect((await winmc(['compile', '-h', 'out', '-r', 'out', 'v0.mc'], dir)).code).toBe(0);
+    const before = snapshot(dir);
+    for (const n of [1, 2, 3, 5, 8]) {
+      const r = await winmc(['compile', '-h', 'out', '-r', 'out', 'v1.mc'], dir, `fail:${n}:ENOSPC`);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/cannot write .*out.*: ENOSPC: .*no output file was changed/);
+      const now = snapshot(dir);
+      expect([...now.keys()].sort()).toEqual([...before.keys()].sort());
+      for (const [f, b] of before) expect(now.get(f)!.equals(b), f).toBe(true);
+    }
+  });
+});
+
+describe('two concurrent edits of one hive', () => {
+  it('serialise through the lock: both sources are registered, the hive reads back', { timeout: 60_000 }, async () => {
+    if (!built) return;
+    const dir = join(work, 'concurrent');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'SYSTEM'), systemHive());
+    const runs = await Promise.all(
+      ['A', 'B', 'C', 'D'].map((s) => winmc(['register', '--log', 'System', '--source', `Winmc${s}`, '--message-file', `%SystemRoot%\\${s}.sys`, '--target', 'hive:SYSTEM'], dir)),
+    );
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    const hive = RegfHive.open(new Uint8Array(readFileSync(join(dir, 'SYSTEM'))), 'SYSTEM');
+    const system = hive.openPath(['ControlSet001', 'Services', 'EventLog', 'System'])!;
+    expect(hive.subkeys(system).map((k) => hive.keyName(k)).sort()).toEqual(['WinmcA', 'WinmcB', 'WinmcC', 'WinmcD']);
+    expect(existsSync(join(dir, 'SYSTEM.lock'))).toBe(false);
+  });
+
+  it('a lock held by a live process past the timeout fails cleanly; a dead holder is taken over', () => {
+    const path = join(work, 'locked.hive');
+    writeFileSync(`${path}.lock`, String(process.ppid));
+    expect(() => withFileLock(path, () => 1, 50)).toThrow(/is being edited by process \d+ \(lock file .*locked\.hive\.lock\); try again/);
+    writeFileSync(`${path}.lock`, '999999999');
+    expect(withFileLock(path, () => 2, 50)).toBe(2);
+    expect(existsSync(`${path}.lock`)).toBe(false);
+  });
+
+  it('the hive is replaced by a rename: a reader holding the old file still sees the old bytes', () => {
+    const path = join(work, 'renamed.hive');
+    writeFileSync(path, systemHive());
+    const before = readFileSync(path);
+    const fd = nodeFileSystem.openSync(path, 'r');
+    const registration = validateRegistration({ log: 'System', source: 'WinmcR', eventMessageFiles: ['%SystemRoot%\\r.sys'] });
+    expect(applyToHiveFile(path, plan(registration)).written).toBe(true);
+    const old = Buffer.alloc(before.length);
+    readSync(fd, old, 0, old.length, 0);
+    nodeFileSystem.closeSync(fd);
+    expect(old.equals(before)).toBe(true);
+    expect(readFileSync(path).equals(before)).toBe(false);
+  });
+});
