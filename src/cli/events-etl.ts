@@ -93,7 +93,7 @@ function passes(e: EtlEvent, cmd: EtlEventsCommand, providers: Set<string>): boo
 
 /** The JSON line of an event (the field list, plus the header kind and the payload of an undecoded one). */
 export function etlEventJson(e: EtlEvent): Record<string, unknown> {
-  return {
+  const out: Record<string, unknown> = {
     timeCreated: e.timeCreated,
     provider: e.provider,
     providerGuid: e.providerGuid,
@@ -110,10 +110,12 @@ export function etlEventJson(e: EtlEvent): Record<string, unknown> {
     fields: e.fields,
     message: e.message,
     header: e.headerKind,
-    ...(e.activityId ? { activityId: e.activityId } : {}),
-    ...(e.relatedActivityId ? { relatedActivityId: e.relatedActivityId } : {}),
-    ...(e.fields === null ? { payload: payloadHex(e) } : {}),
   };
+  // (assigned, not spread: an object spread per event is slow in V8)
+  if (e.activityId) out.activityId = e.activityId;
+  if (e.relatedActivityId) out.relatedActivityId = e.relatedActivityId;
+  if (e.fields === null) out.payload = payloadHex(e);
+  return out;
 }
 
 function text(v: FieldValue): string {

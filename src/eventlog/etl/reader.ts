@@ -153,6 +153,24 @@ function headerOf(e: EtlEvent): TraceLogfileHeader | undefined {
   return HEADERS.get(e);
 }
 
+let cachedSecond = -1n;
+let cachedPrefix = '';
+/**
+ * formatFiletime, with the text up to the second kept from the previous call: records come in
+ * time order, many a second, and formatting the date is most of the work of a small record.
+ */
+function timeText(ft: bigint): string {
+  if (ft < 0n) return formatFiletime(ft);
+  const second = ft / 10000000n;
+  if (second !== cachedSecond) {
+    const whole = formatFiletime(second * 10000000n);
+    if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.0000000Z$/.test(whole)) return formatFiletime(ft);
+    cachedSecond = second;
+    cachedPrefix = whole.slice(0, 20);
+  }
+  return cachedPrefix + (ft - second * 10000000n).toString().padStart(7, '0') + 'Z';
+}
+
 function baseEvent(raw: RawRecord, buffer: EtlBuffer, clock: EtlClock | null): EtlEvent {
   return {
     format: 'etl',
@@ -161,7 +179,7 @@ function baseEvent(raw: RawRecord, buffer: EtlBuffer, clock: EtlClock | null): E
     bufferOffset: raw.at,
     offset: buffer.compressed ? buffer.offset : buffer.offset + raw.at,
     timeStamp: raw.timeStamp,
-    timeCreated: clock ? formatFiletime(clock.filetime(raw.timeStamp)) : '',
+    timeCreated: clock ? timeText(clock.filetime(raw.timeStamp)) : '',
     provider: '',
     providerGuid: raw.guid ? plainGuid(raw.guid) : '',
     eventId: raw.eventId,
