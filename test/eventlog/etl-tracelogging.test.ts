@@ -109,7 +109,7 @@ describe('TraceLogging in-types, structs and arrays', () => {
     u32(1);
     u32(-7 >>> 0); p.push(0x7a, 0, 0, 0); // struct { x = -7, y = "z" }
     expect(decodeTlPayload(sch, Uint8Array.from(p), 8)).toEqual({
-      cs: 'hi', ca: 'ok', bin: '010203', h32: '0xdeadbeef', h64: '0x0000000200000001', sid: 'S-1-5-18', p: '0x0000000000001000', f: 1.5, d: -2.25, b32: true, s: { x: -7, y: 'z' },
+      cs: 'hi', ca: 'ok', bin: '010203', h32: '0xdeadbeef', h64: '0x200000001', sid: 'S-1-5-18', p: '0x00001000', f: 1.5, d: -2.25, b32: true, s: { x: -7, y: 'z' },
     });
   });
 
