@@ -1,6 +1,7 @@
 // The manifest compiler's diagnostic catalogue: codes MC2001–MC2099 (docs/manifests.md, "Diagnostics").
 // Same Diagnostic shape and rendering as the .mc compiler, so one formatter serves both.
 
+import { escapeText } from '../binary/codec.js';
 import { catalogueDiagnostic, type Diagnostic, type DiagnosticCatalogue } from '../mc/diagnostics.js';
 import type { SourcePosition } from './xml.js';
 
@@ -28,5 +29,6 @@ export const MANIFEST_DIAGNOSTICS = {
 export type ManifestDiagnosticKind = keyof typeof MANIFEST_DIAGNOSTICS;
 
 export function manifestDiagnostic(kind: ManifestDiagnosticKind, message: string, at?: SourcePosition): Diagnostic {
-  return catalogueDiagnostic(MANIFEST_DIAGNOSTICS, kind, message, at);
+  // Names and values quoted from the manifest are escaped: no control characters on the terminal.
+  return catalogueDiagnostic(MANIFEST_DIAGNOSTICS, kind, escapeText(message), at);
 }

@@ -9,6 +9,9 @@ import { type ApplyOptions, type WritableRegistry, applyChanges } from './apply.
 import { REGISTRY_ERRORS, RegistryError } from './errors.js';
 import { type Change, type Plan, type Resolution, resolve } from './plan.js';
 import { RegfHive } from './regf.js';
+
+/** The regf base block before the first hbin: cell offsets count from its end. */
+const REGF_BASE_BLOCK_SIZE = 4096;
 import { RegType, decodeDword, type RegValue } from './values.js';
 
 export class HiveRegistry implements WritableRegistry {
@@ -18,7 +21,9 @@ export class HiveRegistry implements WritableRegistry {
     const select = hive.openPath(['Select']);
     const current = select === undefined ? undefined : hive.getValue(select, 'Current');
     if (current === undefined || current.type !== RegType.DWORD || current.data.length !== 4) {
-      throw new RegistryError(REGISTRY_ERRORS.BAD_HIVE, `${hive.fileName}: no REG_DWORD \\Select\\Current: not a SYSTEM hive`, hive.fileName);
+      // Located at the key the value was looked for in (\Select, else the root key).
+      const at = (select ?? hive.rootOffset) + REGF_BASE_BLOCK_SIZE;
+      throw new RegistryError(REGISTRY_ERRORS.BAD_HIVE, `${hive.fileName}: no REG_DWORD \\Select\\Current (key at file offset 0x${at.toString(16)}): not a SYSTEM hive`, hive.fileName);
     }
     this.controlSet = `ControlSet${String(decodeDword(current.data)).padStart(3, '0')}`;
   }

@@ -92,8 +92,24 @@ function evtSeeds(): Uint8Array[] {
   const path = corpusPath('evtx', 'plaso_SysEvent.Evt');
   if (!existsSync(path)) return [];
   const bytes = read(path);
-  // The first 64 KiB: the header and the records in it (the chain then runs off the end).
-  return [bytes.slice(0, 65536), bytes.slice(0, 16384)];
+  // The first 64 KiB and 16 KiB with the header's first record moved to the first record there
+  // (the oldest record of this wrapped log is further on); the chain then runs off the end.
+  return [65536, 16384].map((size) => evtStartingAtFirstRecord(bytes, size));
+}
+
+/** The first `size` bytes of an EVT log with StartOffset moved to the first record in them. */
+function evtStartingAtFirstRecord(bytes: Uint8Array, size: number): Uint8Array {
+  {
+    const seed = bytes.slice(0, size);
+    const view = new DataView(seed.buffer);
+    for (let at = 0x30; at + 8 <= size; at += 4) {
+      if (view.getUint32(at + 4, true) === 0x654c664c && view.getUint32(at, true) >= 0x38) {
+        view.setUint32(16, at, true); // StartOffset
+        break;
+      }
+    }
+    return seed;
+  }
 }
 
 function tableSeeds(): Uint8Array[] {
@@ -209,15 +225,22 @@ export function readerProperties(): ReaderProperty[] {
     {
       reader: '.evt',
       seeds: evtSeeds(),
-      megabyte: () => corpusFileIfAny('evtx', 'plaso_SysEvent.Evt')?.slice(0, 1 << 20),
+      megabyte: () => {
+        const log = corpusFileIfAny('evtx', 'plaso_SysEvent.Evt');
+        return log && evtStartingAtFirstRecord(log, 1 << 20);
+      },
       run: async (input) => {
         const o = await readLog(input);
         if (o !== 'accepted' && o !== 'refused') return o;
-        // A record on its own, as the ring reader hands it over.
+        // The first record on its own, as the ring reader hands it over (its refusal is not the file's).
+        if (input.length < 24) return o;
+        const start = new DataView(input.buffer, input.byteOffset, input.byteLength).getUint32(16, true);
+        const size = start + 4 <= input.length ? new DataView(input.buffer, input.byteOffset, input.byteLength).getUint32(start, true) : 0;
         try {
-          decodeEvtRecord(input.subarray(48, Math.min(input.length, 48 + 4096)), 48);
+          decodeEvtRecord(input.subarray(start, Math.min(input.length, start + Math.min(size, 0x10000))), start);
         } catch (err) {
-          return classify(err, isFormatError);
+          const r = classify(err, isFormatError);
+          if (r !== 'refused') return r;
         }
         return o;
       },
