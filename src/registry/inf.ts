@@ -19,7 +19,8 @@ export const FLG_ADDREG_APPEND = 0x00000008;
 /** FLG_DELREG_TYPE_MULTI_SZ | FLG_ADDREG_DELREG_BIT | 0x2: take one string out of a REG_MULTI_SZ. */
 export const FLG_DELREG_MULTI_SZ_DELSTRING = 0x00018002;
 
-function flagsFor(type: number): number {
+/** The AddReg flags of a value type (setupapi.h). */
+export function flagsFor(type: number): number {
   switch (type) {
     case RegType.SZ:
       return FLG_ADDREG_TYPE_SZ;
@@ -42,7 +43,8 @@ export function infString(text: string): string {
   return '"' + text.replace(/%/g, '%%').replace(/"/g, '""') + '"';
 }
 
-function infData(value: RegValue): string {
+/** An AddReg value field: strings quoted, a DWORD in decimal, anything else as hex bytes. */
+export function infData(value: RegValue): string {
   switch (value.type) {
     case RegType.SZ:
     case RegType.EXPAND_SZ:

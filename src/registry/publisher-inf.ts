@@ -7,38 +7,9 @@
 
 import { hex32 } from '../hex.js';
 import { REGISTRY_ERRORS, RegistryError } from './errors.js';
-import { FLG_ADDREG_DELVAL, FLG_ADDREG_TYPE_BINARY, FLG_ADDREG_TYPE_DWORD, FLG_ADDREG_TYPE_EXPAND_SZ, FLG_ADDREG_TYPE_MULTI_SZ, FLG_ADDREG_TYPE_SZ, infString } from './inf.js';
+import { FLG_ADDREG_DELVAL, flagsFor, infData, infString } from './inf.js';
 import { type PublisherPlan, describePublisherStep } from './publisher.js';
-import { RegType, type RegValue, decodeDword, decodeMultiString, decodeString, utf16le } from './values.js';
-
-function flagsFor(type: number): number {
-  switch (type) {
-    case RegType.SZ:
-      return FLG_ADDREG_TYPE_SZ;
-    case RegType.EXPAND_SZ:
-      return FLG_ADDREG_TYPE_EXPAND_SZ;
-    case RegType.MULTI_SZ:
-      return FLG_ADDREG_TYPE_MULTI_SZ;
-    case RegType.DWORD:
-      return FLG_ADDREG_TYPE_DWORD;
-    default:
-      return ((type << 16) | FLG_ADDREG_TYPE_BINARY) >>> 0;
-  }
-}
-
-function infData(value: RegValue): string {
-  switch (value.type) {
-    case RegType.SZ:
-    case RegType.EXPAND_SZ:
-      return infString(decodeString(value.data));
-    case RegType.DWORD:
-      return String(decodeDword(value.data));
-    case RegType.MULTI_SZ:
-      return decodeMultiString(value.data).map(infString).join(',');
-    default:
-      return [...value.data].map((b) => b.toString(16).padStart(2, '0')).join(',');
-  }
-}
+import { utf16le } from './values.js';
 
 /** The INF value-name field: empty for the default value, else the name (quoted when it needs it). */
 function nameField(name: string): string {
