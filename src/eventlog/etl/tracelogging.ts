@@ -16,36 +16,10 @@ import { toHex } from '../../binary/codec.js';
 import { ByteReader } from '../../binary/reader.js';
 import { etlError } from './buffer.js';
 import { PayloadCursor, type FieldValue, type Fields } from './payload.js';
-import { readInType, type Display } from './tdh.js';
+import { IN, readInType, type Display } from './tdh.js';
 
-export const TLG_IN = {
-  NULL: 0,
-  UNICODESTRING: 1,
-  ANSISTRING: 2,
-  INT8: 3,
-  UINT8: 4,
-  INT16: 5,
-  UINT16: 6,
-  INT32: 7,
-  UINT32: 8,
-  INT64: 9,
-  UINT64: 10,
-  FLOAT: 11,
-  DOUBLE: 12,
-  BOOL32: 13,
-  BINARY: 14,
-  GUID: 15,
-  POINTER: 16,
-  FILETIME: 17,
-  SYSTEMTIME: 18,
-  SID: 19,
-  HEXINT32: 20,
-  HEXINT64: 21,
-  COUNTEDSTRING: 22,
-  COUNTEDANSISTRING: 23,
-  STRUCT: 24,
-  COUNTEDBINARY: 25,
-} as const;
+/** TraceLoggingProvider.h's in-types: TDH's, plus NULL, BOOL32 (TDH's BOOLEAN) and STRUCT. */
+export const TLG_IN = { ...IN, NULL: 0, BOOL32: IN.BOOLEAN, STRUCT: 24 } as const;
 const CCOUNT = 0x20;
 const VCOUNT = 0x40;
 const CHAIN = 0x80;
