@@ -131,6 +131,11 @@ export function writeInf(p: Plan, options: InfOptions = {}): Uint8Array {
     lines,
     notes,
   }).replace(/\r?\n/g, '\r\n');
+  return encodeInfText(text);
+}
+
+/** An INF file's bytes: ASCII when it can be, else UTF-16LE with a BOM (setupapi reads both). */
+export function encodeInfText(text: string): Uint8Array {
   if (/^[\u0000-\u007f]*$/.test(text)) return Uint8Array.from(text, (c) => c.charCodeAt(0));
   const body = utf16le(text);
   const out = new Uint8Array(2 + body.length);

@@ -7,9 +7,8 @@
 
 import { hex32 } from '../hex.js';
 import { REGISTRY_ERRORS, RegistryError } from './errors.js';
-import { FLG_ADDREG_DELVAL, flagsFor, infData, infString } from './inf.js';
+import { FLG_ADDREG_DELVAL, encodeInfText, flagsFor, infData, infString } from './inf.js';
 import { type PublisherPlan, describePublisherStep } from './publisher.js';
-import { utf16le } from './values.js';
 
 /** The INF value-name field: empty for the default value, else the name (quoted when it needs it). */
 function nameField(name: string): string {
@@ -96,11 +95,5 @@ export function writePublisherInf(p: PublisherPlan, options: PublisherInfOptions
       ...delReg,
     );
   }
-  const text = lines.join('\r\n') + '\r\n';
-  if (/^[\u0000-\u007f]*$/.test(text)) return Uint8Array.from(text, (c) => c.charCodeAt(0));
-  const body = utf16le(text);
-  const out = new Uint8Array(2 + body.length);
-  out.set([0xff, 0xfe]);
-  out.set(body, 2);
-  return out;
+  return encodeInfText(lines.join('\r\n') + '\r\n');
 }
