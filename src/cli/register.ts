@@ -206,17 +206,22 @@ function targetView(t: Target): RegistryView | undefined {
   }
 }
 
-function printPlan(p: Plan, t: Target, changes: Change[] | undefined): void {
-  const r = p.registration;
-  const lines = [`${p.direction} source '${r.source}' in log '${r.log}', target ${targetName(t)}`, 'plan:'];
-  for (const step of p.steps) lines.push('  ' + describeStep(step));
+/** The plan and what it changes, as --dry-run and --verbose print them. */
+function printSteps(heading: string, steps: string[], changes: string[] | undefined, notes: readonly string[] = []): void {
+  const lines = [heading, 'plan:', ...steps.map((s) => '  ' + s)];
   if (changes) {
     lines.push(changes.length === 0 ? 'changes: none, the registry already matches' : 'changes:');
-    for (const c of changes) lines.push('  ' + describeChange(c));
+    for (const c of changes) lines.push('  ' + c);
   } else {
     lines.push('changes: not known here (the target registry cannot be read)');
   }
+  for (const n of notes) lines.push(`note: ${n}`);
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+function printPlan(p: Plan, t: Target, changes: Change[] | undefined): void {
+  const r = p.registration;
+  printSteps(`${p.direction} source '${r.source}' in log '${r.log}', target ${targetName(t)}`, p.steps.map(describeStep), changes?.map(describeChange));
 }
 
 function warn(text: string): void {
@@ -250,16 +255,7 @@ async function sourceFromManifest(cmd: RegisterCommand): Promise<void> {
 
 function printPublisherPlan(p: PublisherPlan, t: Target, changes: Change[] | undefined, notes: string[]): void {
   const names = p.registration.publishers.map((x) => `'${x.name}' ${x.guid}`).join(', ');
-  const lines = [`${p.direction} publisher(s) ${names}, target ${targetName(t)}`, 'plan:'];
-  for (const step of p.steps) lines.push('  ' + describePublisherStep(step));
-  if (changes) {
-    lines.push(changes.length === 0 ? 'changes: none, the registry already matches' : 'changes:');
-    for (const c of changes) lines.push('  ' + describePublisherChange(c));
-  } else {
-    lines.push('changes: not known here (the target registry cannot be read)');
-  }
-  for (const n of notes) lines.push(`note: ${n}`);
-  process.stdout.write(lines.join('\n') + '\n');
+  printSteps(`${p.direction} publisher(s) ${names}, target ${targetName(t)}`, p.steps.map(describePublisherStep), changes?.map(describePublisherChange), notes);
 }
 
 /** The registry a publisher target will change, when it can be read from here. */
