@@ -90,6 +90,9 @@ export const EVENT_INSTANCE_GUID_HEADER = struct('EVENT_INSTANCE_GUID_HEADER', {
   ParentGuid: 16,
 });
 
+/** EVENT_DESCRIPTOR (evntprov.h), inside EVENT_HEADER and TRACE_EVENT_INFO alike. */
+export const EVENT_DESCRIPTOR_FIELDS = { Id: 'u16', Version: 'u8', Channel: 'u8', Level: 'u8', Opcode: 'u8', Task: 'u16', Keyword: 'u64' } as const;
+
 export const EVENT_HEADER = struct('EVENT_HEADER', {
   Size: 'u16',
   HeaderType: 'u8',
@@ -100,13 +103,7 @@ export const EVENT_HEADER = struct('EVENT_HEADER', {
   ProcessId: 'u32',
   TimeStamp: 'u64',
   ProviderId: 16,
-  Id: 'u16',
-  Version: 'u8',
-  Channel: 'u8',
-  Level: 'u8',
-  Opcode: 'u8',
-  Task: 'u16',
-  Keyword: 'u64',
+  ...EVENT_DESCRIPTOR_FIELDS,
   KernelTime: 'u32',
   UserTime: 'u32',
   ActivityId: 16,

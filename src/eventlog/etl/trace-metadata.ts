@@ -21,7 +21,7 @@
 import { ByteReader } from '../../binary/reader.js';
 import { struct } from '../../binary/layout.js';
 import { etlError } from './buffer.js';
-import { plainGuid, type RawRecord } from './headers.js';
+import { EVENT_DESCRIPTOR_FIELDS, plainGuid, type RawRecord } from './headers.js';
 import { loadManifest, manifestDecoder, ManifestLoadError } from './manifest.js';
 import { PayloadCursor, type FieldValue, type Fields } from './payload.js';
 import { readInType, type Display } from './tdh.js';
@@ -34,13 +34,7 @@ export const MANIFEST_DATA_EVENT = 65534;
 const TRACE_EVENT_INFO = struct('TRACE_EVENT_INFO', {
   ProviderGuid: 16,
   EventGuid: 16,
-  Id: 'u16',
-  Version: 'u8',
-  Channel: 'u8',
-  Level: 'u8',
-  Opcode: 'u8',
-  Task: 'u16',
-  Keyword: 'u64',
+  ...EVENT_DESCRIPTOR_FIELDS,
   DecodingSource: 'u32',
   ProviderNameOffset: 'u32',
   LevelNameOffset: 'u32',
