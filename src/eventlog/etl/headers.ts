@@ -234,8 +234,7 @@ export function readRecordHeader(r: ByteReader, at: number, end: number): RawRec
         pointerSize: headerType === T.SYSTEM32 || headerType === T.COMPACT32 ? 4 : 8,
         size,
         timeStamp: S.get(r, at, 'SystemTime'),
-        threadId: S.get(r, at, 'ThreadId'),
-        processId: S.get(r, at, 'ProcessId'),
+        ...threadAndProcess(S, r, at),
         group: S.get(r, at, 'Group'),
         opcode: S.get(r, at, 'Type'),
         version: S.get(r, at, 'Version'),
@@ -276,8 +275,7 @@ export function readRecordHeader(r: ByteReader, at: number, end: number): RawRec
         pointerSize: headerType === T.FULL_HEADER32 || headerType === T.INSTANCE32 ? 4 : 8,
         size,
         timeStamp: E.get(r, at, 'TimeStamp'),
-        threadId: E.get(r, at, 'ThreadId'),
-        processId: E.get(r, at, 'ProcessId'),
+        ...threadAndProcess(E, r, at),
         opcode: E.get(r, at, 'Type'),
         level: E.get(r, at, 'Level'),
         version: E.get(r, at, 'Version'),
@@ -315,8 +313,7 @@ export function readRecordHeader(r: ByteReader, at: number, end: number): RawRec
         pointerSize: headerType === T.EVENT_HEADER32 ? 4 : 8,
         size,
         timeStamp: E.get(r, at, 'TimeStamp'),
-        threadId: E.get(r, at, 'ThreadId'),
-        processId: E.get(r, at, 'ProcessId'),
+        ...threadAndProcess(E, r, at),
         guid: r.guid(at + E.offset.ProviderId, 'ProviderId'),
         eventId: E.get(r, at, 'Id'),
         version: E.get(r, at, 'Version'),
@@ -359,6 +356,11 @@ export function readRecordHeader(r: ByteReader, at: number, end: number): RawRec
 type RecordInit = Pick<RawRecord, 'kind' | 'headerType' | 'pointerSize' | 'at' | 'size' | 'timeStamp' | 'opcode' | 'version' | 'payload'> & Partial<RawRecord>;
 
 /** A RawRecord with every property in one order (one object shape for every header kind). */
+/** The ThreadId and ProcessId fields every header kind with them has under these names. */
+function threadAndProcess(layout: { get(r: ByteReader, at: number, field: 'ThreadId' | 'ProcessId'): number | bigint }, r: ByteReader, at: number) {
+  return { threadId: Number(layout.get(r, at, 'ThreadId')), processId: Number(layout.get(r, at, 'ProcessId')) };
+}
+
 function record(p: RecordInit): RawRecord {
   return {
     kind: p.kind,
