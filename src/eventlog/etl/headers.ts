@@ -228,11 +228,7 @@ export function readRecordHeader(r: ByteReader, at: number, end: number): RawRec
       const size = sizeOf(r, at, end, SYSTEM_TRACE_HEADER.get(r, at, 'Size'), hsize, 'SYSTEM_TRACE_HEADER');
       const S = SYSTEM_TRACE_HEADER;
       return record({
-        headerType,
-        at,
-        kind: compact ? 'compact' : 'system',
-        pointerSize: headerType === T.SYSTEM32 || headerType === T.COMPACT32 ? 4 : 8,
-        size,
+        ...where(headerType, at, compact ? 'compact' : 'system', headerType === T.SYSTEM32 || headerType === T.COMPACT32 ? 4 : 8, size),
         timeStamp: S.get(r, at, 'SystemTime'),
         ...threadAndProcess(S, r, at),
         group: S.get(r, at, 'Group'),
@@ -248,11 +244,7 @@ export function readRecordHeader(r: ByteReader, at: number, end: number): RawRec
       const P = PERFINFO_TRACE_HEADER;
       const size = sizeOf(r, at, end, P.get(r, at, 'Size'), P.size, P.name);
       return record({
-        headerType,
-        at,
-        kind: 'perfinfo',
-        pointerSize: headerType === T.PERFINFO32 ? 4 : 8,
-        size,
+        ...where(headerType, at, 'perfinfo', headerType === T.PERFINFO32 ? 4 : 8, size),
         timeStamp: P.get(r, at, 'SystemTime'),
         group: P.get(r, at, 'Group'),
         opcode: P.get(r, at, 'Type'),
@@ -269,11 +261,7 @@ export function readRecordHeader(r: ByteReader, at: number, end: number): RawRec
       const hsize = instance ? EVENT_INSTANCE_GUID_HEADER.size : E.size;
       const size = sizeOf(r, at, end, E.get(r, at, 'Size'), hsize, instance ? EVENT_INSTANCE_GUID_HEADER.name : E.name);
       return record({
-        headerType,
-        at,
-        kind: instance ? 'instance' : 'event-trace',
-        pointerSize: headerType === T.FULL_HEADER32 || headerType === T.INSTANCE32 ? 4 : 8,
-        size,
+        ...where(headerType, at, instance ? 'instance' : 'event-trace', headerType === T.FULL_HEADER32 || headerType === T.INSTANCE32 ? 4 : 8, size),
         timeStamp: E.get(r, at, 'TimeStamp'),
         ...threadAndProcess(E, r, at),
         opcode: E.get(r, at, 'Type'),
@@ -307,11 +295,7 @@ export function readRecordHeader(r: ByteReader, at: number, end: number): RawRec
       }
       const activity = r.guid(at + E.offset.ActivityId, 'ActivityId');
       return record({
-        headerType,
-        at,
-        kind: 'event',
-        pointerSize: headerType === T.EVENT_HEADER32 ? 4 : 8,
-        size,
+        ...where(headerType, at, 'event', headerType === T.EVENT_HEADER32 ? 4 : 8, size),
         timeStamp: E.get(r, at, 'TimeStamp'),
         ...threadAndProcess(E, r, at),
         guid: r.guid(at + E.offset.ProviderId, 'ProviderId'),
@@ -335,11 +319,7 @@ export function readRecordHeader(r: ByteReader, at: number, end: number): RawRec
       const M = MESSAGE_TRACE_HEADER;
       const size = sizeOf(r, at, end, M.get(r, at, 'Size'), M.size, M.name);
       return record({
-        headerType,
-        at,
-        kind: 'message',
-        pointerSize: 8,
-        size,
+        ...where(headerType, at, 'message', 8, size),
         timeStamp: 0n,
         opcode: 0,
         version: 0,
@@ -356,6 +336,11 @@ export function readRecordHeader(r: ByteReader, at: number, end: number): RawRec
 type RecordInit = Pick<RawRecord, 'kind' | 'headerType' | 'pointerSize' | 'at' | 'size' | 'timeStamp' | 'opcode' | 'version' | 'payload'> & Partial<RawRecord>;
 
 /** A RawRecord with every property in one order (one object shape for every header kind). */
+/** What every record says about itself: its header type and kind, where it is, its pointer size and length. */
+function where(headerType: number, at: number, kind: RecordInit['kind'], pointerSize: 4 | 8, size: number) {
+  return { headerType, at, kind, pointerSize, size };
+}
+
 /** The ThreadId and ProcessId fields every header kind with them has under these names. */
 function threadAndProcess(layout: { get(r: ByteReader, at: number, field: 'ThreadId' | 'ProcessId'): number | bigint }, r: ByteReader, at: number) {
   return { threadId: Number(layout.get(r, at, 'ThreadId')), processId: Number(layout.get(r, at, 'ProcessId')) };
