@@ -102,7 +102,7 @@ export const registerArgs = (target: string, v: number) => ['register', '--log',
 export const SCENARIOS: Scenario[] = [
   {
     name: 'compile: 8 message tables, header, .rc, .res and DLL',
-    points: 70,
+    points: 150,
     setup(dir) {
       writeFileSync(join(dir, 'v0.mc'), mcSource(0, 8));
       writeFileSync(join(dir, 'v1.mc'), mcSource(1, 8));
@@ -132,13 +132,13 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: 'register: a .reg file',
-    points: 30,
+    points: 40,
     setup: () => (v) => registerArgs('reg:source.reg', v),
     outputs: () => ['source.reg'],
   },
   {
     name: 'register: an INF AddReg section',
-    points: 30,
+    points: 40,
     setup: () => (v) => registerArgs('inf:source.inf', v),
     outputs: () => ['source.inf'],
   },
