@@ -9,6 +9,7 @@
 // The same COUNT and SEED always give the same bytes.
 
 import { pathToFileURL } from 'node:url';
+import { prng } from './synthetic-mc.js';
 
 const IN_TYPES = [
   ['UInt8', 'xs:unsignedByte'], ['Int16', 'xs:short'], ['UInt16', 'xs:unsignedShort'], ['Int32', 'xs:int'], ['UInt32', 'xs:unsignedInt'],
@@ -17,17 +18,6 @@ const IN_TYPES = [
   ['UnicodeString', 'xs:string'], ['AnsiString', 'xs:string'], ['SID', 'xs:string'],
 ];
 const WORDS = 'device driver request buffer queue timeout port adapter volume disk packet memory handle service transfer session file'.split(' ');
-
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function syntheticManifest(count, seed = 1) {
   const rnd = prng(seed);

@@ -22,7 +22,7 @@ const WORDS = (
 const VERBS = ['failed', 'could not be completed', 'was reset', 'timed out', 'returned an error', 'is not ready', 'was rejected'];
 
 /** mulberry32: a small, fast, seedable PRNG; Math.random cannot be seeded. */
-function prng(seed) {
+export function prng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
