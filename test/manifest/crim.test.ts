@@ -1,7 +1,7 @@
 // The CRIM blob (<base>TEMP.BIN) against every corpus case that kept mc.exe's: written from the
 // parsed manifest, and read back (the reader's description re-encodes to the same bytes and equals
 // what the writer describes). Malformed blobs are refused with the block and file offset.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,10 +15,7 @@ import { readMessageTable } from '../../src/rc-gen/message-table.js';
 import { isManifestGeneration } from '../../src/manifest/generation.js';
 import { assignMessageIds } from '../../src/manifest/message-ids.js';
 import { parseManifest } from '../../src/manifest/parse.js';
-import { corpusRoot, corpusSkipNote } from '../support/paths.js';
-
-const manDir = join(corpusRoot, 'man');
-const hasManCorpus = existsSync(manDir);
+import { corpusSkipNote, hasManifestCorpus as hasManCorpus, manifestCorpusCases, manifestCorpusDir as manDir } from '../support/paths.js';
 
 interface TempCase {
   name: string;
@@ -28,14 +25,10 @@ interface TempCase {
 }
 
 function tempCases(): TempCase[] {
-  if (!hasManCorpus) return [];
-  const out: TempCase[] = [];
-  for (const name of readdirSync(manDir).sort()) {
-    const c = JSON.parse(readFileSync(join(manDir, name, 'case.json'), 'utf8')) as { input: string; expected: string[]; generation: string };
+  return manifestCorpusCases().flatMap((c) => {
     const file = c.expected.find((f) => f.endsWith('TEMP.BIN'));
-    if (file) out.push({ name, input: join(manDir, name, 'input', c.input), expected: join(manDir, name, 'expected', file), generation: c.generation });
-  }
-  return out;
+    return file ? [{ name: c.name, input: c.input, expected: join(c.dir, 'expected', file), generation: c.generation }] : [];
+  });
 }
 
 function compile(c: TempCase) {

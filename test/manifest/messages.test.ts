@@ -1,15 +1,12 @@
 // The message tables (MSGnnnnn.bin) against every corpus case that kept mc.exe's.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assignMessageIds } from '../../src/manifest/message-ids.js';
 import { manifestMessageEntries, manifestMessageTables, messageTableFileName } from '../../src/manifest/messages.js';
 import { parseManifest } from '../../src/manifest/parse.js';
 import { readMessageTable } from '../../src/rc-gen/message-table.js';
-import { corpusRoot, corpusSkipNote } from '../support/paths.js';
-
-const manDir = join(corpusRoot, 'man');
-const hasManCorpus = existsSync(manDir);
+import { corpusSkipNote, hasManifestCorpus as hasManCorpus, manifestCorpusCases, manifestCorpusDir as manDir } from '../support/paths.js';
 
 interface MsgCase {
   name: string;
@@ -20,22 +17,10 @@ interface MsgCase {
 }
 
 function msgCases(): MsgCase[] {
-  if (!hasManCorpus) return [];
-  const out: MsgCase[] = [];
-  for (const name of readdirSync(manDir).sort()) {
-    const c = JSON.parse(readFileSync(join(manDir, name, 'case.json'), 'utf8')) as { args: string[]; input: string; expected: string[] };
+  return manifestCorpusCases().flatMap((c) => {
     const tables = c.expected.filter((f) => /MSG\d{5}\.bin$/i.test(f));
-    if (tables.length === 0) continue;
-    const z = c.args.indexOf('-z');
-    out.push({
-      name,
-      input: join(manDir, name, 'input', c.input),
-      baseName: z >= 0 ? c.args[z + 1]! : c.input.replace(/\.[^.]*$/, ''),
-      binPrefix: z >= 0 || c.args.includes('-b'),
-      tables,
-    });
-  }
-  return out;
+    return tables.length === 0 ? [] : [{ name: c.name, input: c.input, baseName: c.baseName, binPrefix: c.binPrefix, tables }];
+  });
 }
 
 describe.skipIf(!hasManCorpus)(`message tables of the mc.exe corpus (${hasManCorpus ? manDir : corpusSkipNote})`, () => {

@@ -1,12 +1,9 @@
 // The manifest-mode .rc against every corpus case that kept mc.exe's .rc.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderManifestRc } from '../../src/manifest/rc.js';
-import { corpusRoot, corpusSkipNote } from '../support/paths.js';
-
-const manDir = join(corpusRoot, 'man');
-const hasManCorpus = existsSync(manDir);
+import { corpusSkipNote, hasManifestCorpus as hasManCorpus, manifestCorpusCases, manifestCorpusDir as manDir } from '../support/paths.js';
 
 interface RcCase {
   name: string;
@@ -16,16 +13,10 @@ interface RcCase {
 }
 
 function rcCases(): RcCase[] {
-  const out: RcCase[] = [];
-  for (const name of readdirSync(manDir).sort()) {
-    const c = JSON.parse(readFileSync(join(manDir, name, 'case.json'), 'utf8')) as { args: string[]; input: string; expected: string[] };
+  return manifestCorpusCases().flatMap((c) => {
     const rcFile = c.expected.find((f) => f.toLowerCase().endsWith('.rc'));
-    if (!rcFile) continue;
-    const z = c.args.indexOf('-z');
-    const baseName = z >= 0 ? c.args[z + 1]! : c.input.replace(/\.[^.]*$/, '');
-    out.push({ name, rcFile, baseName, zPrefix: z >= 0 });
-  }
-  return out;
+    return rcFile ? [{ name: c.name, rcFile, baseName: c.baseName, zPrefix: c.zGiven }] : [];
+  });
 }
 
 describe('renderManifestRc', () => {

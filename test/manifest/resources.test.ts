@@ -1,24 +1,19 @@
 // --res and --dll for manifests: the .res winmc writes equals llvm-rc-14's on the .rc, TEMP.BIN
 // and MSGnnnnn.bin winmc writes (and Wine wrc's), and the provider DLL carries the same
 // resources, WEVT_TEMPLATE included, as the PE reader sees them.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileManifest } from '../../src/manifest/compile.js';
 import { manifestResourceEntries, WEVT_TEMPLATE } from '../../src/manifest/resources.js';
 import { readPeResources, writeResourceDll } from '../../src/rc-gen/pe.js';
 import { readRes, writeResEntries } from '../../src/rc-gen/res.js';
-import { corpusRoot, hasCorpus } from '../support/paths.js';
+import { hasCorpus, manifestCorpusCases } from '../support/paths.js';
 import { hasTool, LLVM_RC, run, tempDir, WRC } from '../rc-gen/peers.js';
 
 const hasLlvmRc = hasTool(LLVM_RC);
 const hasWrc = hasTool(WRC, ['--version']);
-const cases = hasCorpus
-  ? readdirSync(join(corpusRoot, 'man')).map((name) => {
-      const c = JSON.parse(readFileSync(join(corpusRoot, 'man', name, 'case.json'), 'utf8')) as { input: string; args: string[] };
-      return { name, path: join(corpusRoot, 'man', name, 'input', c.input), input: c.input, z: c.args.includes('-z') ? c.args[c.args.indexOf('-z') + 1] : undefined };
-    })
-  : [];
+const cases = manifestCorpusCases().map((c) => ({ name: c.name, path: c.input, input: c.inputName, z: c.zGiven ? c.baseName : undefined }));
 
 describe.skipIf(!hasCorpus || !hasLlvmRc)(`manifest --res equals ${LLVM_RC} on winmc's .rc, TEMP.BIN and tables (skipped without corpus or llvm-rc)`, () => {
   const work = tempDir('man-res');

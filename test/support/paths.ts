@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,3 +28,48 @@ export function largeInputs(): { name: string; path: string; codepage: number }[
     });
 }
 
+
+export const manifestCorpusDir = join(corpusRoot, 'man');
+export const hasManifestCorpus = existsSync(manifestCorpusDir);
+
+/** One case of the manifest corpus: its case.json, with the paths and mc.exe's naming switches read out. */
+export interface ManifestCorpusCase {
+  name: string;
+  dir: string;
+  /** Path of the input manifest, and its file name as case.json gives it. */
+  input: string;
+  inputName: string;
+  args: string[];
+  generation: string;
+  expected: string[];
+  /** `-z NAME`, else the input's name without its extension. */
+  baseName: string;
+  /** `-z` or `-b`: the .bin names carry the base name. */
+  binPrefix: boolean;
+  /** `-z` was given. */
+  zGiven: boolean;
+}
+
+/** Every case of the manifest corpus, by name; none when the corpus is absent. */
+export function manifestCorpusCases(): ManifestCorpusCase[] {
+  if (!hasManifestCorpus) return [];
+  return readdirSync(manifestCorpusDir)
+    .sort()
+    .map((name) => {
+      const dir = join(manifestCorpusDir, name);
+      const c = JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as { args: string[]; input: string; expected: string[]; generation: string };
+      const z = c.args.indexOf('-z');
+      return {
+        name,
+        dir,
+        input: join(dir, 'input', c.input),
+        inputName: c.input,
+        args: c.args,
+        generation: c.generation,
+        expected: c.expected,
+        baseName: z >= 0 ? c.args[z + 1]! : c.input.replace(/\.[^.]*$/, ''),
+        binPrefix: z >= 0 || c.args.includes('-b'),
+        zGiven: z >= 0,
+      };
+    });
+}
