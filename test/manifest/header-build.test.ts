@@ -8,9 +8,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GENERATION_TRAITS, isManifestGeneration, type ManifestGeneration } from '../../src/manifest/generation.js';
+import { isManifestGeneration, type ManifestGeneration } from '../../src/manifest/generation.js';
 import { renderManifestHeader } from '../../src/manifest/header.js';
-import { renderOlderManifestHeader } from '../../src/manifest/header-older.js';
 import { assignMessageIds } from '../../src/manifest/message-ids.js';
 import { parseManifest } from '../../src/manifest/parse.js';
 import { corpusRoot, corpusSkipNote } from '../support/paths.js';
@@ -123,13 +122,13 @@ describe.skipIf(!hasManCorpus || toolNote !== undefined)(`mc.exe's own headers b
   }, 300_000);
 });
 
-/** winmc's -um header: the newer generations through renderManifestHeader, the older through renderOlderManifestHeader. */
+/** winmc's -um (or -km) header, as renderManifestHeader writes it for the generation. */
 function winmcHeader(bytes: Uint8Array, input: string, baseName: string, generation: ManifestGeneration, kernelMode: boolean): Uint8Array {
   const r = parseManifest(bytes, input);
   if (!r.manifest) throw new Error(`${input}: ${r.diagnostics.map((d) => d.message).join('; ')}`);
   assignMessageIds(r.manifest);
   const opts = { generation, userMode: !kernelMode, kernelMode, baseName };
-  return GENERATION_TRAITS[generation].header === 'older' ? renderOlderManifestHeader(r.manifest, opts) : renderManifestHeader(r.manifest, opts);
+  return renderManifestHeader(r.manifest, opts);
 }
 
 interface WinmcCase {
