@@ -48,3 +48,20 @@ export function atFileOffset(offset: number): string {
 
 /** Makes the error a reader throws: a subclass of FormatError, or FormatError itself. */
 export type FormatErrorFactory = (detail: string, offset: number, structure?: string) => FormatError;
+
+/** The constructor most readers' errors have: `new PeFormatError(message, offset, structure?)`. */
+export type ReaderFormatErrorClass = new (message: string, offset: number, structure?: string) => FormatError;
+
+/**
+ * The base of a reader's own error class, so the class is one line:
+ * `export class EvtFormatError extends readerFormatError('EVT', 'EvtFormatError', atFileOffset) {}`.
+ * `name` is the class's name as errors print it; `place` as in FormatErrorOptions.
+ */
+export function readerFormatError(format: string, name: string, place?: (offset: number) => string): ReaderFormatErrorClass {
+  return class extends FormatError {
+    constructor(message: string, offset: number, structure?: string) {
+      super(format, message, offset, { structure, place });
+      this.name = name;
+    }
+  };
+}

@@ -7,7 +7,7 @@
 // grow with the file.
 
 import type { ByteSource, ReadWarning } from './events.js';
-import { FormatError, atFileOffset } from '../binary/errors.js';
+import { atFileOffset, readerFormatError } from '../binary/errors.js';
 import { decodeAscii, decodeUtf16leText } from '../binary/codec.js';
 import { struct } from '../binary/layout.js';
 import { ByteReader } from '../binary/reader.js';
@@ -73,12 +73,7 @@ export const EVT_FLAG_DIRTY = 0x1;
 export const EVT_FLAG_WRAPPED = 0x2;
 
 /** A malformed EVT file header or record: a FormatError with format 'EVT'. */
-export class EvtFormatError extends FormatError {
-  constructor(message: string, offset: number, structure?: string) {
-    super('EVT', message, offset, { structure, place: atFileOffset });
-    this.name = 'EvtFormatError';
-  }
-}
+export class EvtFormatError extends readerFormatError('EVT', 'EvtFormatError', atFileOffset) {}
 
 export interface EvtFileHeader {
   majorVersion: number;

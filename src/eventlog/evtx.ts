@@ -8,7 +8,7 @@
 import { crc32 } from 'node:zlib';
 import { BinXmlError, ChunkContext, readBinXml, type XmlNode } from './binxml/reader.js';
 import type { ByteSource, ReadWarning } from './events.js';
-import { FormatError, atFileOffset } from '../binary/errors.js';
+import { FormatError, atFileOffset, readerFormatError } from '../binary/errors.js';
 import { decodeAscii, hexDigits } from '../binary/codec.js';
 import { struct } from '../binary/layout.js';
 import { ByteReader } from '../binary/reader.js';
@@ -76,12 +76,7 @@ export const EVTX_FLAG_DIRTY = 0x1;
 export const EVTX_FLAG_FULL = 0x2;
 
 /** A malformed EVTX file header or record: a FormatError with format 'EVTX'. */
-export class EvtxFormatError extends FormatError {
-  constructor(message: string, offset: number, structure?: string) {
-    super('EVTX', message, offset, { structure, place: atFileOffset });
-    this.name = 'EvtxFormatError';
-  }
-}
+export class EvtxFormatError extends readerFormatError('EVTX', 'EvtxFormatError', atFileOffset) {}
 
 function evtxReader(bytes: Uint8Array, base = 0): ByteReader {
   return new ByteReader(bytes, { format: 'EVTX', base, error: (detail, offset, structure) => new EvtxFormatError(detail, offset, structure) });

@@ -7,7 +7,7 @@
 
 import { Buffer } from 'node:buffer';
 import { encodeAnsi, decodeAnsi } from '../mc/codepage.js';
-import { FormatError } from '../binary/errors.js';
+import { readerFormatError } from '../binary/errors.js';
 import { align4, decodeUtf16leZ, utf16NulAt } from '../binary/codec.js';
 import { struct } from '../binary/layout.js';
 import { ByteReader } from '../binary/reader.js';
@@ -46,12 +46,7 @@ export interface MessageTableBlock {
 }
 
 /** A malformed message table file: a FormatError with format 'message table'. */
-export class MessageTableFormatError extends FormatError {
-  constructor(message: string, offset: number, structure?: string) {
-    super('message table', message, offset, { structure });
-    this.name = 'MessageTableFormatError';
-  }
-}
+export class MessageTableFormatError extends readerFormatError('message table', 'MessageTableFormatError') {}
 
 /** Encoded size of one entry, header and padding included. */
 export function entrySize(text: string, unicode: boolean, codepage = 1252): number {

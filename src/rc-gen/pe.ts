@@ -15,7 +15,7 @@
 // LOAD_LIBRARY_AS_DATAFILE maps it and FormatMessage(FORMAT_MESSAGE_FROM_HMODULE) reads it.
 
 import { RT_MESSAGETABLE, type MessageTableResource, type ResourceId } from './res.js';
-import { FormatError } from '../binary/errors.js';
+import { readerFormatError } from '../binary/errors.js';
 import { alignUp, writeUtf16le } from '../binary/codec.js';
 import { ByteReader } from '../binary/reader.js';
 import {
@@ -323,12 +323,7 @@ export function peChecksum(bytes: Uint8Array, checksumAt: number): number {
 // Reader
 
 /** A malformed PE file image: a FormatError with format 'PE'. */
-export class PeFormatError extends FormatError {
-  constructor(message: string, offset: number, structure?: string) {
-    super('PE', message, offset, { structure });
-    this.name = 'PeFormatError';
-  }
-}
+export class PeFormatError extends readerFormatError('PE', 'PeFormatError') {}
 
 export interface PeSection {
   name: string;

@@ -21,7 +21,7 @@
 // order; windres writes 0x1030 (DISCARDABLE too) and sorts by type, name and language.
 // writeRes follows llvm-rc; docs/resources.md has the details.
 
-import { FormatError } from '../binary/errors.js';
+import { readerFormatError } from '../binary/errors.js';
 import { align4, decodeUtf16le, utf16NulAt } from '../binary/codec.js';
 import { struct } from '../binary/layout.js';
 import { ByteReader } from '../binary/reader.js';
@@ -56,12 +56,7 @@ export interface MessageTableResource {
 }
 
 /** A malformed RES file: a FormatError with format 'RES'. */
-export class ResFormatError extends FormatError {
-  constructor(message: string, offset: number, structure?: string) {
-    super('RES', message, offset, { structure });
-    this.name = 'ResFormatError';
-  }
-}
+export class ResFormatError extends readerFormatError('RES', 'ResFormatError') {}
 
 // The RESOURCEHEADER around its two variable-length ids, for the writer and the reader alike.
 export const RESOURCE_HEADER_START = struct('RESOURCEHEADER', { DataSize: 'u32', HeaderSize: 'u32' });

@@ -10,17 +10,12 @@
 // (a string array stays an array, a FILETIME stays a bigint), so the event model can take what
 // it needs without going through XML text.
 
-import { FormatError } from '../../binary/errors.js';
+import { readerFormatError } from '../../binary/errors.js';
 import { decodeUtf16leText, escapeText, formatGuid, toHexUpper } from '../../binary/codec.js';
 import { ByteReader } from '../../binary/reader.js';
 
 /** Malformed binary XML: a FormatError with format 'BinXML' whose offset is in its chunk. */
-export class BinXmlError extends FormatError {
-  constructor(message: string, offset: number, structure?: string) {
-    super('BinXML', message, offset, { structure, place: atChunkOffset });
-    this.name = 'BinXmlError';
-  }
-}
+export class BinXmlError extends readerFormatError('BinXML', 'BinXmlError', atChunkOffset) {}
 
 function atChunkOffset(offset: number): string {
   return ` at chunk offset 0x${offset.toString(16)}`;
