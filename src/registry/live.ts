@@ -1,5 +1,6 @@
-// The live backend: the Windows registry through native-reg (an optional peer dependency, loaded only
-// on Windows). Keys are opened in the 64-bit view; HKLM\SYSTEM is not redirected, but the flag
+// The live backend: the Windows registry through native-reg, loaded only on Windows: a native-reg the
+// user installed beside winmc if there is one, else the copy the build vendors into dist/vendor
+// (scripts/vendor-native-reg.js; docs/registry.md). Keys are opened in the 64-bit view; HKLM\SYSTEM is not redirected, but the flag
 // keeps a 32-bit Node from landing anywhere else should that ever change.
 
 import { createRequire } from 'node:module';
@@ -30,14 +31,18 @@ export function loadNativeReg(): NativeReg {
       `the live registry is only available on Windows (this is ${process.platform}); use --target reg:FILE, inf:FILE or hive:FILE`,
     );
   }
-  try {
-    return createRequire(import.meta.url)('native-reg') as NativeReg;
-  } catch (err) {
-    throw new RegistryError(
-      REGISTRY_ERRORS.NO_LIVE_REGISTRY,
-      `cannot load native-reg, the optional peer dependency the live registry needs (${(err as Error).message}); install it beside winmc: npm i native-reg`,
-    );
+  const errors: string[] = [];
+  for (const from of [import.meta.url, new URL('../vendor/native-reg/lib/', import.meta.url).href]) {
+    try {
+      return createRequire(from)(from === import.meta.url ? 'native-reg' : './index.js') as NativeReg;
+    } catch (err) {
+      errors.push((err as Error).message.split('\n')[0]!);
+    }
   }
+  throw new RegistryError(
+    REGISTRY_ERRORS.NO_LIVE_REGISTRY,
+    `cannot load native-reg, which the live registry needs (${errors.join('; ')}); install it beside winmc: npm i native-reg`,
+  );
 }
 
 function splitKey(key: string): { parent: string; leaf: string } {

