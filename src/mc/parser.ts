@@ -6,6 +6,7 @@ import { EmbeddedActionsParser, EOF, type IParserErrorMessageProvider, type ITok
 import { diagnostic, type Diagnostic, type DiagnosticKind } from './diagnostics.js';
 import * as T from './lexer.js';
 import type { Scanner } from './lexer.js';
+import { parseSegment } from './fast-parser.js';
 import type {
   FieldStatement,
   LanguageBlock,
@@ -301,11 +302,17 @@ for (const t of SEGMENT_STARTS) isSegmentStart[t.tokenTypeIdx!] = true;
  * remaining input as lookahead: the same diagnostics as parsing the whole file in one go.
  */
 export function parseStream(scanner: Scanner, emit: (s: Statement) => void, maxErrors = 100): Diagnostic[] {
-  parser ??= new McParser();
   let next = scanner.next();
   while (next !== undefined) {
     const segment = [next];
     for (next = scanner.next(); next !== undefined && isSegmentStart[next.tokenTypeIdx] !== true; next = scanner.next()) segment.push(next);
+    // A well-formed segment by hand (fast-parser.ts), the same statements; chevrotain otherwise.
+    const fast = parseSegment(segment);
+    if (fast !== undefined) {
+      for (const s of fast) emit(s);
+      continue;
+    }
+    parser ??= new McParser();
     parser.statements = [];
     parser.input = segment;
     parser.file();
@@ -317,7 +324,7 @@ export function parseStream(scanner: Scanner, emit: (s: Statement) => void, maxE
     for (; next !== undefined; next = scanner.next()) rest.push(next);
     return parseTokens(rest, emit, maxErrors);
   }
-  release(parser);
+  if (parser) release(parser);
   return [];
 }
 
