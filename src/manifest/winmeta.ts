@@ -23,43 +23,49 @@ export interface WinmetaChannel extends WinmetaItem {
 
 const NO_MESSAGE = 0xffffffff;
 
-/** `win:ReservedLevel6`…: the reserved names of values `first` to `last`, with no message. */
-function reserved(kind: 'Level' | 'Opcode', first: number, last: number): WinmetaItem[] {
-  return Array.from({ length: last - first + 1 }, (_, i) => ({
-    name: `win:Reserved${kind}${first + i}`,
-    value: first + i,
-    messageId: NO_MESSAGE,
-    text: '',
-    symbol: `WINEVENT_${kind.toUpperCase()}_RESERVED_${first + i}`,
-  }));
+type ItemKind = 'Level' | 'Opcode' | 'Task';
+
+/** `win:<name>`, symbol `WINEVENT_<KIND>_<symbol>`. */
+function item(kind: ItemKind, value: number, name: string, messageId: number, text: string, symbol: string): WinmetaItem {
+  return { name: `win:${name}`, value, messageId, text, symbol: `WINEVENT_${kind.toUpperCase()}_${symbol}` };
 }
 
-export const WIN_LEVELS: readonly WinmetaItem[] = [
-  { name: 'win:LogAlways', value: 0, messageId: 0x50000000, text: 'Log Always', symbol: 'WINEVENT_LEVEL_LOG_ALWAYS' },
-  { name: 'win:Critical', value: 1, messageId: 0x50000001, text: 'Critical', symbol: 'WINEVENT_LEVEL_CRITICAL' },
-  { name: 'win:Error', value: 2, messageId: 0x50000002, text: 'Error', symbol: 'WINEVENT_LEVEL_ERROR' },
-  { name: 'win:Warning', value: 3, messageId: 0x50000003, text: 'Warning', symbol: 'WINEVENT_LEVEL_WARNING' },
-  { name: 'win:Informational', value: 4, messageId: 0x50000004, text: 'Information', symbol: 'WINEVENT_LEVEL_INFO' },
-  { name: 'win:Verbose', value: 5, messageId: 0x50000005, text: 'Verbose', symbol: 'WINEVENT_LEVEL_VERBOSE' },
-  ...reserved('Level', 6, 15),
-];
+/** `win:ReservedLevel6`…: the reserved names of values `first` to `last`, with no message. */
+function reserved(kind: ItemKind, first: number, last: number): WinmetaItem[] {
+  return Array.from({ length: last - first + 1 }, (_, i) => item(kind, first + i, `Reserved${kind}${first + i}`, NO_MESSAGE, '', `RESERVED_${first + i}`));
+}
 
-export const WIN_OPCODES: readonly WinmetaItem[] = [
-  { name: 'win:Info', value: 0, messageId: 0x30000000, text: 'Info', symbol: 'WINEVENT_OPCODE_INFO' },
-  { name: 'win:Start', value: 1, messageId: 0x30000001, text: 'Start', symbol: 'WINEVENT_OPCODE_START' },
-  { name: 'win:Stop', value: 2, messageId: 0x30000002, text: 'Stop', symbol: 'WINEVENT_OPCODE_STOP' },
-  { name: 'win:DC_Start', value: 3, messageId: 0x30000003, text: 'DCStart', symbol: 'WINEVENT_OPCODE_DC_START' },
-  { name: 'win:DC_Stop', value: 4, messageId: 0x30000004, text: 'DCStop', symbol: 'WINEVENT_OPCODE_DC_STOP' },
-  { name: 'win:Extension', value: 5, messageId: 0x30000005, text: 'Extension', symbol: 'WINEVENT_OPCODE_EXTENSION' },
-  { name: 'win:Reply', value: 6, messageId: 0x30000006, text: 'Reply', symbol: 'WINEVENT_OPCODE_REPLY' },
-  { name: 'win:Resume', value: 7, messageId: 0x30000007, text: 'Resume', symbol: 'WINEVENT_OPCODE_RESUME' },
-  { name: 'win:Suspend', value: 8, messageId: 0x30000008, text: 'Suspend', symbol: 'WINEVENT_OPCODE_SUSPEND' },
-  { name: 'win:Send', value: 9, messageId: 0x30000009, text: 'Send', symbol: 'WINEVENT_OPCODE_SEND' },
-  { name: 'win:Receive', value: 240, messageId: 0x300000f0, text: 'Receive', symbol: 'WINEVENT_OPCODE_RECEIVE' },
-  ...reserved('Opcode', 241, 255),
+// The named levels, opcodes and the task: kind, value, name after `win:`, en-US text, symbol after
+// `WINEVENT_<KIND>_`. The message id is the kind's base plus the value.
+const NAMED: readonly [kind: ItemKind, value: number, name: string, text: string, symbol: string][] = [
+  ['Level', 0, 'LogAlways', 'Log Always', 'LOG_ALWAYS'],
+  ['Level', 1, 'Critical', 'Critical', 'CRITICAL'],
+  ['Level', 2, 'Error', 'Error', 'ERROR'],
+  ['Level', 3, 'Warning', 'Warning', 'WARNING'],
+  ['Level', 4, 'Informational', 'Information', 'INFO'],
+  ['Level', 5, 'Verbose', 'Verbose', 'VERBOSE'],
+  ['Opcode', 0, 'Info', 'Info', 'INFO'],
+  ['Opcode', 1, 'Start', 'Start', 'START'],
+  ['Opcode', 2, 'Stop', 'Stop', 'STOP'],
+  ['Opcode', 3, 'DC_Start', 'DCStart', 'DC_START'],
+  ['Opcode', 4, 'DC_Stop', 'DCStop', 'DC_STOP'],
+  ['Opcode', 5, 'Extension', 'Extension', 'EXTENSION'],
+  ['Opcode', 6, 'Reply', 'Reply', 'REPLY'],
+  ['Opcode', 7, 'Resume', 'Resume', 'RESUME'],
+  ['Opcode', 8, 'Suspend', 'Suspend', 'SUSPEND'],
+  ['Opcode', 9, 'Send', 'Send', 'SEND'],
+  ['Opcode', 240, 'Receive', 'Receive', 'RECEIVE'],
+  ['Task', 0, 'None', 'None', 'NONE'],
 ];
+const MESSAGE_BASE = { Level: 0x50000000, Opcode: 0x30000000, Task: 0x70000000 } as const;
 
-export const WIN_TASKS: readonly WinmetaItem[] = [{ name: 'win:None', value: 0, messageId: 0x70000000, text: 'None', symbol: 'WINEVENT_TASK_NONE' }];
+function named(kind: ItemKind): WinmetaItem[] {
+  return NAMED.filter((row) => row[0] === kind).map(([, value, name, text, symbol]) => item(kind, value, name, MESSAGE_BASE[kind] + value, text, symbol));
+}
+
+export const WIN_LEVELS: readonly WinmetaItem[] = [...named('Level'), ...reserved('Level', 6, 15)];
+export const WIN_OPCODES: readonly WinmetaItem[] = [...named('Opcode'), ...reserved('Opcode', 241, 255)];
+export const WIN_TASKS: readonly WinmetaItem[] = named('Task');
 
 const kw = (name: string, bit: number, text: string, symbol: string, messageId = 0x10000000 + bit + 1): WinmetaKeyword => ({
   name,
