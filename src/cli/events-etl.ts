@@ -22,8 +22,8 @@ export const ETL_OPTIONS: OptionDef[] = [
     kind: 'list',
     value: 'FILE',
     group: 'events',
-    help: '.etl: decode manifest events with FILE (.man, TEMP.BIN or a PE with WEVT_TEMPLATE; repeatable)',
-    doc: '`.etl`: decode manifest-based events with this instrumentation manifest: a `.man`, the `TEMP.BIN` that `winmc compile` writes, or a PE (DLL/EXE) with a `WEVT_TEMPLATE` resource. Repeatable.',
+    help: 'render (.evtx) or decode (.etl) manifest events with FILE (.man, TEMP.BIN or a PE with WEVT_TEMPLATE; repeatable)',
+    doc: 'Render (`.evtx`) or decode (`.etl`) manifest-based events with this instrumentation manifest: a `.man`, the `TEMP.BIN` that `winmc compile` writes, or a PE (DLL/EXE) with a `WEVT_TEMPLATE` resource. For `.evtx`, the events of its providers get their message, level, task, opcode, keyword and channel names as Event Viewer shows them (see below). Repeatable.',
   },
   {
     names: ['--summary'],

@@ -4,9 +4,16 @@
 // shape Windows gives a classic event it renders: Provider, EventID with Qualifiers, Level, Task,
 // Keywords, TimeCreated, EventRecordID, Computer, and the strings and binary data as <Data> and
 // <Binary> under <EventData>.
+//
+// With --manifest, an EVTX event its provider's manifest renders also gets the <RenderingInfo>
+// that `wevtutil qe /f:RenderedXml` and forwarded events carry, after its other children:
+// Culture, then Message, Level, Task, Opcode, Channel, Provider and Keywords, in that order (as in
+// the RenderedXml exports quoted in docs/events.md). Channel and Provider are their strings when
+// the manifest gives them, else their names; an item the manifest does not name is left out.
 
 import { formatValue, VALUE_TYPE, type XmlElement, type XmlNode } from '../eventlog/binxml/reader.js';
 import type { EventRecord } from '../eventlog/events.js';
+import type { RenderedManifestEvent } from '../eventlog/render-manifest.js';
 
 const EVENT_NS = 'http://schemas.microsoft.com/win/2004/08/events/event';
 
@@ -73,11 +80,33 @@ function writeElement(element: XmlElement, depth: number, out: string[], root: b
   out.push(`${indent}</${element.name}>`);
 }
 
-/** The <Event> element of an EVTX record's tree, as text lines. */
-export function evtxEventXml(nodes: readonly XmlNode[]): string[] {
+/** The <Event> element of an EVTX record's tree, as text lines; with a rendering, its <RenderingInfo> before </Event>. */
+export function evtxEventXml(nodes: readonly XmlNode[], rendering?: RenderedManifestEvent): string[] {
   const out: string[] = [];
   for (const n of nodes) if (n.kind === 'element') writeElement(n, 0, out, true);
+  if (rendering !== undefined && out[out.length - 1] === '</Event>') {
+    out.pop();
+    out.push(...renderingInfoXml(rendering, 1), '</Event>');
+  }
   return out;
+}
+
+/** <RenderingInfo> as wevtutil's RenderedXml writes it, indented `depth` levels. */
+export function renderingInfoXml(r: RenderedManifestEvent, depth = 1): string[] {
+  const indent = '  '.repeat(depth);
+  const item = (name: string, value: string | null | undefined) =>
+    value === undefined || value === null ? [] : [`${indent}  ${value === '' ? `<${name}/>` : `<${name}>${escapeText(value.replace(/\r\n/g, '\n'))}</${name}>`}`];
+  return [
+    `${indent}<RenderingInfo Culture="${escapeAttribute(r.culture)}">`,
+    ...item('Message', r.message),
+    ...item('Level', r.level),
+    ...item('Task', r.task),
+    ...item('Opcode', r.opcode),
+    ...item('Channel', r.channelText ?? r.channel),
+    ...item('Provider', r.providerText ?? r.provider),
+    ...(r.keywords.length === 0 ? [`${indent}  <Keywords/>`] : [`${indent}  <Keywords>`, ...r.keywords.map((k) => `${indent}    <Keyword>${escapeText(k)}</Keyword>`), `${indent}  </Keywords>`]),
+    `${indent}</RenderingInfo>`,
+  ];
 }
 
 /** An EVT record as the <Event> Windows renders for a classic event. */

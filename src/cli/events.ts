@@ -1,16 +1,18 @@
 // winmc events FILE [--provider NAME]… [--event-id IDS]… [--level LEVELS]… [--since TIME]
 //                   [--until TIME] [--packets] [--limit N] [--messages [PROVIDER=]FILE]…
-//                   [--json | --xml] [--wide]
+//                   [--manifest FILE]… [--json | --xml] [--wide]
 //
 // Reads an .evtx or .evt log record by record, decodes the IO_ERROR_LOG_PACKET of every driver
-// event and, when message tables are given, renders each event's description from them. Output is
+// event and, when message tables are given, renders each event's description from them; with
+// --manifest, the manifest-based events of an .evtx are rendered from their provider's manifest
+// (src/eventlog/render-manifest.ts: message, level, task, opcode, keywords, channel). Output is
 // a table (columns of fixed width, long cells cut with `…` unless --wide), one JSON object per
 // line with --json, or one <Event> element per record with --xml. Damage in the log is reported
 // on stderr as warnings naming the chunk and record; the readable records are still listed. When
 // the filters leave no event, stderr says so (MC6102).
 
 import { escapeText } from '../binary/codec.js';
-import { open, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import {
   detectLogFormat,
   driverPacketOf,
@@ -24,6 +26,8 @@ import {
 } from '../eventlog/events.js';
 import { EvtxFormatError, readEvtxRecords } from '../eventlog/evtx.js';
 import { EvtFormatError, readEvtRecords } from '../eventlog/evt.js';
+import { loadManifest, ManifestLoadError } from '../eventlog/etl/manifest.js';
+import { ManifestRenderer, manifestFieldsOfEvtx, type ManifestEventFields, type RenderedManifestEvent } from '../eventlog/render-manifest.js';
 import { evtEventXml, evtxEventXml } from './events-xml.js';
 import { hex32 } from '../hex.js';
 import { packetToJson, type IoErrorLogPacket } from '../packet/packet.js';
@@ -151,7 +155,7 @@ interface EventsCommand {
   limit?: number;
   /** The filters as given, for the message when nothing matches. */
   filters: string[];
-  /** .etl only: --manifest files, --summary, --processes. */
+  /** --manifest files (.evtx and .etl); .etl only: --summary, --processes. */
   manifests: string[];
   summary: boolean;
   processes: boolean;
@@ -276,7 +280,7 @@ function tablesFor(tables: TablesByProvider, provider: string): MessageTableSet[
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 
-export function eventJson(e: EventRecord, packet: IoErrorLogPacket | null, message: string | undefined): Record<string, unknown> {
+export function eventJson(e: EventRecord, packet: IoErrorLogPacket | null, message: string | undefined, rendering?: RenderedManifestEvent): Record<string, unknown> {
   const out: Record<string, unknown> = {
     recordId: e.recordId,
     timeCreated: e.timeCreated,
@@ -291,6 +295,22 @@ export function eventJson(e: EventRecord, packet: IoErrorLogPacket | null, messa
     packet: packet === null ? null : packetToJson(packet),
   };
   if (message !== undefined) out['message'] = message;
+  if (rendering !== undefined) out['rendering'] = renderingJson(rendering);
+  return out;
+}
+
+/** What --manifest rendered for an event, as the `rendering` object of its JSON line (RenderingInfo's parts). */
+export function renderingJson(r: RenderedManifestEvent): Record<string, unknown> {
+  const out: Record<string, unknown> = { provider: r.providerText ?? r.provider };
+  if (r.event !== undefined) out.event = r.event;
+  out.level = r.level ?? null;
+  out.task = r.task ?? null;
+  out.opcode = r.opcode ?? null;
+  out.keywords = r.keywords;
+  out.channel = r.channelText ?? r.channel ?? null;
+  out.culture = r.culture;
+  if (r.problem !== undefined) out.problem = r.problem;
+  if (r.note !== undefined) out.note = r.note;
   return out;
 }
 
@@ -313,7 +333,7 @@ function quote(s: string): string {
   return escapeText(s, { quote: true });
 }
 
-export function eventTableLines(e: EventRecord, packet: IoErrorLogPacket | null, message: string | undefined, wide = false): string[] {
+export function eventTableLines(e: EventRecord, packet: IoErrorLogPacket | null, message: string | undefined, wide = false, rendering?: RenderedManifestEvent): string[] {
   const id = e.qualifiers === null ? String(e.eventId) : `${e.eventId} (${hex32(messageIdOf(e))})`;
   const time = e.timeCreated.replace('T', ' ').replace(/(\.\d{3})\d*Z$/, '$1');
   const strings = e.strings.map(quote).join(', ');
@@ -338,6 +358,13 @@ export function eventTableLines(e: EventRecord, packet: IoErrorLogPacket | null,
     if (packet.dumpData.length > 0) lines.push(`${indent}DumpData (${packet.dumpDataSize} bytes): ${packet.dumpData.map(hex32).join(' ')}`);
   } else if (e.data !== null) {
     lines.push(`${indent}data (${e.data.length} bytes): ${hex(e.data.subarray(0, 64))}${e.data.length > 64 ? '…' : ''}`);
+  }
+  if (rendering !== undefined) {
+    const parts = [rendering.task && `Task: ${rendering.task}`, rendering.opcode && `Opcode: ${rendering.opcode}`, rendering.keywords.length > 0 && `Keywords: ${rendering.keywords.join(', ')}`, (rendering.channelText ?? rendering.channel) && `Channel: ${rendering.channelText ?? rendering.channel}`];
+    const shown = parts.filter((p): p is string => typeof p === 'string' && p !== '');
+    if (shown.length > 0) lines.push(`${indent}${shown.join('; ')}`);
+    if (rendering.problem !== undefined) lines.push(`${indent}(no message: ${rendering.problem})`);
+    if (rendering.note !== undefined) lines.push(`${indent}(note: ${rendering.note})`);
   }
   if (message !== undefined) {
     for (const line of message.split(/\r?\n/)) lines.push(`${indent}| ${line}`);
@@ -456,11 +483,25 @@ export async function run(argv: string[], _command: string): Promise<number> {
   }
   // An .etl trace goes to its own reader; the options of each kind are refused for the other
   const etl = await isEtlFile(file).catch(() => false);
-  const other = etl ? [xml && '--xml', packetsOnly && '--packets', parsed.messages.length > 0 && '--messages'] : [parsed.manifests.length > 0 && '--manifest', parsed.summary && '--summary', parsed.processes && '--processes'];
+  const other = etl ? [xml && '--xml', packetsOnly && '--packets', parsed.messages.length > 0 && '--messages'] : [parsed.summary && '--summary', parsed.processes && '--processes'];
   const refused = other.filter((o): o is string => typeof o === 'string');
   if (refused.length > 0) {
     error(CODE.usage, `${refused.join(', ')}: ${etl ? 'for .evtx and .evt logs, not an .etl trace' : 'for .etl traces only'} (${file})`);
     return 2;
+  }
+  let renderer: ManifestRenderer | undefined;
+  if (!etl && parsed.manifests.length > 0) {
+    const manifests = [];
+    for (const path of parsed.manifests) {
+      try {
+        manifests.push(loadManifest(new Uint8Array(await readFile(path)), path));
+      } catch (err) {
+        if (!(err instanceof ManifestLoadError) && (err as NodeJS.ErrnoException).code === undefined) throw err;
+        error(CODE.messages, `--manifest ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+        return 1;
+      }
+    }
+    renderer = new ManifestRenderer(manifests);
   }
   if (etl) {
     try {
@@ -480,16 +521,19 @@ export async function run(argv: string[], _command: string): Promise<number> {
   let records = 0;
   let listed = 0;
   try {
-    for await (const { event, xmlLines } of readLog(file, warn, xml)) {
+    for await (const { event, xmlLines, fields } of readLog(file, warn, xml)) {
       records++;
       progress.update(event.offset, records);
       if (wanted.size > 0 && !wanted.has(event.provider.toLowerCase())) continue;
       if (!passes(event, parsed)) continue;
       const packet = driverPacketOf(event);
       if (packetsOnly && packet === null) continue;
+      // A manifest of the event's provider renders it; the message tables apply to the others
+      const f = renderer && fields ? fields() : null;
+      const rendering = f ? (renderer!.render(f) ?? undefined) : undefined;
       const forProvider = tablesFor(tables, event.provider);
-      let message: string | undefined;
-      if (forProvider !== undefined && !xml) {
+      let message: string | undefined = rendering?.message ?? undefined;
+      if (message === undefined && forProvider !== undefined && !xml) {
         // The provider's tables first, then (for driver events) the standard IoLogMsg texts,
         // as Event Viewer walks EventMessageFile.
         const found = findEventMessage(forProvider, messageIdOf(event));
@@ -497,11 +541,11 @@ export async function run(argv: string[], _command: string): Promise<number> {
       }
       if (!json && !xml && listed === 0) await out.line(TABLE_HEADER);
       listed++;
-      if (json) await out.line(JSON.stringify(eventJson(event, packet, message)));
+      if (json) await out.line(JSON.stringify(eventJson(event, packet, message, rendering)));
       else if (xml) {
-        for (const line of xmlLines!()) await out.line(line);
+        for (const line of xmlLines!(rendering)) await out.line(line);
         await out.line('');
-      } else for (const line of eventTableLines(event, packet, message, wide)) await out.line(line);
+      } else for (const line of eventTableLines(event, packet, message, wide, rendering)) await out.line(line);
       if (out.closed || (limit !== undefined && listed >= limit)) break;
     }
   } catch (err) {
@@ -530,7 +574,11 @@ export async function run(argv: string[], _command: string): Promise<number> {
  * The records of a log as events, each with its <Event> text (an EVTX record's element tree is
  * only kept when --xml asks for it); the same records, in the same order, as readEventLogFile.
  */
-async function* readLog(path: string, warn: (w: ReadWarning) => void, withXml: boolean): AsyncGenerator<{ event: EventRecord; xmlLines?: () => string[] }> {
+async function* readLog(
+  path: string,
+  warn: (w: ReadWarning) => void,
+  withXml: boolean,
+): AsyncGenerator<{ event: EventRecord; xmlLines?: (rendering?: RenderedManifestEvent) => string[]; fields?: () => ManifestEventFields | null }> {
   const handle = await open(path, 'r');
   try {
     const source = await fileByteSource(handle);
@@ -538,7 +586,7 @@ async function* readLog(path: string, warn: (w: ReadWarning) => void, withXml: b
     if (format === 'evtx') {
       for await (const r of readEvtxRecords(source, warn)) {
         const event = eventFromEvtx(r);
-        if (event) yield { event, ...(withXml ? { xmlLines: () => evtxEventXml(r.nodes) } : {}) };
+        if (event) yield { event, fields: () => manifestFieldsOfEvtx(r), ...(withXml ? { xmlLines: (rendering?: RenderedManifestEvent) => evtxEventXml(r.nodes, rendering) } : {}) };
         else warn({ message: `chunk ${r.chunkIndex}, record ${r.recordId}: no <Event><System> element; record skipped`, offset: r.fileOffset });
       }
     } else if (format === 'evt') {

@@ -73,11 +73,12 @@ describe('manifest events rendered as Event Viewer renders them', () => {
   const system = { EventID: '7', Version: '1', Level: '3', Task: '3', Opcode: '20', Keywords: '0x408000000000000c', Channel: 'Winmc-Test-Render/Operational' };
   const provider = { Name: 'Winmc-Test-Render', Guid: '{a1b2c3d4-0000-4000-8000-000000000001}' };
 
-  it('fills %n from EventData in template order (by name, whatever the order in the record), maps applied, %n and %% read', () => {
-    const fields = manifestFieldsOfEvtx(record(system, provider, [['Pid', '4242'], ['Name', 'backup'], ['Flags', '5'], ['State', '1'], ['Note', 'retrying']]))!;
+  it('fills %n from EventData in order, maps applied, %n and %% read', () => {
+    const fields = manifestFieldsOfEvtx(record(system, provider, [['Name', 'backup'], ['Pid', '4242'], ['State', '1'], ['Flags', '5'], ['Note', 'retrying']]))!;
     expect(fields).toMatchObject({ providerGuid: '{a1b2c3d4-0000-4000-8000-000000000001}', eventId: 7, version: 1, level: 3, task: 3, opcode: 20, keywords: 0x408000000000000cn });
     expect(renderer.render(fields)).toEqual({
       provider: 'Winmc-Test-Render',
+      culture: 'en-US',
       event: 'JOB_RETRY',
       message: 'Job backup (process 4242) is Running, flags Queued, Urgent.\r\nNote: retrying (100%)',
       level: 'Warning',
@@ -89,9 +90,17 @@ describe('manifest events rendered as Event Viewer renders them', () => {
     });
   });
 
-  it('a value no map item matches shows as it is; a missing field leaves an empty insert', () => {
-    const r = renderer.render(manifestFieldsOfEvtx(record(system, provider, [['Name', 'x'], ['State', '9'], ['Flags', '0x2']]))!)!;
-    expect(r.message).toBe('Job x (process ) is 9, flags 0x2.\r\nNote:  (100%)');
+  it('a value no map item matches shows as it is; an insert beyond the values stays as written', () => {
+    const r = renderer.render(manifestFieldsOfEvtx(record(system, provider, [['Name', 'x'], ['Pid', '7'], ['State', '9'], ['Flags', '2']]))!)!;
+    expect(r.message).toBe('Job x (process 7) is 9, flags 2.\r\nNote: %5 (100%)');
+    expect(r.note).toBe("the record's EventData does not have the layout of the manifest's template (it has 4 items, the template 5 fields); the inserts are taken by position, as Windows does");
+  });
+
+  it('takes the inserts by position whatever the names (as Windows does), converted to the field types, and says so', () => {
+    // %2 (Pid, UInt32) gets the string 'x42': no number, so 0, as Event Viewer shows a string in an integer field
+    const r = renderer.render(manifestFieldsOfEvtx(record(system, provider, [['Pid', 'backup'], ['Name', 'x42'], ['Flags', '1'], ['State', '5'], ['Note', 'retrying']]))!)!;
+    expect(r.message).toBe('Job backup (process 0) is Running, flags Queued, Urgent.\r\nNote: retrying (100%)');
+    expect(r.note).toBe("the record's EventData does not have the layout of the manifest's template (item 1 is Pid where the template has Name); the inserts are taken by position, as Windows does");
   });
 
   it('the provider is found by name when the record has no GUID; an unknown version or a message-less event gets no message and says why', () => {
