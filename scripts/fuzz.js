@@ -2,7 +2,7 @@
 // npm run fuzz: the compiler's property tests at full size, seeded by FUZZ_SEED for reproduction:
 // the 4 compile properties of fuzz.test.ts (100,000 generated inputs at the default FUZZ_RUNS of
 // 25,000), and the scanner and streamed parse checked against their references on as many; then
-// every reader (test/fuzz/full.test.ts: .evtx, .evt, packet bytes/hex/XML, .bin, .res, PE, CRIM,
+// every reader (test/fuzz/full.test.ts: .evtx, .evt, .etl, packet bytes/hex/XML, .bin, .res, PE, CRIM,
 // manifest XML, regf) on READER_FUZZ_RUNS mutants of real files each (default 4 x FUZZ_RUNS),
 // with the time of a megabyte and the peak memory reported. FUZZ_ONLY=readers skips the compiler.
 import { spawnSync } from 'node:child_process';

@@ -23,6 +23,9 @@ import { RegfHive } from '../../src/registry/regf.js';
 import { RegistryError } from '../../src/registry/errors.js';
 import { HiveRegistry } from '../../src/registry/hive.js';
 import { dwordValue, multiStringValue, stringValue, RegType } from '../../src/registry/values.js';
+import { readEtlEvents } from '../../src/eventlog/etl/index.js';
+import { loadManifest, manifestDecoder } from '../../src/eventlog/etl/manifest.js';
+import { cleanupUnzipped, sampleDir, unzipped } from '../eventlog/etl-support.js';
 import { corpusPath, repoRoot } from '../support/paths.js';
 import type { Outcome, ReaderProperty } from './harness.js';
 
@@ -199,6 +202,64 @@ function hiveSeeds(): Uint8Array[] {
   return [hive.toBytes()];
 }
 
+/** The first `n` buffers of an .etl, walked by their own BufferSize (compressed ones vary). */
+function firstEtlBuffers(bytes: Uint8Array, n: number): Uint8Array {
+  let at = 0;
+  for (let i = 0; i < n && at + 4 <= bytes.length; i++) at += new DataView(bytes.buffer, bytes.byteOffset + at).getUint32(0, true);
+  return bytes.slice(0, Math.min(at, bytes.length));
+}
+
+/**
+ * The .etl samples of the corpus, small enough to mutate: lxcore_kernel (TraceLogging), four
+ * buffers of ShutdownPerfDiagLogger (the kernel logger), primitive-types (TraceLogging in-types)
+ * and seven buffers of net.4.5.2.x64 (LZ77-compressed, CLR manifest events). The zips are
+ * unzipped into a temp directory and removed again once read.
+ */
+function etlSeeds(): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  const lx = sampleDir(join('airbus-cert__etl-parser__lxcore_kernel', 'lxcore_kernel.etl'));
+  if (existsSync(lx)) out.push(read(lx));
+  const shutdown = sampleDir(join('airbus-cert__etl-parser__ShutdownPerfDiagLogger', 'ShutdownPerfDiagLogger.etl'));
+  if (existsSync(shutdown)) out.push(read(shutdown).slice(0, 4 * 65536));
+  const prim = unzipped('microsoft__perfview__primitive-types', 'primitive-types.etl.zip', 'primitive-types.etl');
+  if (prim) out.push(read(prim));
+  const net = unzipped('microsoft__perfview__net.4.5.2.x64', 'net.4.5.2.x64.etl.zip', 'net.4.5.2.x64.etl');
+  if (net) out.push(firstEtlBuffers(read(net), 7));
+  cleanupUnzipped();
+  return out;
+}
+
+let clrDecoder: ReturnType<typeof manifestDecoder> | null | undefined;
+/** ClrEtwAll.man's decoder, so mutated CLR payloads go through the manifest templates too. */
+function clrManifestDecoder(): ReturnType<typeof manifestDecoder> | null {
+  if (clrDecoder === undefined) {
+    const man = corpusFileIfAny('etl', 'ClrEtwAll.man');
+    clrDecoder = man ? manifestDecoder(loadManifest(man, 'ClrEtwAll.man')) : null;
+  }
+  return clrDecoder;
+}
+
+/** An ETL warning names the buffer and its file offset (docs/events.md, damage). */
+const ETL_WARNING = /^buffer \d+ \(file offset 0x[0-9a-f]+\)/;
+
+async function readEtl(input: Uint8Array): Promise<Outcome> {
+  let bad: string | undefined;
+  let warned = false;
+  const decoder = clrManifestDecoder();
+  try {
+    const warn = (w: ReadWarning) => {
+      warned = true;
+      bad ??= checkWarning(w) ?? (ETL_WARNING.test(w.message) ? undefined : `warning without its buffer: ${w.message}`);
+    };
+    for await (const e of readEtlEvents(memoryByteSource(input), { warn, decoders: decoder ? [decoder] : [] })) {
+      JSON.stringify(e.fields ?? null, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+    }
+  } catch (err) {
+    return classify(err, isFormatError);
+  }
+  return bad ?? (warned ? 'refused' : 'accepted');
+}
+
 // ---- properties ----
 
 async function readLog(input: Uint8Array): Promise<Outcome> {
@@ -300,6 +361,7 @@ export function readerProperties(): ReaderProperty[] {
         }
       },
     },
+    { reader: '.etl', seeds: etlSeeds(), run: readEtl },
     { reader: '.res', seeds: resSeeds(), run: readTables },
     {
       reader: 'PE',
