@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EtlEvent, EtlFileInfo } from '../../src/eventlog/etl/index.js';
+import { isIdleSample } from '../../src/eventlog/etl/reader.js';
 import { decompressPlainLz77 } from '../../src/binary/lz77.js';
 import { FormatError } from '../../src/binary/errors.js';
 import { cleanupUnzipped, countBy, etlSkipNote, hasEtlCorpus, readAll, readFile, readTsv, sampleDir, unzipped } from './etl-support.js';
@@ -88,6 +89,39 @@ describe.skipIf(!hasEtlCorpus)('net.4.5.2.x64.etl (compressed buffers)', () => {
     expect(want.length).toBe(14);
     const got = countBy(events, (e) => `${e.provider}/${e.eventName}`);
     for (const [name, n] of want) expect(got.get(name), name).toBe(n);
+  });
+
+  it('counts every CPU sample, and knows the ones TraceEvent\'s TraceLog leaves out', () => {
+    if (events.length === 0) return;
+    const samples = events.filter((e) => e.eventName === 'PerfInfo/Sample');
+    const oracle = readTsv(join(sampleDir(NET), 'oracle-dissect.etl.tsv')).find((r) => r.event === 'PerfInfo/SampleProf')!;
+    expect(samples.length).toBe(Number(oracle.count));
+    expect(samples.length).toBe(79528);
+    // TraceLog.cs (its PerfInfoSample callback) drops a sample of thread 0 unless it ran a DPC or
+    // an ISR: 73,208 of them here (73,313 of thread 0, 105 of those in a DPC or ISR), which leaves
+    // the baseline's COUNT Windows Kernel/PerfInfo/Sample:6320 (dropIdleSamples; see etl-manifest)
+    const idle = samples.filter((e) => e.fields!.ThreadID === 0);
+    expect(idle.length).toBe(73313);
+    expect(idle.filter((e) => e.fields!.ExecutingDPC || e.fields!.ExecutingISR).length).toBe(105);
+    expect(samples.filter(isIdleSample).length).toBe(73208);
+    expect(samples.length - samples.filter(isIdleSample).length).toBe(6320);
+  });
+
+  it('gives a record whose header has no process the payload\'s, else that of its thread', () => {
+    if (events.length === 0) return;
+    const from = countBy(events, (e) => `${e.processIdFrom}/${e.threadIdFrom}`);
+    expect(Object.fromEntries(from)).toEqual({
+      'header/header': 72266, // SYSTEM, EVENT_TRACE and EVENT_HEADER records
+      'header/null': 7051, // EVENT_TRACE records with thread 0xFFFFFFFF (KernelTraceControl's)
+      'payload/null': 3872, // PERFINFO records of Process, Thread, Image, TcpIp, UdpIp events (ProcessID, PID)
+      'thread/payload': 80904, // samples (ThreadID), DiskIO (IssuingThreadId), HardFault (TThreadId)
+      'null/payload': 8, // samples before their thread's DCStart (one pass)
+      'null/null': 15373, // StackWalk, FileIO and EventTrace records, not decoded or without a thread
+    });
+    // the baseline's first sample: "PerfInfo/Sample PID=4; TID=584"
+    const first = events.find((e) => e.eventName === 'PerfInfo/Sample' && e.threadId === 584)!;
+    expect([first.processId, first.processIdFrom, first.threadIdFrom]).toEqual([4, 'thread', 'payload']);
+    expect(first.fields).toEqual({ InstructionPointer: '0xffffffffffd03003', ThreadID: 584, Count: 1, Priority: 14, ExecutingDPC: false, ExecutingISR: false, Rank: 0 });
   });
 
   it('decodes the Process events as TraceEvent does', () => {

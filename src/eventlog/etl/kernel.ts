@@ -190,6 +190,11 @@ export const THREAD_GROUP = 0x05;
 export const IMAGE_GROUP = 0x14;
 export const HEADER_GROUP = 0x00;
 export const PERFINFO_GROUP = 0x0f;
+export const DISKIO_GROUP = 0x01;
+export const PAGEFAULT_GROUP = 0x02;
+export const TCPIP_GROUP = 0x06;
+export const UDPIP_GROUP = 0x08;
+export const SYSTEMCONFIG_GROUP = 0x0b;
 
 const PROCESS_FLAGS: readonly [number, string][] = [
   [1, 'PackageFullName'],
@@ -354,8 +359,163 @@ export function decodeKernel(group: number, type: number, version: number, c: Pa
     case IMAGE_GROUP:
       return decodeImage(type, version, c);
     case PERFINFO_GROUP:
-      return type === 46 ? { InstructionPointer: c.ptrHex('InstructionPointer'), ThreadID: c.u32('ThreadId'), Count: c.u16('Count') } : null;
+      return type === 46 ? decodeSample(c) : null;
+    case TCPIP_GROUP:
+      return decodeTcpIp(type, version, c);
+    case UDPIP_GROUP:
+      return decodeUdpIp(type, version, c);
+    case DISKIO_GROUP:
+      return decodeDiskIo(type, version, c);
+    case PAGEFAULT_GROUP:
+      return decodePageFault(type, version, c);
+    case SYSTEMCONFIG_GROUP:
+      return type === 15 && version >= 2 ? decodeService(c) : null;
     default:
       return null;
   }
+}
+
+/**
+ * PerfInfo/SampleProf: InstructionPointer P, ThreadId, Count u16, then (Windows 8+, PerfView's
+ * reading) a byte of ExecutingDPC (bit 0), ExecutingISR (bit 1) and Priority (bits 3-7), and Rank.
+ */
+function decodeSample(c: PayloadCursor): Fields {
+  const f: Fields = { InstructionPointer: c.ptrHex('InstructionPointer'), ThreadID: c.u32('ThreadId'), Count: c.u16('Count') };
+  if (c.remaining >= 2) {
+    const b = c.u8('flags');
+    f.Priority = b >>> 3;
+    f.ExecutingDPC = (b & 1) !== 0;
+    f.ExecutingISR = (b & 2) !== 0;
+    f.Rank = c.u8('Rank');
+  }
+  return f;
+}
+
+/** An IPv6 address as .NET's IPAddress writes it (RFC 5952: lower case, the longest run of two or more zero groups as `::`). */
+export function ipv6Text(b: Uint8Array): string {
+  const groups: number[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push((b[i]! << 8) | b[i + 1]!);
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      best = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = (from: number, to: number) => groups.slice(from, to).map((g) => g.toString(16)).join(':');
+  return best < 0 ? hex(0, 8) : `${hex(0, best)}::${hex(best + bestLen, 8)}`;
+}
+
+function ipv4(c: PayloadCursor, what: string): string {
+  const v = c.u32(what);
+  return [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24].join('.');
+}
+
+/** A port in network byte order. */
+function port(c: PayloadCursor, what: string): number {
+  const v = c.u16(what);
+  return ((v & 0xff) << 8) | (v >>> 8);
+}
+
+/** PID, size, the addresses (IPv4 or IPv6) and ports the TcpIp and UdpIp events start with. */
+function endpoints(c: PayloadCursor, v6: boolean): Fields {
+  const addr = (what: string) => (v6 ? ipv6Text(c.bytes(16, what)) : ipv4(c, what));
+  return { PID: c.u32('PID'), size: c.u32('size'), daddr: addr('daddr'), saddr: addr('saddr'), dport: port(c, 'dport'), sport: port(c, 'sport') };
+}
+
+/**
+ * TcpIp v1+ (Learn's TcpIp_SendIPV4/TypeGroup1 and their IPv6 forms; connid before seqnum in the
+ * receive group, as Windows writes it and PerfView reads it): Send 10/26, and Recv, Disconnect,
+ * Retransmit, Reconnect, TCPCopy (11, 13, 14, 16, 18 and 27, 29, 30, 32, 34). Connect and
+ * Accept (their TCP options) are not decoded.
+ */
+function decodeTcpIp(type: number, version: number, c: PayloadCursor): Fields | null {
+  if (version < 1) return null;
+  const v6 = type >= 26;
+  const t = v6 ? type - 16 : type;
+  if (t === 10) {
+    const f = endpoints(c, v6);
+    f.startime = c.u32('startime');
+    f.endtime = c.u32('endtime');
+    f.seqnum = c.u32('seqnum');
+    f.connid = c.ptrHex('connid');
+    return f;
+  }
+  if ([11, 13, 14, 16, 18].includes(t)) {
+    const f = endpoints(c, v6);
+    f.connid = c.ptrHex('connid');
+    f.seqnum = c.u32('seqnum');
+    return f;
+  }
+  return null;
+}
+
+/** UdpIp v1+ (UdpIp_TypeGroup1 and its IPv6 form): Send and Recv, 10, 11, 26, 27. */
+function decodeUdpIp(type: number, version: number, c: PayloadCursor): Fields | null {
+  if (version < 1 || ![10, 11, 26, 27].includes(type)) return null;
+  const f = endpoints(c, type >= 26);
+  f.seqnum = c.u32('seqnum');
+  f.connid = c.ptrHex('connid');
+  return f;
+}
+
+/**
+ * DiskIo v2+: Read and Write (10, 11; DiskIo_TypeGroup1), the Init events (12, 13, 15:
+ * Irp), FlushBuffers (14); IssuingThreadId at the end from version 3. FileObject is named
+ * FileKey, as PerfView names it.
+ */
+function decodeDiskIo(type: number, version: number, c: PayloadCursor): Fields | null {
+  if (version < 2) return null;
+  let f: Fields;
+  if (type === 10 || type === 11) {
+    f = { DiskNumber: c.u32('DiskNumber'), IrpFlags: hexValue(c.u32('IrpFlags'), 8), TransferSize: c.u32('TransferSize') };
+    c.u32('Reserved');
+    f.ByteOffset = int64Value(c.i64('ByteOffset'));
+    f.FileKey = c.ptrHex('FileObject');
+    f.Irp = c.ptrHex('Irp');
+    f.HighResResponseTime = int64Value(c.u64('HighResResponseTime'));
+  } else if (type === 12 || type === 13 || type === 15) {
+    f = { Irp: c.ptrHex('Irp') };
+  } else if (type === 14) {
+    f = { DiskNumber: c.u32('DiskNumber'), IrpFlags: hexValue(c.u32('IrpFlags'), 8), HighResResponseTime: int64Value(c.u64('HighResResponseTime')), Irp: c.ptrHex('Irp') };
+  } else {
+    return null;
+  }
+  if (version >= 3 && c.remaining >= 4) f.IssuingThreadId = c.u32('IssuingThreadId');
+  return f;
+}
+
+/** PageFault v2+: the fault types 10-15 (VirtualAddress, ProgramCounter) and HardFault (32). */
+function decodePageFault(type: number, version: number, c: PayloadCursor): Fields | null {
+  if (version < 2) return null;
+  if (type >= 10 && type <= 15) return { VirtualAddress: c.ptrHex('VirtualAddress'), ProgramCounter: c.ptrHex('ProgramCounter') };
+  if (type !== 32) return null;
+  return {
+    InitialTime: int64Value(c.u64('InitialTime')),
+    ReadOffset: int64Value(c.u64('ReadOffset')),
+    VirtualAddress: c.ptrHex('VirtualAddress'),
+    FileKey: c.ptrHex('FileObject'),
+    TThreadId: c.u32('TThreadId'),
+    ByteCount: c.u32('ByteCount'),
+  };
+}
+
+/** SystemConfig/Services v2+: ProcessId, ServiceState, SubProcessTag, then the three names. */
+function decodeService(c: PayloadCursor): Fields {
+  return {
+    ProcessID: c.u32('ProcessId'),
+    ServiceState: c.u32('ServiceState'),
+    SubProcessTag: c.u32('SubProcessTag'),
+    ServiceName: c.utf16z('ServiceName'),
+    DisplayName: c.utf16z('DisplayName'),
+    ProcessName: c.utf16z('ProcessName'),
+  };
 }

@@ -18,7 +18,7 @@ import type { ByteSource, ReadWarning } from '../events.js';
 import { readEtlBuffers, bufferPlace, type EtlBuffer } from './buffer.js';
 import { readRecordHeader, plainGuid, EXT_TYPE, type HeaderKind, type RawRecord } from './headers.js';
 import { EtlClock, type TraceLogfileHeader } from './logfile.js';
-import { decodeKernel, kernelClassOfGroup, kernelClassOfGuid, logfileFields, namesIn, readLogfileHeaderPayload, unknownGroupGuid, HEADER_GROUP, IMAGE_GROUP, PROCESS_GROUP } from './kernel.js';
+import { decodeKernel, kernelClassOfGroup, kernelClassOfGuid, logfileFields, namesIn, readLogfileHeaderPayload, unknownGroupGuid, HEADER_GROUP, IMAGE_GROUP, PERFINFO_GROUP, PROCESS_GROUP, THREAD_GROUP } from './kernel.js';
 import { CLASSIC_CLASSES, classicEventName } from './classic.js';
 import { decodeTlPayload, readProviderTraits, readTlSchema } from './tracelogging.js';
 import { PayloadCursor, type Fields } from './payload.js';
@@ -51,8 +51,17 @@ export interface EtlEvent {
   mofName: string | null;
   /** Kernel events: Group and Type; null for the others. */
   group: number | null;
+  /**
+   * The process: the header's; for a header without one (PERFINFO, or 0xFFFFFFFF), the event's
+   * own (a kernel payload's ProcessID or PID), else the process of its thread in the thread
+   * table (see processIdFrom); null when none of these knows it.
+   */
   processId: number | null;
+  /** The thread: the header's; for a header without one, the kernel payload's thread field. */
   threadId: number | null;
+  /** Where processId comes from: the record's header, its payload, or the thread table (the Thread events' ThreadID → ProcessID). */
+  processIdFrom: 'header' | 'payload' | 'thread' | null;
+  threadIdFrom: 'header' | 'payload' | null;
   processor: number;
   activityId: string | null;
   relatedActivityId: string | null;
@@ -73,6 +82,103 @@ export interface EtlReadOptions {
   warn?: (w: ReadWarning) => void;
   /** Decoders for EVENT_HEADER (and classic) events not TraceLogging, tried in order. */
   decoders?: readonly EventDecoder[];
+  /**
+   * Leave out the PerfInfo samples TraceEvent's TraceLog leaves out of the ETLX it makes (and so
+   * PerfView's COUNT lines): those of the idle thread (ThreadID 0) not executing a DPC or an ISR.
+   * Off by default: every record of the file is read.
+   */
+  dropIdleSamples?: boolean;
+  /**
+   * Also give an event whose thread the table does not know yet the process of a Thread
+   * Start/DCStart later in the file, as TraceEvent does for the events it could not place while
+   * converting (its table entries hold for the whole trace): a first pass reads the file's Thread
+   * events, so the file is read twice. Off by default (one pass).
+   */
+  threadsAhead?: boolean;
+}
+
+/**
+ * ThreadID → ProcessID, from the Thread Start and DCStart events, as TraceEvent's
+ * KernelTraceEventParser keeps it (the latest Start of a thread id wins; an End does not remove
+ * it). Streaming, it knows the threads started (or rundown) before the event: a thread seen only in
+ * an end rundown (a circular log) gives its earlier events no process.
+ */
+export class ThreadTable {
+  private readonly pids = new Map<number, number>();
+  /** `ahead`: the table of the whole file (threadsAhead), asked when this one does not know a thread. */
+  constructor(private readonly ahead?: ReadonlyMap<number, number>) {}
+  observe(e: EtlEvent): void {
+    if (e.group !== THREAD_GROUP || (e.opcode !== 1 && e.opcode !== 3) || e.fields === null) return;
+    const { ProcessID: pid, ThreadID: tid } = e.fields;
+    if (typeof pid === 'number' && typeof tid === 'number') this.pids.set(tid, pid);
+  }
+  processOf(threadId: number): number | undefined {
+    return this.pids.get(threadId) ?? this.ahead?.get(threadId);
+  }
+}
+
+/** ThreadID → ProcessID of every Thread Start/DCStart of the file (the latest wins), for threadsAhead. */
+async function threadsOfFile(source: ByteSource): Promise<Map<number, number>> {
+  const pids = new Map<number, number>();
+  for await (const buffer of readEtlBuffers(source)) {
+    const r = buffer.records;
+    for (let at = 0x48; at < r.length; ) {
+      let raw: RawRecord | null;
+      try {
+        raw = readRecordHeader(r, at, r.length);
+      } catch (e) {
+        if (!(e instanceof FormatError)) throw e;
+        break;
+      }
+      if (raw === null) break;
+      at += (raw.size + 7) & ~7;
+      const group = raw.group ?? (raw.kind === 'event-trace' && raw.guid ? kernelClassOfGuid(plainGuid(raw.guid))?.group : undefined);
+      if (group !== THREAD_GROUP || (raw.opcode !== 1 && raw.opcode !== 3)) continue;
+      try {
+        const f = decodeKernel(THREAD_GROUP, raw.opcode, raw.version, new PayloadCursor(raw.payload, raw.pointerSize, 0));
+        if (f && typeof f.ProcessID === 'number' && typeof f.ThreadID === 'number') pids.set(f.ThreadID, f.ProcessID);
+      } catch (e) {
+        if (!(e instanceof FormatError)) throw e;
+      }
+    }
+  }
+  return pids;
+}
+
+/** The payload fields that say which thread a kernel event is about when its header does not (samples, disk I/O, hard faults). */
+const THREAD_FIELDS = ['ThreadID', 'IssuingThreadId', 'TThreadId'] as const;
+const NO_ID = 0xffffffff;
+
+/** Fills a header's missing process and thread: from the event's own fields, then the thread table. */
+function attribute(e: EtlEvent, threads: ThreadTable): void {
+  const f = e.fields;
+  if ((e.threadId === null || e.threadId === NO_ID) && f && e.group !== null) {
+    for (const k of THREAD_FIELDS) {
+      const v = f[k];
+      if (typeof v === 'number') {
+        e.threadId = v;
+        e.threadIdFrom = 'payload';
+        break;
+      }
+    }
+  }
+  if (e.processId !== null && e.processId !== NO_ID) return;
+  const own = f && e.group !== null ? (f.ProcessID ?? f.PID) : undefined;
+  if (typeof own === 'number') {
+    e.processId = own;
+    e.processIdFrom = 'payload';
+    return;
+  }
+  const pid = e.threadId === null || e.threadId === NO_ID ? undefined : threads.processOf(e.threadId);
+  if (pid !== undefined) {
+    e.processId = pid;
+    e.processIdFrom = 'thread';
+  }
+}
+
+/** TraceLog's rule for CPU samples (see dropIdleSamples). */
+export function isIdleSample(e: EtlEvent): boolean {
+  return e.group === PERFINFO_GROUP && e.opcode === 46 && e.fields !== null && e.fields.ThreadID === 0 && e.fields.ExecutingDPC !== true && e.fields.ExecutingISR !== true;
 }
 
 /** Whether bytes look like an .etl file: a WMI_BUFFER_HEADER whose first record is the logfile header. */
@@ -98,6 +204,8 @@ export async function* readEtlEvents(source: ByteSource, options: EtlReadOptions
   // the trace's own metadata (EventSource manifests, KernelTraceControl TDH descriptions), tried after the caller's decoders
   const metadata = new TraceMetadata();
   const allDecoders = [...decoders, metadata];
+  const threads = new ThreadTable(options.threadsAhead ? await threadsOfFile(source) : undefined);
+  const dropIdleSamples = options.dropIdleSamples === true;
   let header: TraceLogfileHeader | null = null;
   let buffers = 0;
   for await (const buffer of readEtlBuffers(source, warn)) {
@@ -122,6 +230,8 @@ export async function* readEtlEvents(source: ByteSource, options: EtlReadOptions
       const next = at + ((raw.size + 7) & ~7);
       if (raw.kind !== 'message') {
         const event = toEvent(raw, buffer, clock, providerNames, allDecoders, warn, metadata);
+        attribute(event, threads);
+        threads.observe(event);
         if (event.group === HEADER_GROUP && raw.opcode === 0 && event.fields && clock === null) {
           // the TRACE_LOGFILE_HEADER: now the clock is known (its own time is StartTime)
           const h = headerOf(event);
@@ -132,7 +242,7 @@ export async function* readEtlEvents(source: ByteSource, options: EtlReadOptions
             header = h;
           }
         }
-        yield event;
+        if (!(dropIdleSamples && isIdleSample(event))) yield event;
       } else {
         yield messageEvent(raw, buffer);
       }
@@ -194,6 +304,8 @@ function baseEvent(raw: RawRecord, buffer: EtlBuffer, clock: EtlClock | null): E
     group: raw.group,
     processId: raw.processId,
     threadId: raw.threadId,
+    processIdFrom: raw.processId === null || raw.processId === NO_ID ? null : 'header',
+    threadIdFrom: raw.threadId === null || raw.threadId === NO_ID ? null : 'header',
     processor: buffer.processor,
     activityId: raw.activityId ? plainGuid(raw.activityId) : null,
     relatedActivityId: null,
@@ -246,8 +358,6 @@ function toEvent(raw: RawRecord, buffer: EtlBuffer, clock: EtlClock | null, prov
         HEADERS.set(e, h);
       } else {
         e.fields = decodeKernel(raw.group, raw.opcode, raw.version, new PayloadCursor(raw.payload, raw.pointerSize, payloadBase));
-        // PERFINFO headers carry no process: the event's own ProcessID is it (as PerfView does)
-        if (e.processId === null && typeof e.fields?.ProcessID === 'number') e.processId = e.fields.ProcessID;
       }
     } catch (err) {
       failed(err, 'kernel event');
