@@ -173,27 +173,32 @@ class McParser extends EmbeddedActionsParser {
   /** SeverityNames / FacilityNames: `( name=value[:alias] … )`. */
   valueNames = this.RULE('valueNames', (): NamesStatement => {
     const kw = this.OR([{ ALT: () => this.CONSUME(T.SeverityNames) }, { ALT: () => this.CONSUME(T.FacilityNames) }]);
-    this.CONSUME(T.Equals);
-    this.CONSUME(T.LParen);
-    const entries: NameEntry[] = [];
-    this.MANY(() => {
-      const name = this.CONSUME(T.Name);
-      this.CONSUME2(T.Equals);
-      const value = this.CONSUME(T.NumberLiteral);
+    const entries = this.nameEntries(() => {
       let alias: IToken | undefined;
       this.OPTION(() => {
         this.CONSUME(T.Colon);
         alias = this.CONSUME2(T.Name);
       });
-      this.ACTION(() => entries.push({ name: name.image, value: numberToken(value), extra: alias && nameToken(alias), ...at(name) }));
+      return alias;
     });
-    this.CONSUME(T.RParen);
     return { kind: 'names', table: kw.tokenType === T.SeverityNames ? 'severity' : 'facility', entries, ...at(kw) };
   });
 
   /** LanguageNames: `( name=langid:file … )`; the file name may look like a number. */
   languageNames = this.RULE('languageNames', (): NamesStatement => {
     const kw = this.CONSUME(T.LanguageNames);
+    const entries = this.nameEntries(() => {
+      this.CONSUME(T.Colon);
+      return this.OR([{ ALT: () => this.CONSUME2(T.Name) }, { ALT: () => this.CONSUME2(T.NumberLiteral) }]);
+    });
+    return { kind: 'names', table: 'language', entries, ...at(kw) };
+  });
+
+  /**
+   * The `= ( name=value… )` of a names statement, inlined into the rule that calls it; `extra`
+   * reads what follows each value (`:alias`, `:file`) and returns the token it names, if any.
+   */
+  private nameEntries(extra: () => IToken | undefined): NameEntry[] {
     this.CONSUME(T.Equals);
     this.CONSUME(T.LParen);
     const entries: NameEntry[] = [];
@@ -201,13 +206,12 @@ class McParser extends EmbeddedActionsParser {
       const name = this.CONSUME(T.Name);
       this.CONSUME2(T.Equals);
       const value = this.CONSUME(T.NumberLiteral);
-      this.CONSUME(T.Colon);
-      const file = this.OR([{ ALT: () => this.CONSUME2(T.Name) }, { ALT: () => this.CONSUME2(T.NumberLiteral) }]);
-      this.ACTION(() => entries.push({ name: name.image, value: numberToken(value), extra: nameToken(file), ...at(name) }));
+      const extraToken = extra();
+      this.ACTION(() => entries.push({ name: name.image, value: numberToken(value), extra: extraToken && nameToken(extraToken), ...at(name) }));
     });
     this.CONSUME(T.RParen);
-    return { kind: 'names', table: 'language', entries, ...at(kw) };
-  });
+    return entries;
+  }
 
   outputBase = this.RULE('outputBase', (): OutputBaseStatement => {
     const kw = this.CONSUME(T.OutputBase);
