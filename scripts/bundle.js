@@ -77,6 +77,10 @@ writeFileSync(bundle, `//# winmc-bundle ${bundleId}\n${bundleText}`);
 // templates/*.hbs precompiled with the options and line ends src/mc/render.ts compiles them with,
 // keyed by the source it is given: a compile then needs only the handlebars runtime.
 const { normalizeTemplate, TEMPLATE_OPTIONS } = await import(new URL('../dist/mc/render.js', import.meta.url).href);
+// The templates of an .mc compile also as plain function bodies (src/mc/template-direct.ts, which
+// test/mc/template-direct.test.ts checks against handlebars on those templates); null for the others.
+const { compileDirect } = await import(new URL('../dist/mc/template-direct.js', import.meta.url).href);
+const DIRECT = new Set(['header.h.hbs', 'rc.hbs', 'dbg.hbs']);
 // templates/manifest/ too (the manifest compiler renders through the same function); not
 // templates/registry/, which src/registry/templates.ts renders with handlebars' defaults.
 const templates = resolve(root, 'templates');
@@ -84,7 +88,10 @@ const specs = ['', 'manifest']
   .flatMap((dir) => readdirSync(resolve(templates, dir)).filter((f) => f.endsWith('.hbs')).sort().map((f) => join(dir, f)))
   .map((f) => {
     const source = readFileSync(resolve(templates, f), 'utf8');
-    return [source, Handlebars.precompile(normalizeTemplate(source), TEMPLATE_OPTIONS)];
+    const normalized = normalizeTemplate(source);
+    const direct = DIRECT.has(f) ? compileDirect(Handlebars.parse(normalized, TEMPLATE_OPTIONS)) : undefined;
+    if (DIRECT.has(f) && direct === undefined) console.warn(`bundle: WARNING templates/${f} uses more than src/mc/template-direct.ts covers: handlebars renders it (slower)`);
+    return [source, Handlebars.precompile(normalized, TEMPLATE_OPTIONS), direct ?? null];
   });
 writeFileSync(resolve(root, 'dist', 'templates.precompiled.json'), JSON.stringify(specs));
 
@@ -105,4 +112,4 @@ const cache = loaded.script.createCachedData();
 writeFileSync(codeCachePath, Buffer.concat([cacheHeader(bundleId), cache]));
 
 const outputs = Object.entries(result.metafile.outputs).map(([file, o]) => `${relative(root, file)} ${(o.bytes / 1024).toFixed(0)} KB`);
-console.log(`bundle: ${outputs.join(', ')}, code cache ${(cache.length / 1024).toFixed(0)} KB (bundle id ${bundleId}); ${specs.length} templates precompiled into dist/templates.precompiled.json`);
+console.log(`bundle: ${outputs.join(', ')}, code cache ${(cache.length / 1024).toFixed(0)} KB (bundle id ${bundleId}); ${specs.length} templates precompiled into dist/templates.precompiled.json (${specs.filter((s) => s[2] !== null).length} also as plain functions)`);

@@ -7,7 +7,8 @@ import type HandlebarsCompiler from 'handlebars';
 import HandlebarsRuntime from 'handlebars/runtime.js';
 import { createRequire } from 'node:module';
 import { encodeAnsi, encodeUtf16le } from './codepage.js';
-import { precompiledSpec } from './precompiled.js';
+import { precompiledDirect, precompiledSpec } from './precompiled.js';
+import { directRenderer, type DirectRenderer } from './template-direct.js';
 
 export type TextEncoding = 'ansi' | 'utf-8' | 'utf-16';
 
@@ -86,7 +87,29 @@ const RENDER_OPTIONS: Handlebars.RuntimeOptions = {
   },
 };
 
+// The package's templates as plain functions (./template-direct.js), made at build time; a
+// template or model they do not cover throws, and handlebars renders it instead.
+const direct = new Map<string, DirectRenderer | null>();
+
+function directFor(source: string): DirectRenderer | null {
+  let d = direct.get(source);
+  if (d === undefined) {
+    const body = precompiledDirect(source);
+    d = body === undefined ? null : directRenderer(body);
+    direct.set(source, d);
+  }
+  return d;
+}
+
 export function renderTemplate(source: string, model: object): string {
+  const d = directFor(source);
+  if (d !== null) {
+    try {
+      return d(model);
+    } catch {
+      // A value only handlebars renders right (or an error it reports): its turn.
+    }
+  }
   let template = compiled.get(source);
   try {
     if (!template) {

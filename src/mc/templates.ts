@@ -27,7 +27,7 @@ export function loadTemplate(name: string): string {
   if (!precompiledLoaded) {
     precompiledLoaded = true;
     try {
-      usePrecompiledSpecs(JSON.parse(readFileSync(new URL('../templates.precompiled.json', import.meta.url), 'utf8')) as [string, string][]);
+      usePrecompiledSpecs(JSON.parse(readFileSync(new URL('../templates.precompiled.json', import.meta.url), 'utf8')) as [string, string, (string | null)?][]);
     } catch {
       // Built by tsc alone (or run from the sources): every template is compiled at run time.
     }
