@@ -140,6 +140,12 @@ export interface OlderHeaderModel {
   messages: { name: string; id: string }[];
 }
 
+/** One `#define symbol value` of a provider's channels, levels or opcodes. */
+export interface OlderDefine {
+  symbol: string;
+  value: string;
+}
+
 export interface OlderProviderModel {
   name: string;
   eventCount: number;
@@ -147,9 +153,9 @@ export interface OlderProviderModel {
   guidSymbol: string;
   guidInit: string;
   contextSymbol: string;
-  channels: { symbol: string; value: string }[];
-  levels: { symbol: string; value: string }[];
-  opcodes: { symbol: string; value: string }[];
+  channels: OlderDefine[];
+  levels: OlderDefine[];
+  opcodes: OlderDefine[];
   tasks: { symbol: string; value: string; guidSymbol?: string; guidInit?: string }[];
   keywords: { symbol: string; mask: string }[];
   descriptors: { symbol: string; init: string; value: string }[];

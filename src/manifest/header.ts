@@ -73,6 +73,12 @@ export interface HeaderEvent {
   forContextAssumeParams: string;
 }
 
+/** One `#define id value` of a provider's channels, levels, opcodes or keywords. */
+export interface HeaderDefine {
+  id: string;
+  value: string;
+}
+
 export interface HeaderProvider {
   name: string;
   eventCount: number;
@@ -83,11 +89,11 @@ export interface HeaderProvider {
   traitsId: string;
   /** The lines of the traits blob macro (without the trailing ` \`), or undefined for NULL traits. */
   traits?: string[];
-  channels: { id: string; value: string }[];
-  levels: { id: string; value: string }[];
-  opcodes: { id: string; value: string }[];
+  channels: HeaderDefine[];
+  levels: HeaderDefine[];
+  opcodes: HeaderDefine[];
   tasks: { id: string; value: string; guidId?: string; guidInit?: string }[];
-  keywords: { id: string; value: string }[];
+  keywords: HeaderDefine[];
   descriptors: { id: string; init: string; value: string }[];
   maps: { id: string; items: { name: string; value: number }[] }[];
   enableBitCount: number;
