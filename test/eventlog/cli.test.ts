@@ -151,3 +151,128 @@ describe.skipIf(!built || !hasCorpus)('winmc events on the corpus (skipped witho
     expect(r.stderr).toMatch(/^winmc : warning MC6101: .*plaso_System2\.evtx: chunk 2 \(file offset 0x21000\): file ends after 64832 of its 65536 bytes \(truncated\); chunk skipped\n$/);
   });
 });
+
+// --manifest on an .evtx: fixtures/evtx-manifest (Sysmon logs of EVTX-ATTACK-SAMPLES and Sysmon's
+// manifest as SysmonCommon writes it; SOURCE.md there). The rendering itself is checked against
+// Windows' in test/eventlog/render-evtx-manifest.test.ts; here, how the CLI shows it.
+describe.skipIf(!built)('winmc events FILE.evtx --manifest (skipped without a build)', () => {
+  const fx = (name: string) => resolve(repoRoot, 'fixtures', 'evtx-manifest', name);
+  const log = fx('exec_sysmon_1_11_lolbin_rundll32_openurl_FileProtocolHandler.evtx');
+
+  it('--json: the message and a rendering object with the manifest\'s names', () => {
+    const r = winmc(log, '--json', '--manifest', fx('Sysmon-schema-4.2.man'));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const lines = jsonLines(r.stdout);
+    expect(lines).toHaveLength(11);
+    const calc = lines.find((l) => l['recordId'] === 16397)!;
+    expect((calc['message'] as string).split('\r\n').slice(0, 6)).toEqual(['Process Create:', 'RuleName: ', 'UtcTime: 2019-05-12 13:38:01.297', 'ProcessGuid: {365ABB72-21B9-5CD8-0000-0010FC002700}', 'ProcessId: 704', 'Image: C:\\Windows\\System32\\calc.exe']);
+    expect(calc['rendering']).toEqual({
+      provider: 'Microsoft-Windows-Sysmon',
+      event: 'SYSMONEVENT_CREATE_PROCESS_EVENT',
+      level: 'Information',
+      task: 'Process Create (rule: ProcessCreate)',
+      opcode: 'Info',
+      keywords: [],
+      channel: 'Microsoft-Windows-Sysmon/Operational',
+      culture: 'en-US',
+    });
+    const created = lines.filter((l) => l['eventId'] === 11);
+    expect(created.map((l) => (l['rendering'] as { task: string }).task)).toEqual(['File created (rule: FileCreate)', 'File created (rule: FileCreate)']);
+  });
+
+  it('with a newer manifest the shifted rendering says so (rendering.note); the table shows task, opcode, channel and the message', () => {
+    const json = jsonLines(winmc(log, '--json', '--manifest', fx('Sysmon.man'), '--event-id', '1', '--limit', '1').stdout);
+    expect((json[0]!['rendering'] as { note: string }).note).toMatch(/^the record's EventData does not have the layout of the manifest's template \(item 10 is CommandLine where the template has OriginalFileName\)/);
+    const table = winmc(log, '--manifest', fx('Sysmon-schema-4.2.man'), '--event-id', '11', '--limit', '1').stdout.split('\n');
+    expect(table.slice(2, 6)).toEqual([
+      '          Task: File created (rule: FileCreate); Opcode: Info; Channel: Microsoft-Windows-Sysmon/Operational',
+      '          | File created:',
+      '          | RuleName: ',
+      '          | UtcTime: 2019-05-12 13:30:46.181',
+    ]);
+  });
+
+  it('--xml: a <RenderingInfo> as wevtutil /f:RenderedXml writes it, before </Event>', () => {
+    const r = winmc(log, '--xml', '--manifest', fx('Sysmon-schema-4.2.man'), '--event-id', '11', '--limit', '1');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    const at = lines.indexOf('  <RenderingInfo Culture="en-US">');
+    expect(at).toBeGreaterThan(0);
+    expect(lines[at + 1]).toBe('    <Message>File created:');
+    expect(lines.slice(at + 8, at + 17)).toEqual([
+      'CreationUtcTime: 2019-05-12 13:30:46.181</Message>',
+      '    <Level>Information</Level>',
+      '    <Task>File created (rule: FileCreate)</Task>',
+      '    <Opcode>Info</Opcode>',
+      '    <Channel>Microsoft-Windows-Sysmon/Operational</Channel>',
+      '    <Provider>Microsoft-Windows-Sysmon</Provider>',
+      '    <Keywords/>',
+      '  </RenderingInfo>',
+      '</Event>',
+    ]);
+  });
+
+  it('a manifest that does not read is MC6004 naming it, exit 1; --summary and --processes stay .etl-only', () => {
+    const missing = winmc(log, '--manifest', '/nonexistent/x.man');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe('winmc : error MC6004: --manifest /nonexistent/x.man: no such file\n');
+    const notOne = winmc(log, '--manifest', log);
+    expect(notOne.code).toBe(1);
+    expect(notOne.stderr).toMatch(/^winmc : error MC6004: --manifest .*FileProtocolHandler\.evtx: .*exec_sysmon_1_11_lolbin_rundll32_openurl_FileProtocolHandler\.evtx/);
+    expect(notOne.stdout).toBe('');
+    const summary = winmc(log, '--summary');
+    expect(summary.code).toBe(2);
+    expect(summary.stderr).toMatch(/--summary: for \.etl traces only/);
+  });
+});
+
+describe.skipIf(!built || !hasCorpus)('winmc events: manifest and classic events in one listing (skipped without a build or the corpus)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'winmc-events-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('system.evtx with two --manifest and a --messages: Kernel-General 16 from the manifest, Serial from its message table, the rest as before', () => {
+    // A manifest written here for Kernel-General's event 16 (its public manifest is not available)
+    const man = join(dir, 'kernel-general.man');
+    writeFileSync(
+      man,
+      `<?xml version="1.0" encoding="UTF-8"?>
+<instrumentationManifest xmlns="http://schemas.microsoft.com/win/2004/08/events" xmlns:win="http://manifests.microsoft.com/win/2004/08/windows/events" xmlns:xs="http://www.w3.org/2001/XMLSchema">
+ <instrumentation><events>
+  <provider name="Microsoft-Windows-Kernel-General" guid="{A68CA8B7-004F-D7B6-A698-07E2DE0F1F5D}" symbol="KG" resourceFileName="k.dll" messageFileName="k.dll">
+   <templates><template tid="Hive"><data name="HiveNameLength" inType="win:UInt32"/><data name="HiveName" inType="win:UnicodeString"/><data name="KeysUpdated" inType="win:UInt32"/><data name="DirtyPages" inType="win:UInt32"/></template></templates>
+   <events><event value="16" version="0" level="win:Informational" template="Hive" symbol="HIVE_CLEARED" message="$(string.e16)"/></events>
+  </provider>
+ </events></instrumentation>
+ <localization><resources culture="en-US"><stringTable>
+  <string id="e16" value="The access history in hive %2 was cleared updating %3 keys and creating %4 modified pages."/>
+ </stringTable></resources></localization>
+</instrumentationManifest>`,
+    );
+    const mc = join(dir, 'serial.mc');
+    writeFileSync(mc, 'FacilityNames=(Serial=0x6)\r\nMessageId=0x2\r\nSeverity=Informational\r\nFacility=Serial\r\nSymbolicName=SERIAL_READY\r\nLanguage=English\r\nSerial port %1 is ready.\r\n.\r\n');
+    const sysmon = resolve(repoRoot, 'fixtures', 'evtx-manifest', 'Sysmon.man');
+    const r = winmc(corpusFile('system.evtx'), '--json', '--manifest', sysmon, '--manifest', man, '--messages', `Serial=${mc}`);
+    expect(r.code).toBe(0);
+    const lines = jsonLines(r.stdout);
+    expect(lines).toHaveLength(1881);
+    const hive = lines.filter((l) => l['provider'] === 'Microsoft-Windows-Kernel-General' && l['eventId'] === 16);
+    expect(hive).toHaveLength(394);
+    for (const l of hive) {
+      const s = l['strings'] as string[];
+      expect(l['message']).toBe(`The access history in hive ${s[1]} was cleared updating ${s[2]} keys and creating ${s[3]} modified pages.`);
+      expect(l['rendering']).toMatchObject({ provider: 'Microsoft-Windows-Kernel-General', event: 'HIVE_CLEARED', level: 'Information', task: 'None', opcode: 'Info' });
+    }
+    // Kernel-General's other events: no such event in the manifest, so no message, and why
+    const other = lines.find((l) => l['provider'] === 'Microsoft-Windows-Kernel-General' && l['eventId'] === 12)!;
+    expect(other).not.toHaveProperty('message');
+    expect((other['rendering'] as { problem: string }).problem).toBe('the manifest of Microsoft-Windows-Kernel-General has no event 12');
+    const serial = lines.filter((l) => l['provider'] === 'Serial' && l['eventId'] === 2);
+    expect(serial.length).toBeGreaterThan(0);
+    for (const l of serial) {
+      expect(l['message']).toBe(`Serial port ${(l['strings'] as string[])[0]} is ready.`);
+      expect(l).not.toHaveProperty('rendering');
+    }
+    expect(lines.filter((l) => 'message' in l).length).toBe(hive.length + serial.length);
+  });
+});
