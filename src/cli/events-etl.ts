@@ -91,7 +91,10 @@ function passes(e: EtlEvent, cmd: EtlEventsCommand, providers: Set<string>): boo
   return true;
 }
 
-/** The JSON line of an event (the field list, plus the header kind and the payload of an undecoded one). */
+/**
+ * The JSON line of an event (the issue's field list, plus the header kind, the payload of an
+ * undecoded one, and processIdFrom / threadIdFrom when the process or thread is not the header's).
+ */
 export function etlEventJson(e: EtlEvent): Record<string, unknown> {
   const out: Record<string, unknown> = {
     timeCreated: e.timeCreated,
@@ -112,6 +115,9 @@ export function etlEventJson(e: EtlEvent): Record<string, unknown> {
     header: e.headerKind,
   };
   // (assigned, not spread: an object spread per event is slow in V8)
+  // where a process or thread not in the record's header came from (docs/events.md)
+  if (e.processIdFrom === 'payload' || e.processIdFrom === 'thread') out.processIdFrom = e.processIdFrom;
+  if (e.threadIdFrom === 'payload') out.threadIdFrom = e.threadIdFrom;
   if (e.activityId) out.activityId = e.activityId;
   if (e.relatedActivityId) out.relatedActivityId = e.relatedActivityId;
   if (e.fields === null) out.payload = payloadHex(e);

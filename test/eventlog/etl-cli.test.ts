@@ -45,6 +45,21 @@ describe.skipIf(!hasEtlCorpus)('winmc events FILE.etl', () => {
     expect(e.timeCreated).toMatch(/^2020-02-28T\d\d:\d\d:\d\d\.\d{7}Z$/);
   });
 
+  it('--json says where a process or thread not in the record\'s header comes from', async () => {
+    const net = unzipped('microsoft__perfview__net.4.5.2.x64', 'net.4.5.2.x64.etl.zip', 'net.4.5.2.x64.etl')!;
+    // PerfInfo samples (PERFINFO headers): the thread from the sample, its process from the thread table
+    const { out } = await run(net, { json: true, providers: ['Windows Kernel'], eventIds: [[46, 46]], limit: 400 });
+    const lines = out.map((l) => JSON.parse(l));
+    const placed = lines.find((e) => e.threadId === 584)!;
+    expect(placed).toMatchObject({ eventName: 'PerfInfo/Sample', processId: 4, processIdFrom: 'thread', threadIdFrom: 'payload', header: 'perfinfo' });
+    // before its thread's DCStart (one pass), a sample has a thread but no process
+    expect(lines.find((e) => e.threadId === 3780)).toMatchObject({ processId: null, threadIdFrom: 'payload' });
+    expect(lines.find((e) => e.threadId === 3780).processIdFrom).toBeUndefined();
+    // a SYSTEM header's own ids carry no *From
+    const { out: sys } = await run(SHUTDOWN, { json: true, providers: ['Windows Kernel'], eventIds: [[1, 1]], limit: 1 });
+    expect(Object.keys(JSON.parse(sys[0]!))).not.toContain('processIdFrom');
+  });
+
   it('--processes lists the kernel logger\'s processes', async () => {
     const { code, out } = await run(SHUTDOWN, { processes: true, json: true });
     expect(code).toBe(0);
