@@ -1,6 +1,6 @@
 // The NT Kernel Logger's MOF events: which class a kernel header's Group is, what its event
-// types are called, and the payload layouts of the Process, Thread and Image classes and of the
-// EventTrace header group.
+// types are called, and the payload layouts of the Process, Thread and Image classes, CPU
+// samples, TcpIp, UdpIp, DiskIo, PageFault, SystemConfig/Services and the EventTrace header group.
 //
 // Kernel headers (SYSTEM, compact, PERFINFO) carry no GUID: Group (the HookId's high byte) names
 // the class. Names are given twice: the MOF class's opcode name (as in the kernel's MOF and as
@@ -22,6 +22,16 @@
 //   Image v0/1 ImageBase P, ImageSize P, (v1: ProcessId), FileName
 //   Image v2   ImageBase P, ImageSize P, ProcessId, ImageChecksum, TimeDateStamp, Reserved0, DefaultBase P, Reserved1-4, FileName
 //   Image v3   as v2 with SignatureLevel u8, SignatureType u8, Reserved0 u16 for Reserved0
+//   SampleProf InstructionPointer P, ThreadId, Count u16, (Win8+) flags u8 (DPC 1, ISR 2, Priority << 3), Rank u8
+//   TcpIp v1+  PID, size, daddr, saddr (u32, or 16 bytes for the IPV6 types), dport, sport (u16, network order),
+//              then Send: startime, endtime, seqnum, connid P; the Recv group: connid P, seqnum
+//   UdpIp v1+  PID, size, daddr, saddr, dport, sport, seqnum, connid P
+//   DiskIo v2+ Read/Write: DiskNumber, IrpFlags, TransferSize, Reserved, ByteOffset i64, FileObject P, Irp P,
+//              HighResResponseTime u64; Init: Irp P; FlushBuffers: DiskNumber, IrpFlags, HighResResponseTime,
+//              Irp P; v3 adds IssuingThreadId
+//   PageFault  v2+ faults 10-15: VirtualAddress P, ProgramCounter P; HardFault: InitialTime u64, ReadOffset u64,
+//              VirtualAddress P, FileObject P, TThreadId, ByteCount
+//   SystemConfig/Services v2+ ProcessId, ServiceState, SubProcessTag, ServiceName, DisplayName, ProcessName
 // UserSID: a first u32 of 0 is the whole field; otherwise a TOKEN_USER prefix of two pointers,
 // then a SID of 8 + 4 * SubAuthorityCount bytes (PerfView's SkipSID).
 

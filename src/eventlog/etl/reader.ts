@@ -3,9 +3,13 @@
 //
 // Each record becomes an EtlEvent: the header's fields, the time in UTC (by the file's clock,
 // from the TRACE_LOGFILE_HEADER that is the first record), the provider and event names, and the
-// payload decoded into named fields where a layout is known: the kernel Process, Thread and Image
-// classes, TraceLogging events from their own metadata, manifest events with a manifest given by
-// the caller. Anything else keeps its payload, shown as hex.
+// payload decoded into named fields where a layout is known: the kernel classes of kernel.ts,
+// TraceLogging events from their own metadata, manifest events with a manifest given by the
+// caller. Anything else keeps its payload, shown as hex.
+//
+// A record whose header has no process (PERFINFO headers, 0xFFFFFFFF) gets the one its payload
+// names, else that of its thread by a thread table of the Thread Start/DCStart events, as
+// TraceEvent attributes it; processIdFrom says which.
 //
 // Damage never ends the reading: a record that does not fit ends its buffer with a warning naming
 // the buffer, its file offset and the record's offset; a payload that does not decode keeps its
