@@ -131,6 +131,32 @@ describe.skipIf(!hasEtlCorpus)('net.4.5.2.x64.etl with ClrEtwAll.man', () => {
     // the names are the messages', the task's text dropped from the opcode's: GC + GCGenerationRange
     expect(['GC/AllocationTick', 'GC/GenerationRange', 'GC/Start', 'Loader/ModuleLoad', 'Method/LoadVerbose'].every((n) => got.has(`Microsoft-Windows-DotNETRuntime/${n}`))).toBe(true);
     expect(named.filter((e) => e.provider.startsWith('Microsoft-Windows-DotNETRuntime')).length).toBe(events.filter((e) => e.provider.startsWith('Microsoft-Windows-DotNETRuntime')).length);
+    // The other way round: the events winmc reads that the baseline has no COUNT line for are the
+    // ones TraceLog keeps out of the ETLX as bookkeeping (TraceLog.cs: Thread DCStart/DCStop, the
+    // FileIO name events, StackWalk, the CLR's stack walks, IL maps and method rundown), those
+    // GeneralParsing.cs skips (MSNT_SystemTrace events but SystemConfig/Platform and Image/KernelBase),
+    // and event 200 under its message name
+    const all = new Set([...baseline.matchAll(/^COUNT (.*):\d+$/gm)].map((m) => m[1]!));
+    expect([...got.keys()].filter((k) => !all.has(k)).sort()).toEqual([
+      'MSNT_SystemTrace/Image/HypercallPage',
+      'MSNT_SystemTrace/SystemConfig/DPI',
+      'MSNT_SystemTrace/SystemConfig/VirtualMemory',
+      'Microsoft-Windows-DotNETRuntime/ClrStack/Walk',
+      'Microsoft-Windows-DotNETRuntime/GC/IncreaseMemoryPressure',
+      'Microsoft-Windows-DotNETRuntime/Method/ILToNativeMap',
+      'Microsoft-Windows-DotNETRuntimeRundown/Method/DCEndILToNativeMap',
+      'Microsoft-Windows-DotNETRuntimeRundown/Method/DCStopVerbose',
+      'Windows Kernel/FileIO/FileCreate',
+      'Windows Kernel/FileIO/FileDelete',
+      'Windows Kernel/FileIO/FileRundown',
+      'Windows Kernel/StackWalk/KeyDelete',
+      'Windows Kernel/StackWalk/KeyRundown',
+      'Windows Kernel/StackWalk/Stack',
+      'Windows Kernel/StackWalk/StackKeyKernel',
+      'Windows Kernel/StackWalk/StackKeyUser',
+      'Windows Kernel/Thread/DCStart',
+      'Windows Kernel/Thread/DCStop',
+    ]);
   });
 
   it('has the baseline\'s field values for every CLR event it lists', () => {
