@@ -110,7 +110,11 @@ export class ManifestRenderer {
   constructor(manifests: readonly Manifest[]) {
     for (const manifest of manifests) {
       const { table, culture } = strings(manifest);
-      const text = (ref: MessageRef | undefined) => (ref ? (table.get(ref.stringId) ?? ref.predefinedText) : undefined);
+      // An empty string counts as none: a TEMP.BIN read alone (no message table) leaves every string empty
+      const text = (ref: MessageRef | undefined) => {
+        const v = ref ? (table.get(ref.stringId) ?? ref.predefinedText) : undefined;
+        return v === '' ? undefined : v;
+      };
       for (const provider of manifest.providers) {
         const loaded = { manifest, provider, culture, text };
         if (!this.byGuid.has(bare(provider.guid.text))) this.byGuid.set(bare(provider.guid.text), loaded);

@@ -21,7 +21,11 @@
 //      manifest's source documents: manifest.tt's message, the template name, ":", then
 //      "FIELD: VALUE" per field, with the values of the record's EventData (HexInt64 as Windows
 //      formats it, 0x13a10, as in 1.); level, task and opcode against manifest.tt's strings.
-//   3. The same records with Sysmon.man: which are shifted (the event layouts that changed after
+//   3. The other two manifest sources --manifest takes, built from Sysmon-schema-4.2.man as
+//      `winmc compile --dll` builds them: the PE (WEVT_TEMPLATE and MESSAGETABLE) renders every
+//      event as the .man does (event symbols aside, which a compiled manifest does not keep); the
+//      TEMP.BIN alone carries no strings, so names and "has no message".
+//   4. The same records with Sysmon.man: which are shifted (the event layouts that changed after
 //      Sysmon 9), each marked with a note, and an insert past the record's values kept as `%22`
 //      (Event Viewer shows `%16` for a forwarded event whose values ran out,
 //      MicrosoftDocs/sysinternals#126).
@@ -43,6 +47,9 @@ import { loadManifest } from '../../src/eventlog/etl/manifest.js';
 import { VALUE_TYPE, childElements, textOf, type XmlElement } from '../../src/eventlog/binxml/reader.js';
 import { readEvtxRecords, type EvtxRecord } from '../../src/eventlog/evtx.js';
 import { ManifestRenderer, manifestFieldsOfEvtx, type ManifestEventFields } from '../../src/eventlog/render-manifest.js';
+import { compileManifest } from '../../src/manifest/compile.js';
+import { manifestResourceEntries } from '../../src/manifest/resources.js';
+import { writeResourceDll } from '../../src/rc-gen/pe.js';
 import { repoRoot } from '../support/paths.js';
 
 const dir = join(repoRoot, 'fixtures', 'evtx-manifest');
@@ -163,5 +170,28 @@ describe('Sysmon logs rendered with Sysmon\'s manifest (fixtures/evtx-manifest)'
     expect(same).toBe(4);
     const calc = logs.get(LOGS[0]!)!.find((x) => recordId(x) === 16397)!;
     expect(sysmon.render(manifestFieldsOfEvtx(calc)!)!.message!.split('\r\n').slice(-2)).toEqual(['ParentCommandLine: %22', 'ParentUser: %23']);
+  });
+
+  it('the same manifest compiled: the PE renders every event as the .man does; the TEMP.BIN alone has the names but no strings', () => {
+    const man = readFileSync(join(dir, 'Sysmon-schema-4.2.man'));
+    const compiled = compileManifest(new Uint8Array(man), { inputName: 'Sysmon-schema-4.2.man' });
+    expect(compiled.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const template = compiled.files.find((f) => f.kind === 'template')!;
+    const tables = compiled.files.filter((f) => f.kind === 'bin').map((f) => ({ languageId: f.languageId ?? 0, bytes: f.bytes }));
+    const dll = writeResourceDll(
+      manifestResourceEntries({ tables, template: template.bytes }).map((e) => ({ type: e.type, name: e.name, languageId: e.languageId, codepage: 0, data: e.data })),
+      { machine: 'x64' },
+    );
+    const fromMan = renderer('Sysmon-schema-4.2.man');
+    const fromPe = new ManifestRenderer([loadManifest(dll, 'Sysmon9.dll')]);
+    const fromBin = new ManifestRenderer([loadManifest(template.bytes, 'Sysmon-schema-4.2TEMP.BIN')]);
+    for (const record of [...logs.values()].flat()) {
+      const f = manifestFieldsOfEvtx(record)!;
+      const { event: _symbol, ...want } = fromMan.render(f)!;
+      expect(fromPe.render(f)).toEqual(want);
+      const bare = fromBin.render(f)!;
+      expect(bare).toMatchObject({ message: null, problem: `event ${f.eventId} of Microsoft-Windows-Sysmon has no message`, level: 'Information', opcode: 'Info' });
+      expect(bare.task).toMatch(/^SysmonTask-SYSMONEVENT_/);
+    }
   });
 });
