@@ -85,6 +85,28 @@ describe('BinXML: cycles and depth', () => {
     expect(() => readBinXml(new ChunkContext(chunk), at, at + 20)).toThrow(/more than 131072 nodes|nested deeper/);
     expect(performance.now() - started).toBeLessThan(5000); // a sanity bound, not a timing test
   });
+
+  it('processing instructions whose target name is stored elsewhere advance (npm run fuzz, seed 20261201, .evtx input 54786)', () => {
+    // Before the fix the reader stayed on a PI target token whose name is not inline and pushed
+    // the same node until the heap ran out (6 GB). Three PIs naming the name at 0x100, then EOF.
+    const pi = [0x0a, ...u32(0x100)];
+    const chunk = chunkWith([
+      [0x100, [...u32(0), 0, 0, 1, 0, 0x78, 0, 0, 0]],
+      [0x200, [...pi, ...pi, 0x0b, 1, 0, 0x64, 0, ...pi, 0x00]],
+    ]);
+    const nodes = readBinXml(new ChunkContext(chunk), 0x200, 0x200 + 3 * 5 + 5 + 1);
+    expect(nodes).toEqual([
+      { kind: 'pi', target: 'x', data: '' },
+      { kind: 'pi', target: 'x', data: 'd' },
+      { kind: 'pi', target: 'x', data: '' },
+    ]);
+  });
+
+  it('a PI whose inline name is its first use reads the name and goes on after it', () => {
+    const at = 0x200;
+    const chunk = chunkWith([[at, [0x0a, ...u32(at + 5), ...u32(0), 0, 0, 1, 0, 0x79, 0, 0, 0, 0x00]]]);
+    expect(readBinXml(new ChunkContext(chunk), at, at + 5 + 12 + 1)).toEqual([{ kind: 'pi', target: 'y', data: '' }]);
+  });
 });
 
 describe('escapeText', () => {

@@ -135,7 +135,9 @@ export const BINXML_MAX_DEPTH = 96;
 /**
  * Most nodes the records of one chunk may expand to. A template may instantiate other templates,
  * each of them several times: without a budget a few hundred bytes could expand exponentially,
- * and every record of the chunk could instantiate the largest again. The corpus chunks expand to at most 6,766.
+ * and every record of the chunk could instantiate the largest again; a BinXML value substituted
+ * many times counts its whole tree each time, and a value one node per 256 bytes beyond its own.
+ * The corpus chunks expand to at most 6,766 nodes.
  */
 export const BINXML_MAX_NODES = 1 << 17;
 
@@ -416,7 +418,11 @@ class BinXmlReader {
   }
 
   private readProcessingInstruction(): XmlProcessingInstruction {
-    const target = this.readName(this.chunk.u32(this.pos + 1), this.pos + 5);
+    // token u8, name offset u32; the name follows inline only on its first use in the chunk.
+    const at = this.pos;
+    this.pos = at + 5;
+    this.chunk.spend(1, at);
+    const target = this.readName(this.chunk.u32(at + 1), at + 5);
     if (this.pos < this.end && this.chunk.u8(this.pos) === TOKEN.PI_DATA) {
       const count = this.chunk.u16(this.pos + 1);
       const data = this.chunk.utf16(this.pos + 3, count * 2);
@@ -502,8 +508,15 @@ function instantiate(body: readonly XmlNode[], values: readonly SubstitutionValu
         if (!(inAttribute && node.optional)) out.push({ kind: 'value', type: VALUE_TYPE.NULL, value: null });
         continue;
       }
-      if (v.kind === 'fragment') out.push(...v.nodes);
-      else if (!(inAttribute && node.optional && isEmptyValue(v))) out.push(v);
+      if (v.kind === 'fragment') {
+        // A fragment value is shared, not copied, but whoever walks the result walks it once per
+        // substitution that uses it: its whole tree counts each time.
+        spend(treeWeight(v.nodes));
+        out.push(...v.nodes);
+      } else if (!(inAttribute && node.optional && isEmptyValue(v))) {
+        spend(valueWeight(v));
+        out.push(v);
+      }
     } else if (node.kind === 'element') {
       const attributes: XmlAttribute[] = [];
       for (const a of node.attributes) {
@@ -516,6 +529,31 @@ function instantiate(body: readonly XmlNode[], values: readonly SubstitutionValu
     }
   }
   return out;
+}
+
+/** What a value adds to the budget beyond its node: one per 256 bytes of it (a string's UTF-16). */
+function valueWeight(v: XmlValue): number {
+  const bytes = (x: ScalarValue): number => (typeof x === 'string' ? x.length * 2 : x instanceof Uint8Array ? x.length : 8);
+  const total = Array.isArray(v.value) ? v.value.reduce((sum: number, x) => sum + bytes(x), 0) : bytes(v.value);
+  return total >> 8;
+}
+
+const treeWeights = new WeakMap<readonly XmlNode[], number>();
+/** The nodes of a tree, every element, attribute value and child, with its values' weights. */
+function treeWeight(nodes: readonly XmlNode[]): number {
+  let w = treeWeights.get(nodes);
+  if (w !== undefined) return w;
+  w = nodes.length;
+  for (const n of nodes) {
+    if (n.kind === 'element') {
+      for (const a of n.attributes) w += treeWeight(a.value);
+      w += treeWeight(n.children);
+    } else if (n.kind === 'value') {
+      w += valueWeight(n);
+    }
+  }
+  treeWeights.set(nodes, w);
+  return w;
 }
 
 /** Levels of element nesting in `nodes` (bounded: every tree is built under BINXML_MAX_DEPTH). */
