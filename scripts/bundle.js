@@ -97,6 +97,9 @@ writeFileSync(resolve(root, 'dist', 'templates.precompiled.json'), JSON.stringif
 
 // The code cache: compile a fixture with the bundle, in this process, then take the code of
 // everything that ran. Made after the templates so that the compile uses the precompiled ones.
+// A second run compiles two inputs at once, one of them not ASCII, so that the many-files path
+// and the code page tables (iconv-lite) are in the cache too: code left out of it is compiled
+// when first called, in every process.
 const { loadBundledCli, codeCachePath, cacheHeader } = await import(pathToFileURL(resolve(root, 'bin', 'bundle.js')).href);
 const loaded = loadBundledCli({ useCache: false, checkout: false });
 if (loaded?.id !== bundleId) throw new Error(`bundle: ${bundle} does not carry the id just written`);
@@ -105,6 +108,26 @@ try {
   const fixture = resolve(root, 'fixtures', 'compile', 'spec-example', 'input', 'example.mc');
   const code = await loaded.cli.main(['compile', '-h', scratch, '-r', scratch, '--res', join(scratch, 'example.res'), fixture]);
   if (code !== 0) throw new Error(`bundle: the warm-up compile of ${fixture} exited ${code}`);
+  const ansi = join(scratch, 'ansi.mc');
+  const text = [
+    '; // code page 1252',
+    'MessageIdTypedef=DWORD',
+    'SeverityNames=(Success=0x0:STATUS_SEVERITY_SUCCESS Error=0x3:STATUS_SEVERITY_ERROR)',
+    'FacilityNames=(System=0x0:FACILITY_SYSTEM)',
+    'LanguageNames=(German=0x407:MSG00407)',
+    'OutputBase=16',
+    'MessageId=0x1 Severity=Error Facility=System SymbolicName=MSG_GRUSS',
+    'Language=German',
+    'Gr\xfc\xdfe, \x84%1\x93.',
+    '.',
+    'MessageId=+1 SymbolicName=MSG_LEER',
+    'Language=German',
+    '.',
+    '',
+  ].join('\r\n');
+  writeFileSync(ansi, Buffer.from(text, 'latin1'));
+  const many = await loaded.cli.main(['compile', '-b', '-h', scratch, '-r', scratch, fixture, ansi]);
+  if (many !== 0) throw new Error(`bundle: the warm-up compile of ${fixture} and ${ansi} exited ${many}`);
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
