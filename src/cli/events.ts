@@ -528,9 +528,10 @@ export async function run(argv: string[], _command: string): Promise<number> {
       if (!passes(event, parsed)) continue;
       const packet = driverPacketOf(event);
       if (packetsOnly && packet === null) continue;
-      // A manifest of the event's provider renders it; the message tables apply to the others
+      // A manifest of the event's provider renders it; the message tables apply to the others. A
+      // classic event (Qualifiers and no provider GUID, as ReportEvent writes it) keeps to its tables.
       const f = renderer && fields ? fields() : null;
-      const rendering = f ? (renderer!.render(f) ?? undefined) : undefined;
+      const rendering = f && (f.providerGuid !== undefined || event.qualifiers === null) ? (renderer!.render(f) ?? undefined) : undefined;
       const forProvider = tablesFor(tables, event.provider);
       let message: string | undefined = rendering?.message ?? undefined;
       if (message === undefined && forProvider !== undefined && !xml) {

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseTime } from '../../src/cli/events.js';
+import { parseEventsArgs, parseTime } from '../../src/cli/events.js';
 import { evtFile } from '../support/evt-file.js';
 import { hasTool } from './peers.js';
 import { evtxCorpusFile as corpusFile, hasEvtxCorpus as hasCorpus, repoRoot, winmcBin } from '../support/paths.js';
@@ -41,6 +41,27 @@ describe('--since / --until times', () => {
     expect(parseTime('--until', '2017-07-12', true)).toBe(Date.UTC(2017, 6, 13));
     expect(() => parseTime('--since', '2017-02-30')).toThrow(/not a valid time/);
     expect(() => parseTime('--since', 'yesterday')).toThrow(/--since takes a time/);
+  });
+});
+
+describe('--manifest', () => {
+  it('is repeatable and kept in order, with the other options of an .evtx', () => {
+    const cmd = parseEventsArgs(['Sysmon.evtx', '--manifest', 'Sysmon.man', '--json', '--manifest', 'Other.dll', '--messages', 'x.mc']);
+    expect(cmd).toMatchObject({ file: 'Sysmon.evtx', manifests: ['Sysmon.man', 'Other.dll'], json: true, messages: [{ provider: null, path: 'x.mc' }] });
+  });
+
+  it.skipIf(!built)('on an .evt (no manifest events) leaves the listing as it is', () => {
+    const man = join(dir, 'none.man');
+    writeFileSync(
+      man,
+      '<?xml version="1.0"?><instrumentationManifest xmlns="http://schemas.microsoft.com/win/2004/08/events"><instrumentation><events>' +
+        '<provider name="Disk" guid="{A1B2C3D4-0000-4000-8000-000000000002}" symbol="P" resourceFileName="d.dll" messageFileName="d.dll"/>' +
+        '</events></instrumentation></instrumentationManifest>',
+    );
+    const plain = events(log, '--json');
+    const withManifest = events(log, '--json', '--manifest', man);
+    expect(withManifest.code).toBe(0);
+    expect(withManifest.stdout).toBe(plain.stdout);
   });
 });
 
