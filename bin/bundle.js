@@ -1,3 +1,4 @@
+// @ts-check
 // Loads the bundled CLI (dist/cli/winmc.cjs, written by scripts/bundle.js) with V8's code cache
 // for it (winmc.cjs.cache), so a process starts without parsing and compiling the code a compile
 // runs: about 30 ms of every `winmc compile`. The cache is made at build time by the Node that
@@ -28,12 +29,20 @@ export const BUNDLE_ID_LINE = /^\/\/# winmc-bundle ([0-9a-f]{16,64})\r?\n/;
 /** The code cache file: this header line (naming the bundle's id), then V8's data. */
 export const CACHE_MAGIC = 'winmc-code-cache';
 
-/** The header a code cache file starts with, for the bundle with this id. */
+/**
+ * The header a code cache file starts with, for the bundle with this id.
+ * @param {string} id
+ */
 export function cacheHeader(id) {
   return Buffer.from(`${CACHE_MAGIC} ${id}\n`, 'latin1');
 }
 
-/** The V8 data of a cache file made for the bundle `id`; undefined for another bundle's or a damaged one. */
+/**
+ * The V8 data of a cache file made for the bundle `id`; undefined for another bundle's or a damaged one.
+ * @param {Buffer} file
+ * @param {string} id
+ * @returns {Buffer | undefined}
+ */
 export function cachedDataFor(file, id) {
   const head = Buffer.from(`${CACHE_MAGIC} ${id}\n`, 'latin1');
   if (file.length <= head.length || !file.subarray(0, head.length).equals(head)) return undefined;
@@ -70,5 +79,6 @@ export function loadBundledCli({ useCache = true, cliDir = distCli, checkout = e
   const script = new vm.Script(Module.wrap(text), { filename: bundle, cachedData });
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, cliDir);
-  return { cli: module.exports, script, id, cached: cachedData !== undefined && script.cachedDataRejected === false };
+  const cli = /** @type {typeof import('../dist/cli/main.js')} */ (module.exports);
+  return { cli, script, id, cached: cachedData !== undefined && script.cachedDataRejected === false };
 }

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
+// @ts-check
 import { loadBundledCli } from './bundle.js';
 
 // `winmc … | head` closes the pipe early: that is the reader's choice, not an error.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (err) => {
-    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (/** @type {NodeJS.ErrnoException} */ (err).code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw err;
   });
 }

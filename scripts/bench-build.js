@@ -1,3 +1,4 @@
+// @ts-check
 // The build part of `npm run bench` (issue 16): the large real .mc files compiled as a build
 // compiles them. winmc takes them all in ONE process (`winmc compile -b -h DIR -r DIR A.mc B.mc …`,
 // -b so that the MSGnnnnn.bin names do not collide); windmc and wmc have no such mode and run
@@ -14,14 +15,28 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-const median = (xs) => {
+/** @typedef {{ name: string; path: string; bytes: number; codepage: number }} BuildInput */
+/**
+ * One of bench.js's process tools; `args(input, dir)` gives one file's command line, run in `dir`
+ * when `cwd` is set.
+ * @typedef {{ name: string; command: string; args: (input: BuildInput, dir: string) => string[]; cwd?: boolean }} BuildTool
+ */
+/** @typedef {{ ms: number; ok: boolean; error?: string }} RunResult */
+
+const median = (/** @type {number[]} */ xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length === 0 ? NaN : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
-const fmt = (ms) => (Number.isNaN(ms) ? '-' : ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 100 ? 1 : 0)} ms`);
-const fmtRatio = (r) => (Number.isFinite(r) ? `${r.toFixed(r < 10 ? 2 : 1)}x` : '-');
+const fmt = (/** @type {number} */ ms) => (Number.isNaN(ms) ? '-' : ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 100 ? 1 : 0)} ms`);
+const fmtRatio = (/** @type {number} */ r) => (Number.isFinite(r) ? `${r.toFixed(r < 10 ? 2 : 1)}x` : '-');
 
+/**
+ * @param {string} command
+ * @param {string[]} args
+ * @param {string} cwd
+ * @returns {RunResult}
+ */
 function timed(command, args, cwd) {
   const start = process.hrtime.bigint();
   const r = spawnSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
@@ -29,6 +44,10 @@ function timed(command, args, cwd) {
   return r.status === 0 ? { ms, ok: true } : { ms, ok: false, error: `exit ${r.status ?? r.signal}: ${String(r.stderr || r.stdout).trim().split('\n')[0]}` };
 }
 
+/**
+ * @param {string} work
+ * @param {string} name
+ */
 function freshDir(work, name) {
   const dir = join(work, 'build', name);
   rmSync(dir, { recursive: true, force: true });
@@ -39,6 +58,7 @@ function freshDir(work, name) {
 /**
  * inputs: the real .mc inputs of bench.js ({ name, path, codepage }); tools: bench.js's process
  * tools (node -e 0, winmc, windmc, wmc), whose `args(input, dir)` give one file's command line.
+ * @param {{ inputs: BuildInput[]; tools: BuildTool[]; root: string; work: string; reps: number }} options
  */
 export function benchBuild({ inputs, tools, root, work, reps }) {
   if (inputs.length === 0) {
@@ -46,6 +66,7 @@ export function benchBuild({ inputs, tools, root, work, reps }) {
     return { skipped: 'no real inputs' };
   }
   const node = process.execPath;
+  /** @type {Record<string, () => RunResult>} */
   const runs = {
     'winmc, one process': () => {
       const dir = freshDir(work, 'winmc-one');
@@ -66,7 +87,9 @@ export function benchBuild({ inputs, tools, root, work, reps }) {
     };
   }
   const names = Object.keys(runs);
+  /** @type {Record<string, number[]>} */
   const times = Object.fromEntries(names.map((n) => [n, []]));
+  /** @type {Record<string, string | undefined>} */
   const failures = {};
   for (let rep = 0; rep < reps; rep++) {
     for (let k = 0; k < names.length; k++) {

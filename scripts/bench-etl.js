@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // .etl reading speed and memory: a large trace made by repeating the buffers of two corpus samples
 // (ShutdownPerfDiagLogger's 64 KiB uncompressed buffers, net.4.5.2.x64's LZ77-compressed ones)
 // after their first (header) buffer, written to a temp file and read back through the streaming
@@ -17,6 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const corpus = process.env.WINMC_CORPUS ?? resolve(root, '../shared/corpus');
 const args = process.argv.slice(2);
+/** @type {(name: string, dflt: string) => string} */
 const opt = (name, dflt) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : dflt;
@@ -34,6 +36,7 @@ const { readEtlEvents } = await import(pathToFileURL(etlModule).href);
 const { fileByteSource } = await import(pathToFileURL(eventsModule).href);
 
 const tmp = mkdtempSync(join(tmpdir(), 'winmc-etl-bench-'));
+/** @param {'shutdown' | 'net'} name */
 function sampleBytes(name) {
   if (name === 'shutdown') return readFileSync(join(corpus, 'etl', 'airbus-cert__etl-parser__ShutdownPerfDiagLogger', 'ShutdownPerfDiagLogger.etl'));
   const zip = join(corpus, 'etl', 'microsoft__perfview__net.4.5.2.x64', 'net.4.5.2.x64.etl.zip');
@@ -41,13 +44,17 @@ function sampleBytes(name) {
   return readFileSync(join(tmp, 'net.4.5.2.x64.etl'));
 }
 
-/** [header buffer, the other buffers] walked by each buffer's own BufferSize. */
+/**
+ * [header buffer, the other buffers] walked by each buffer's own BufferSize.
+ * @param {Uint8Array} bytes
+ */
 function split(bytes) {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const first = v.getUint32(0, true);
   return [bytes.subarray(0, first), bytes.subarray(first)];
 }
 
+/** @param {'shutdown' | 'net'} name */
 async function bench(name) {
   const [head, body] = split(sampleBytes(name));
   const path = join(tmp, `${name}-large.etl`);
@@ -61,6 +68,7 @@ async function bench(name) {
   closeSync(fd);
   global.gc?.();
   const handle = await open(path, 'r');
+  /** @type {{ at: number; heap: number; rss: number }[]} */
   const samples = [];
   let records = 0;
   const t0 = process.hrtime.bigint();
@@ -75,6 +83,7 @@ async function bench(name) {
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   rmSync(path);
   const q = Math.max(1, Math.floor(samples.length / 4));
+  /** @type {(list: typeof samples, k: 'heap' | 'rss') => number} */
   const avg = (list, k) => list.reduce((s, x) => s + x[k], 0) / list.length / 1e6;
   const firstQ = samples.slice(0, q);
   const lastQ = samples.slice(-q);

@@ -1,3 +1,4 @@
+// @ts-check
 // Event-log reader benchmark: builds an EVTX log of about 100 MB by repeating the chunks of a
 // corpus sample, reads it record by record through the streaming reader, and reports the
 // throughput and the peak memory growth (which must stay flat: one chunk at a time).
@@ -14,6 +15,10 @@ import { readEventLogFile } from '../dist/eventlog/events.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
+/**
+ * Builds the log, reads it, removes it; `sample` is the .evtx whose chunks are repeated.
+ * @param {{ megabytes?: number; sample?: string }} [options]
+ */
 export async function benchEvents({ megabytes = 100, sample } = {}) {
   const samplePath = sample ?? resolve(process.env.WINMC_CORPUS ?? resolve(root, '../shared/corpus'), 'evtx/system.evtx');
   const path = join(tmpdir(), `winmc-bench-${process.pid}.evtx`);

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // The manifest part of `npm run bench` (issue 13): compileManifest in process, every output
 // (-um header, .rc, TEMP.BIN, message tables), on the CLR's real manifest and on seeded synthetic
 // manifests of 1k, 10k and 50k events (scripts/synthetic-man.js). No peer compiles manifests on
@@ -16,11 +17,15 @@ import { syntheticManifest } from './synthetic-man.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
-const median = (xs) => {
+const median = (/** @type {number[]} */ xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+/**
+ * Least-squares slope of log(ms) against log(size): ms ~ size^k.
+ * @param {{ size: number; ms: number }[]} points
+ */
 function fit(points) {
   const xs = points.map((p) => Math.log(p.size));
   const ys = points.map((p) => Math.log(p.ms));
@@ -34,6 +39,11 @@ function fit(points) {
   return num / den;
 }
 
+/**
+ * Wall time of one run of `cmd`, in milliseconds.
+ * @param {string} cmd
+ * @param {string[]} args
+ */
 function wall(cmd, args) {
   const s = process.hrtime.bigint();
   const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -41,11 +51,17 @@ function wall(cmd, args) {
   return Number(process.hrtime.bigint() - s) / 1e6;
 }
 
+/**
+ * Compiles each input `reps` times; `corpus` is where ClrEtwAll.man is looked for.
+ * @param {{ reps?: number; sizes?: number[]; corpus?: string }} [options]
+ */
 export async function benchManifests({ reps = 5, sizes = [1000, 10000, 50000], corpus } = {}) {
+  /** @type {typeof import('../dist/index.js')} */
   const api = await import(pathToFileURL(join(root, 'dist', 'index.js')).href);
   if (typeof api.compileManifest !== 'function') return { skipped: 'dist/index.js has no compileManifest (npm run build)' };
   const work = join(root, 'bench', 'work');
   mkdirSync(work, { recursive: true });
+  /** @type {{ name: string; path: string; events?: number }[]} */
   const inputs = [];
   const clr = corpus && join(corpus, 'etl', 'ClrEtwAll.man');
   if (clr && existsSync(clr)) inputs.push({ name: 'ClrEtwAll.man', path: clr });
@@ -67,8 +83,10 @@ export async function benchManifests({ reps = 5, sizes = [1000, 10000, 50000], c
       console.log(`  ${input.name}: ${errors.length} error(s), first: ${api.formatDiagnostic(errors[0], input.name)}; skipped`);
       continue;
     }
+    /** @type {number[]} */
     const runs = [];
     // CPU time too: on a shared machine the wall time is mostly the other processes' load.
+    /** @type {number[]} */
     const cpuRuns = [];
     for (let i = 0; i < reps; i++) {
       const s = process.hrtime.bigint();
@@ -82,7 +100,9 @@ export async function benchManifests({ reps = 5, sizes = [1000, 10000, 50000], c
     const cpuMs = median(cpuRuns);
     const outDir = join(work, 'man-out');
     mkdirSync(outDir, { recursive: true });
+    /** @type {number[]} */
     const cliRuns = [];
+    /** @type {number[]} */
     const floorRuns = [];
     for (let i = 0; i < Math.min(reps, 3); i++) {
       floorRuns.push(wall(process.execPath, ['-e', '0']));
@@ -108,9 +128,10 @@ export async function benchManifests({ reps = 5, sizes = [1000, 10000, 50000], c
         `CLI ${r.cliMedianMs.toFixed(0)} ms = ${(r.cliMedianMs / r.nodeFloorMs).toFixed(1)}x node -e 0`,
     );
   }
-  const synthetic = results.filter((r) => r.events).map((r) => ({ size: r.events, ms: r.medianMs }));
+  // Only the synthetic inputs have an event count.
+  const synthetic = results.filter((r) => r.events).map((r) => ({ size: /** @type {number} */ (r.events), ms: r.medianMs }));
   const exponent = fit(synthetic);
-  const cpuExponent = fit(results.filter((r) => r.events).map((r) => ({ size: r.events, ms: r.cpuMedianMs })));
+  const cpuExponent = fit(results.filter((r) => r.events).map((r) => ({ size: /** @type {number} */ (r.events), ms: r.cpuMedianMs })));
   const pass = exponent <= 1.05;
   console.log(`  growth exponent over ${synthetic.map((p) => p.size).join(', ')} events: ${Number.isNaN(exponent) ? '-' : exponent.toFixed(3)} (${pass ? 'MET' : 'MISSED'} target <= 1.05); on CPU time ${Number.isNaN(cpuExponent) ? '-' : cpuExponent.toFixed(3)}`);
   return { inputs: results, growthExponent: exponent, cpuGrowthExponent: cpuExponent, target: { name: 'manifest growth exponent <= 1.05', pass } };
@@ -118,7 +139,7 @@ export async function benchManifests({ reps = 5, sizes = [1000, 10000, 50000], c
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const argv = process.argv.slice(2);
-  const get = (name) => {
+  const get = (/** @type {string} */ name) => {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
   };

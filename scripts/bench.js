@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // `npm run bench`: times winmc against binutils' windmc and Wine's wmc (issue 9).
 //
 // Inputs: the large real .mc files of <corpus>/large (read in place) and seeded synthetic files
@@ -28,6 +29,23 @@ import { syntheticMc } from './synthetic-mc.js';
 import { benchManifests } from './bench-manifest.js';
 import { benchBuild } from './bench-build.js';
 
+/** @typedef {import('./bench-build.js').BuildInput & ({ kind: 'real'; messages?: undefined } | { kind: 'synthetic'; messages: number })} BenchInput */
+/** @typedef {import('./bench-build.js').BuildTool & { peer?: boolean }} ProcessTool */
+/** @typedef {import('./bench-build.js').RunResult} RunResult */
+/**
+ * One input's figures, as bench/results.json keeps them.
+ * @typedef {BenchInput & {
+ *   firstCompileMcMs: number;
+ *   medians: Record<string, number>;
+ *   runs: Record<string, number[]>;
+ *   failures: Record<string, string | undefined>;
+ *   skipped: Record<string, string>;
+ *   mbPerSecond: Record<string, number>;
+ *   ratios: Record<string, number>;
+ * }} BenchRow
+ */
+/** @typedef {{ name: string; value?: number; limit?: number; pass: boolean; shown: string }} Target */
+
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const corpus = process.env.WINMC_CORPUS ?? resolve(root, '../shared/corpus');
 const work = join(root, 'bench', 'work');
@@ -43,6 +61,7 @@ const PEERS = {
   wmc: '/usr/lib/wine/wmc',
 };
 
+/** @param {string[]} argv */
 function parseArgs(argv) {
   const out = { reps: 5, budget: 60, sizes: [1000, 10000, 40000, 100000], peerMaxMessages: 40000, minRealKb: 0, real: true, evtx: true, etl: true, manifests: true, build: true };
   for (let i = 0; i < argv.length; i++) {
@@ -67,12 +86,21 @@ function parseArgs(argv) {
   return out;
 }
 
+/**
+ * @param {string} s
+ * @param {string} name
+ */
 function positive(s, name) {
   const n = Number(s);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} takes a positive number, not '${s}'`);
   return n;
 }
 
+/**
+ * The path of `command` (a path, or a name looked up in PATH), if it exists.
+ * @param {string} command
+ * @returns {string | undefined}
+ */
 function which(command) {
   if (command.includes('/')) return existsSync(command) ? command : undefined;
   for (const dir of (process.env.PATH ?? '').split(':')) {
@@ -82,13 +110,16 @@ function which(command) {
   return undefined;
 }
 
-const median = (xs) => {
+const median = (/** @type {number[]} */ xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length === 0 ? NaN : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-/** Least-squares slope of log(y) against log(x): y ~ x^k. */
+/**
+ * Least-squares slope of log(y) against log(x): y ~ x^k.
+ * @param {{ x: number; y: number }[]} points
+ */
 function growthExponent(points) {
   const pts = points.filter((p) => p.x > 0 && p.y > 0);
   if (pts.length < 2) return NaN;
@@ -105,13 +136,14 @@ function growthExponent(points) {
   return num / den;
 }
 
-const fmt = (ms) => (Number.isNaN(ms) ? '-' : ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 100 ? 1 : 0)} ms`);
-const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? a / b : NaN);
-const fmtRatio = (r) => (Number.isNaN(r) ? '-' : `${r.toFixed(r < 10 ? 2 : 1)}x`);
+const fmt = (/** @type {number} */ ms) => (Number.isNaN(ms) ? '-' : ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(ms < 100 ? 1 : 0)} ms`);
+const ratio = (/** @type {number} */ a, /** @type {number} */ b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? a / b : NaN);
+const fmtRatio = (/** @type {number} */ r) => (Number.isNaN(r) ? '-' : `${r.toFixed(r < 10 ? 2 : 1)}x`);
 
 // ---------------------------------------------------------------------------------------------
 // Inputs
 
+/** @returns {BenchInput[]} */
 function realInputs() {
   const dir = join(corpus, 'large');
   if (!args.real) return [];
@@ -119,6 +151,7 @@ function realInputs() {
     console.log(`bench: no real inputs, ${dir} is absent (set WINMC_CORPUS)`);
     return [];
   }
+  /** @type {BenchInput[]} */
   const inputs = [];
   for (const name of readdirSync(dir).sort()) {
     for (const file of readdirSync(join(dir, name)).filter((f) => f.endsWith('.mc'))) {
@@ -136,6 +169,7 @@ function realInputs() {
   return inputs;
 }
 
+/** @returns {BenchInput[]} */
 function syntheticInputs() {
   mkdirSync(work, { recursive: true });
   return args.sizes.map((messages) => {
@@ -149,6 +183,7 @@ function syntheticInputs() {
 // ---------------------------------------------------------------------------------------------
 // Tools
 
+/** @param {string} tool */
 function outDir(tool) {
   const dir = join(work, 'out', tool);
   rmSync(dir, { recursive: true, force: true });
@@ -157,6 +192,7 @@ function outDir(tool) {
 }
 
 function processTools() {
+  /** @type {ProcessTool[]} */
   const tools = [
     { name: 'node -e 0', command: process.execPath, args: () => ['-e', '0'] },
     {
@@ -177,6 +213,11 @@ function processTools() {
   return tools;
 }
 
+/**
+ * @param {ProcessTool} tool
+ * @param {BenchInput} input
+ * @returns {RunResult}
+ */
 function runProcess(tool, input) {
   const dir = outDir(tool.name.replace(/\W+/g, '_'));
   const log = join(dir, 'log.txt');
@@ -193,6 +234,7 @@ function runProcess(tool, input) {
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
+  /** @type {typeof import('../dist/index.js')} */
   const api = await import(pathToFileURL(join(root, 'dist', 'index.js')).href);
   // `npm run build` bundles the CLI; after a later plain tsc run bin/winmc.js uses the slow unbundled one.
   const { loadBundledCli } = await import(pathToFileURL(join(root, 'bin', 'bundle.js')).href);
@@ -202,6 +244,7 @@ async function main() {
   const startLoad = loadavg();
   const tools = processTools();
   const inputs = [...realInputs(), ...syntheticInputs()];
+  /** @type {BenchRow[]} */
   const results = [];
 
   console.log(`bench: ${REPS} repetitions (time budget ${BUDGET_MS / 1000} s per tool and input), node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load ${startLoad.map((l) => l.toFixed(2)).join(' ')}`);
@@ -222,8 +265,12 @@ async function main() {
       continue;
     }
 
-    const times = new Map([...tools.map((t) => [t.name, []]), ['compileMc', []]]);
+    /** @type {Map<string, number[]>} */
+    const times = new Map();
+    for (const name of [...tools.map((t) => t.name), 'compileMc']) times.set(name, []);
+    /** @type {Map<string, string | undefined>} */
     const failures = new Map();
+    /** @type {Map<string, string>} */
     const skipped = new Map();
     for (const t of tools) {
       if (t.peer && input.messages !== undefined && input.messages > args.peerMaxMessages) {
@@ -234,7 +281,8 @@ async function main() {
     for (let rep = 0; rep < REPS; rep++) {
       for (let k = 0; k < order.length; k++) {
         const name = order[(k + rep) % order.length];
-        const spent = times.get(name).reduce((a, b) => a + b, 0);
+        const runs = /** @type {number[]} */ (times.get(name));
+        const spent = runs.reduce((a, b) => a + b, 0);
         if (skipped.has(name) || failures.has(name) || spent > BUDGET_MS) continue;
         if (name === 'compileMc') {
           // In process a small file takes milliseconds, so one round runs it until a tenth of a
@@ -243,17 +291,18 @@ async function main() {
           do {
             const s = process.hrtime.bigint();
             api.compileMc(bytes, options);
-            times.get(name).push(Number(process.hrtime.bigint() - s) / 1e6);
+            runs.push(Number(process.hrtime.bigint() - s) / 1e6);
           } while (Number(process.hrtime.bigint() - roundStart) / 1e6 < 100);
           continue;
         }
-        const r = runProcess(tools.find((t) => t.name === name), input);
-        if (r.ok) times.get(name).push(r.ms);
+        const r = runProcess(/** @type {ProcessTool} */ (tools.find((t) => t.name === name)), input);
+        if (r.ok) runs.push(r.ms);
         else failures.set(name, r.error);
       }
     }
 
     const med = Object.fromEntries([...times].map(([k, v]) => [k, median(v)]));
+    /** @type {BenchRow} */
     const row = {
       ...input,
       firstCompileMcMs: firstMs,
@@ -276,6 +325,7 @@ async function main() {
   }
 
   const synthetic = results.filter((r) => r.kind === 'synthetic');
+  /** @type {Record<string, { exponent: number; sizes: number[] }>} */
   const exponents = {};
   for (const tool of ['compileMc', 'winmc', 'windmc', 'wmc']) {
     const pts = synthetic.filter((r) => Number.isFinite(r.medians[tool])).map((r) => ({ x: r.messages, y: r.medians[tool] }));
@@ -316,6 +366,7 @@ async function main() {
   console.log(`bench: wrote ${resultsPath}`);
 }
 
+/** @param {BenchRow} r */
 function printRow(r) {
   const size = r.bytes >= 1e6 ? `${(r.bytes / 1e6).toFixed(1)} MB` : `${(r.bytes / 1e3).toFixed(0)} kB`;
   console.log(`\n${r.name} (${size}${r.messages ? `, ${r.messages} messages` : ''}${r.codepage !== 1252 ? `, code page ${r.codepage}` : ''})`);
@@ -336,8 +387,14 @@ function printRow(r) {
   }
 }
 
+/**
+ * @param {BenchRow[]} results
+ * @param {Record<string, { exponent: number; sizes: number[] }>} exponents
+ */
 function checkTargets(results, exponents) {
+  /** @type {Target[]} */
   const targets = [];
+  /** @type {(name: string, value: number | undefined, limit: number, pass: boolean, shown: string) => unknown} */
   const add = (name, value, limit, pass, shown) => targets.push({ name, value, limit, pass, shown });
   const e = exponents.compileMc.exponent;
   add('growth exponent of compileMc over 1k..100k messages <= 1.05', e, 1.05, e <= 1.05, Number.isNaN(e) ? '-' : e.toFixed(3));
@@ -346,11 +403,11 @@ function checkTargets(results, exponents) {
   const s40 = results.find((r) => r.messages === 40000);
   for (const peer of ['windmc', 'wmc']) {
     const v = s40?.ratios[`${peer}ToWinmc`];
-    add(`40k synthetic: winmc >= 10x faster than ${peer} (whole process)`, v, 10, v >= 10, v === undefined || Number.isNaN(v) ? '- (not measured)' : fmtRatio(v));
+    add(`40k synthetic: winmc >= 10x faster than ${peer} (whole process)`, v, 10, v !== undefined && v >= 10, v === undefined || Number.isNaN(v) ? '- (not measured)' : fmtRatio(v));
   }
   const err = results.find((r) => r.name === 'errcodes.mc');
   const ef = err?.ratios.winmcToFloor;
-  add('errcodes.mc whole process <= 1.5x node -e 0', ef, 1.5, ef <= 1.5, ef === undefined || Number.isNaN(ef) ? '- (not measured)' : `${fmtRatio(ef)} (${fmt(err.medians.winmc)} vs ${fmt(err.medians['node -e 0'])})`);
+  add('errcodes.mc whole process <= 1.5x node -e 0', ef, 1.5, ef !== undefined && ef <= 1.5, err === undefined || ef === undefined || Number.isNaN(ef) ? '- (not measured)' : `${fmtRatio(ef)} (${fmt(err.medians.winmc)} vs ${fmt(err.medians['node -e 0'])})`);
   const largest = results.filter((r) => r.kind === 'synthetic').sort((a, b) => b.messages - a.messages)[0];
   const mbs = largest?.mbPerSecond.compileMc;
   add(`compileMc throughput on the largest synthetic (${largest?.messages ?? '-'} messages) >= 30 MB/s`, mbs, 30, mbs >= 30, mbs === undefined ? '-' : `${mbs.toFixed(1)} MB/s`);
@@ -385,6 +442,7 @@ async function evtxThroughput() {
   console.log(`\nevent-log reading: ${(bytes.length / 1e6).toFixed(1)} MB EVTX (chunks of ${basename(sample)} repeated), ${records} records: median ${fmt(ms)}, ${result.mbPerSecond.toFixed(1)} MB/s, ${Math.round(result.recordsPerSecond)} records/s`);
   return result;
 
+  /** @param {string} why */
   function note(why) {
     console.log(`\nevent-log reading: skipped (${why})`);
     return { skipped: why };

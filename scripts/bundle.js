@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Second build step (after tsc): bundles the CLI so `winmc` starts fast (docs/performance.md).
 //
 // Loading the unbundled CLI resolves, reads and compiles several hundred ES modules (chevrotain
@@ -33,6 +34,7 @@ const outdir = resolve(root, 'dist', 'cli');
 const entry = resolve(outdir, 'main.js');
 const bundle = resolve(outdir, 'winmc.cjs');
 
+/** @type {import('esbuild').Plugin} */
 const importMetaUrlOfOrigin = {
   name: 'import-meta-url-of-origin',
   setup(b) {

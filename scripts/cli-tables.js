@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Rewrites the option tables of README.md and docs/*.md (each after an `<!-- options: COMMAND/GROUP -->`
 // marker) from the commands' option tables in src/cli (run `npm run build` first).
 // test/cli/kit.test.ts fails when a document and a table disagree.
@@ -14,6 +15,7 @@ const files = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.e
 for (const file of files) {
   const path = join(root, file);
   const before = readFileSync(path, 'utf8');
+  /** @type {string[]} */
   const found = [];
   const after = withTables(before, specs, markdownTable, found);
   if (after !== before) writeFileSync(path, after);

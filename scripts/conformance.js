@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Compiles every case of the mc.exe corpus with its recorded switches, flavor and code page,
 // and compares each expected file byte for byte; then the same for the manifest corpus (`man/`,
 // with each case's generation as --compat and its extraRuns as further runs). Prints a table per
@@ -14,7 +15,12 @@ import { runManifestCorpusCase } from '../dist/manifest/corpus.js';
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const corpus = process.env.WINMC_CORPUS ?? resolve(root, '../shared/corpus');
 
-/** Runs one corpus folder; returns the number of unexpected differences. */
+/**
+ * Runs one corpus folder; returns the number of unexpected differences.
+ * @param {string} dir
+ * @param {typeof runCorpusCase | typeof runManifestCorpusCase} run
+ * @param {string} label
+ */
 function table(dir, run, label) {
   if (!existsSync(dir)) {
     console.log(`${label}: skipped, no corpus at ${dir} (set WINMC_CORPUS)`);
@@ -30,7 +36,9 @@ function table(dir, run, label) {
       result = run(caseDir, (f) => readFileSync(f));
     } catch (err) {
       // One case's crash is that case's failure, not the end of the table.
-      console.log(`${name.padEnd(70)} CRASHED ${err && err.message ? err.message.split('\n')[0] : err}`);
+      const e = /** @type {{ message?: string } | undefined} */ (err);
+      console.log(`${name.padEnd(70)} CRASHED ${e && e.message ? e.message.split('\n')[0] : err}`);
+      /** @type {{ expected: unknown[]; extraRuns?: { expected: unknown[] }[] }} */
       const c = JSON.parse(readFileSync(join(caseDir, 'case.json'), 'utf8'));
       const count = c.expected.length + (c.extraRuns ?? []).reduce((n, r) => n + r.expected.length, 0);
       total += count;

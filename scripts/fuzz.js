@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // npm run fuzz: the compiler's property tests at full size, seeded by FUZZ_SEED for reproduction:
 // the 4 compile properties of fuzz.test.ts (100,000 generated inputs at the default FUZZ_RUNS of
 // 25,000), and the scanner and streamed parse checked against their references on as many; then

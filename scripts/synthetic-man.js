@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Seeded generator of synthetic instrumentation manifests for the benchmark and the fuzzer:
 // one provider with N events spread over channels, levels, tasks with their own opcodes,
 // keywords, value and bit maps, and templates of every field kind (fixed and counted arrays,
@@ -19,15 +20,22 @@ const IN_TYPES = [
 ];
 const WORDS = 'device driver request buffer queue timeout port adapter volume disk packet memory handle service transfer session file'.split(' ');
 
+/**
+ * An instrumentation manifest of `count` events, the same text for the same seed.
+ * @param {number} count
+ * @returns {string}
+ */
 export function syntheticManifest(count, seed = 1) {
   const rnd = prng(seed);
+  /** @type {<T>(a: readonly T[]) => T} */
   const pick = (a) => a[Math.floor(rnd() * a.length)];
+  /** @type {string[]} */
   const strings = [];
-  const string = (id, text) => (strings.push(`        <string id="${id}" value="${text}"/>`), `$(string.${id})`);
+  const string = (/** @type {string} */ id, /** @type {string} */ text) => (strings.push(`        <string id="${id}" value="${text}"/>`), `$(string.${id})`);
   const out = [];
   const tasks = Math.max(1, Math.min(200, Math.ceil(count / 50)));
   const templates = Math.max(1, Math.min(2000, Math.ceil(count / 5)));
-  const guid = (n) => `{${(0x5b1e0000 + n).toString(16).padStart(8, '0')}-2c5e-4f47-9a3b-${(n * 7919).toString(16).padStart(12, '0')}}`;
+  const guid = (/** @type {number} */ n) => `{${(0x5b1e0000 + n).toString(16).padStart(8, '0')}-2c5e-4f47-9a3b-${(n * 7919).toString(16).padStart(12, '0')}}`;
 
   out.push('<?xml version="1.0" encoding="UTF-8"?>');
   out.push('<instrumentationManifest xmlns="http://schemas.microsoft.com/win/2004/08/events" xmlns:win="http://manifests.microsoft.com/win/2004/08/windows/events" xmlns:xs="http://www.w3.org/2001/XMLSchema">');

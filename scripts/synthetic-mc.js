@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Seeded generator of synthetic .mc files for the benchmark: N messages, two languages
 // (English and German), CR LF line ends, plain ASCII, and an explicit MessageId, Severity and
 // Facility on every message so that winmc, windmc and wmc all accept the file and agree on
@@ -21,7 +22,11 @@ const WORDS = (
 ).split(' ');
 const VERBS = ['failed', 'could not be completed', 'was reset', 'timed out', 'returned an error', 'is not ready', 'was rejected'];
 
-/** mulberry32: a small, fast, seedable PRNG; Math.random cannot be seeded. */
+/**
+ * mulberry32: a small, fast, seedable PRNG; Math.random cannot be seeded.
+ * @param {number} seed
+ * @returns {() => number} a number in [0, 1) per call
+ */
 export function prng(seed) {
   let a = seed >>> 0;
   return () => {
@@ -33,18 +38,25 @@ export function prng(seed) {
   };
 }
 
+/**
+ * A .mc file of `count` messages, the same text for the same seed.
+ * @param {number} count
+ * @returns {string}
+ */
 export function syntheticMc(count, seed = 1) {
   if (!Number.isInteger(count) || count < 1 || count > PER_FACILITY * FACILITIES) {
     throw new RangeError(`message count must be 1..${PER_FACILITY * FACILITIES}, not ${count}`);
   }
   const random = prng(seed);
-  const pick = (list) => list[Math.floor(random() * list.length)];
-  const sentence = (words) => {
+  const pick = (/** @type {readonly string[]} */ list) => list[Math.floor(random() * list.length)];
+  const sentence = (/** @type {number} */ words) => {
+    /** @type {string[]} */
     const out = [];
     for (let i = 0; i < words; i++) out.push(pick(WORDS));
     return out.join(' ');
   };
 
+  /** @type {string[]} */
   const parts = [];
   const line = (s = '') => parts.push(s, '\r\n');
   line('; Synthetic message file for the winmc benchmark (scripts/synthetic-mc.js).');
