@@ -12,10 +12,10 @@
 //     a record gets a `note`. An insert beyond the record's values stays as written (`%16`);
 //   * each insert is the value converted to its template field's type, as EvtFormatMessage does:
 //     an integer field shows the value as a number (a string that is no number shows as 0), a
-//     HexInt32/HexInt64 field (or outType) as 0x and lower-case hex digits without padding, a
-//     GUID field a GUID value as it is and any other value as its own type formats it, a string
-//     field the value as its own type formats it (HexInt64 as 0x13a10, not the 16 digits of the
-//     XML text); a field with a valueMap shows the map item's string, one with a bitMap the
+//     HexInt32/HexInt64 field (or outType) as 0x and upper-case hex digits without padding, a
+//     Pointer as 0x and lower-case digits, a GUID field a GUID value as it is and any other value
+//     as its own type formats it, a string field the value as its own type formats it (a
+//     HexInt64 as 0x13a10, not the 16 digits of the XML text); a field with a valueMap shows the map item's string, one with a bitMap the
 //     strings of the set bits joined by ", " (a value no item matches shows as it is); %n %t %%
 //     as FormatMessage reads them; the trailing line break dropped;
 //   * Level, Task, Opcode and Keywords are the items' strings (winmeta's for `win:` items), else
@@ -242,7 +242,10 @@ function insertText(field: DataField, d: ManifestDatum): string {
     const n = numberOf(d);
     if (n === undefined) return ownText(d);
     const [bits, signed] = integer;
-    if (inType.startsWith('Hex') || HEX_OUT.has(field.outType?.name ?? '')) return `0x${BigInt.asUintN(bits, n).toString(16)}`;
+    // a Pointer in lower case (Security 4624's "Process ID: 0x2e4"), the hex types in upper case
+    // ("LogonId: 0x3E7", "GrantedAccess: 0x1FFFFF"): see docs/events.md
+    if (inType === 'Pointer') return `0x${BigInt.asUintN(bits, n).toString(16)}`;
+    if (inType.startsWith('Hex') || HEX_OUT.has(field.outType?.name ?? '')) return `0x${BigInt.asUintN(bits, n).toString(16).toUpperCase()}`;
     return (signed ? BigInt.asIntN(bits, n) : BigInt.asUintN(bits, n)).toString();
   }
   if (inType === 'Boolean' && typeof d.raw !== 'boolean' && d.type !== VALUE_TYPE.BOOL) {

@@ -19,8 +19,9 @@
 //      task against Event Viewer's task category in JPCERT/CC's Tool Analysis Result Sheet.
 //   2. Every Sysmon event of both logs (44) rendered with Sysmon-schema-4.2.man against what the
 //      manifest's source documents: manifest.tt's message, the template name, ":", then
-//      "FIELD: VALUE" per field, with the values of the record's EventData (HexInt64 as Windows
-//      formats it, 0x13a10, as in 1.); level, task and opcode against manifest.tt's strings.
+//      "FIELD: VALUE" per field, with the values of the record's EventData (a HexInt32/HexInt64
+//      as Windows-rendered Sysmon messages show one: 0x3E7, 0x1FFFFF); level, task and opcode
+//      against manifest.tt's strings.
 //   3. The other two manifest sources --manifest takes, built from Sysmon-schema-4.2.man as
 //      `winmc compile --dll` builds them: the PE (WEVT_TEMPLATE and MESSAGETABLE) renders every
 //      event as the .man does (event symbols aside, which a compiled manifest does not keep); the
@@ -97,9 +98,15 @@ const WINDOWS_16397 = [
 ];
 const WINDOWS_16397_CUT = 'IntegrityLevel: SHA1=9018A7D6CDBE859A430E8794E73381F77C840BE0,MD5=60B7C0FEAD45F2066E5B805A91F4F0FC,SHA256=80C10EE5F21F92F89CBC293A59D2';
 
-/** The value as a Sysmon message shows it: the EventData text, a HexInt32/HexInt64 without the XML text's zero padding. */
+/**
+ * The value as Windows shows it in a Sysmon message: the EventData text, a HexInt32/HexInt64 (in a
+ * field of that type) in upper case without the XML text's zero padding, as Windows-rendered
+ * messages show them (fixtures/evtx-manifest/SOURCE.md): "GrantedAccess: 0x1FFFFF" in winlogbeat's
+ * message of a Sysmon event 10 (elastic/detection-rules#1588), "LogonId: 0x3E7" in Sysmon event 1
+ * messages whose XML has 0x3e7, and Security's "Logon ID: 0x3E7" (wazuh/wazuh#17158).
+ */
 function shown(d: ManifestEventFields['data'][number]): string {
-  if ((d.type === VALUE_TYPE.HEX_INT64 || d.type === VALUE_TYPE.HEX_INT32) && (typeof d.raw === 'bigint' || typeof d.raw === 'number')) return `0x${d.raw.toString(16)}`;
+  if ((d.type === VALUE_TYPE.HEX_INT64 || d.type === VALUE_TYPE.HEX_INT32) && (typeof d.raw === 'bigint' || typeof d.raw === 'number')) return `0x${d.raw.toString(16).toUpperCase()}`;
   return d.value;
 }
 
@@ -148,9 +155,10 @@ describe('Sysmon logs rendered with Sysmon\'s manifest (fixtures/evtx-manifest)'
     }
     expect(rendered).toBe(44);
     expect(Object.fromEntries([...byId].sort((a, b) => a[0] - b[0]))).toEqual({ 1: 16, 3: 1, 4: 1, 5: 2, 7: 11, 10: 2, 11: 5, 12: 4, 16: 2 });
-    // record 16397's LogonId as Windows formats that value (issue #9 shows it, shifted, as "LogonGuid: 0x13a10")
+    // record 16397's LogonId in its own HexInt64 field: upper case (in issue #9 the same value, shifted into
+    // the GUID field LogonGuid, shows as its own type formats it, 0x13a10)
     const calc = logs.get(LOGS[0]!)!.find((x) => recordId(x) === 16397)!;
-    expect(sysmon9.render(manifestFieldsOfEvtx(calc)!)!.message).toContain('\r\nLogonId: 0x13a10\r\n');
+    expect(sysmon9.render(manifestFieldsOfEvtx(calc)!)!.message).toContain('\r\nLogonId: 0x13A10\r\n');
   });
 
   it('with the current manifest, the events whose layout changed after Sysmon 9 render shifted (as Windows shows them) and say so; an insert past the values stays as %22', () => {

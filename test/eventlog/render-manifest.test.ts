@@ -121,15 +121,15 @@ describe('manifest events rendered as Event Viewer renders them', () => {
     expect(r.channelText).toBe('This is where most of the osquery log messages are stored.');
   });
 
-  it('UserData values count as the inserts too, in order; typed values are formatted as Windows formats them (HexInt64 unpadded, a number in a HexInt32 field in hex)', () => {
+  it('UserData values count as the inserts too, in order; typed values are formatted as Windows formats them (HexInt64 unpadded, a number in a HexInt32 field in upper-case hex)', () => {
     const hexManifest = MANIFEST.replace('<data name="Pid" inType="win:UInt32"/>', '<data name="Pid" inType="win:UInt32" outType="win:HexInt32"/>');
     const r = new ManifestRenderer([manifestOf(hexManifest)]);
     const sys = el('System', {}, el('Provider', provider), ...Object.entries(system).map(([k, v]) => el(k, {}, str(v))));
     const value = (type: number, v: number | bigint): XmlNode => ({ kind: 'value', type, value: v });
-    const user = el('UserData', {}, el('JobInfo', { xmlns: 'urn:test' }, el('Name', {}, value(VALUE_TYPE.HEX_INT64, 0x13a10n)), el('Pid', {}, value(VALUE_TYPE.UINT32, 4242)), el('State', {}, value(VALUE_TYPE.UINT32, 0)), el('Flags', {}, value(VALUE_TYPE.UINT32, 4)), el('Note', {}, str('n'))));
+    const user = el('UserData', {}, el('JobInfo', { xmlns: 'urn:test' }, el('Name', {}, value(VALUE_TYPE.HEX_INT64, 0x13a10n)), el('Pid', {}, value(VALUE_TYPE.UINT32, 0xbeef)), el('State', {}, value(VALUE_TYPE.UINT32, 0)), el('Flags', {}, value(VALUE_TYPE.UINT32, 4)), el('Note', {}, str('n'))));
     const rec: EvtxRecord = { recordId: 1n, written: 0n, chunkIndex: 0, fileOffset: 0, nodes: [el('Event', {}, sys, user)] };
     const f = manifestFieldsOfEvtx(rec)!;
     expect(f.data.map((d) => d.name)).toEqual(['Name', 'Pid', 'State', 'Flags', 'Note']);
-    expect(r.render(f)!.message).toBe('Job 0x13a10 (process 0x1092) is Stopped, flags Urgent.\r\nNote: n (100%)');
+    expect(r.render(f)!.message).toBe('Job 0x13a10 (process 0xBEEF) is Stopped, flags Urgent.\r\nNote: n (100%)');
   });
 });
