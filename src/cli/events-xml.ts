@@ -6,10 +6,11 @@
 // <Binary> under <EventData>.
 //
 // With --manifest, an EVTX event its provider's manifest renders also gets the <RenderingInfo>
-// that `wevtutil qe /f:RenderedXml` and forwarded events carry, after its other children:
-// Culture, then Message, Level, Task, Opcode, Channel, Provider and Keywords, in that order (as in
-// the RenderedXml exports quoted in docs/events.md). Channel and Provider are their strings when
-// the manifest gives them, else their names; an item the manifest does not name is left out.
+// that `wevtutil qe /f:RenderedXml` writes, after its other children: Culture, then Message,
+// Level, Task, Opcode, Channel, Provider and Keywords, the order RenderedXml exports show (a
+// RenderingInfo stored in a record by the event log service may order them otherwise). Channel and
+// Provider are their strings when the manifest gives them, else their names; an item the manifest
+// does not name is left out.
 
 import { formatValue, VALUE_TYPE, type XmlElement, type XmlNode } from '../eventlog/binxml/reader.js';
 import type { EventRecord } from '../eventlog/events.js';
