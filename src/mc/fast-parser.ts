@@ -12,15 +12,8 @@
 
 import type { IToken, TokenType } from 'chevrotain';
 import * as T from './lexer.js';
-import type { FieldStatement, LanguageBlock, MessageItem, MessageStatement, NameEntry, NamesStatement, NameToken, NumberToken, OutputBaseStatement, Statement } from './statements.js';
-
-function nameToken(t: IToken): NameToken {
-  return { name: t.image, line: t.startLine ?? 0, column: t.startColumn ?? 0, offset: t.startOffset };
-}
-
-function numberToken(t: IToken): NumberToken {
-  return { image: t.image, line: t.startLine ?? 0, column: t.startColumn ?? 0, offset: t.startOffset };
-}
+import { languageBlockOf, nameEntry, nameToken, numberToken } from './statements.js';
+import type { FieldStatement, LanguageBlock, MessageItem, MessageStatement, NameEntry, NamesStatement, OutputBaseStatement, Statement } from './statements.js';
 
 /** Thrown where the grammar would report an error: the segment goes to chevrotain. */
 const GIVE_UP: unique symbol = Symbol('give up');
@@ -63,26 +56,27 @@ class SegmentParser {
 
   private valueNames(): NamesStatement {
     const kw = this.tokens[this.i++]!;
-    this.consume(T.Equals);
-    this.consume(T.LParen);
-    const entries: NameEntry[] = [];
-    while (this.peek() === T.Name) {
-      const name = this.tokens[this.i++]!;
-      this.consume(T.Equals);
-      const value = this.consume(T.NumberLiteral);
-      let alias: IToken | undefined;
-      if (this.peek() === T.Colon) {
-        this.i++;
-        alias = this.consume(T.Name);
-      }
-      entries.push({ name: name.image, value: numberToken(value), extra: alias && nameToken(alias), line: name.startLine ?? 0, column: name.startColumn ?? 0, offset: name.startOffset });
-    }
-    this.consume(T.RParen);
+    const entries = this.nameEntries(() => {
+      if (this.peek() !== T.Colon) return undefined;
+      this.i++;
+      return this.consume(T.Name);
+    });
     return { kind: 'names', table: kw.tokenType === T.SeverityNames ? 'severity' : 'facility', entries, line: kw.startLine ?? 0, column: kw.startColumn ?? 0, offset: kw.startOffset };
   }
 
   private languageNames(): NamesStatement {
     const kw = this.tokens[this.i++]!;
+    const entries = this.nameEntries(() => {
+      this.consume(T.Colon);
+      const fileType = this.peek();
+      if (fileType !== T.Name && fileType !== T.NumberLiteral) throw GIVE_UP;
+      return this.tokens[this.i++]!;
+    });
+    return { kind: 'names', table: 'language', entries, line: kw.startLine ?? 0, column: kw.startColumn ?? 0, offset: kw.startOffset };
+  }
+
+  /** `= ( name=value… )`, as parser.ts's nameEntries; `extra` reads what follows each value. */
+  private nameEntries(extra: () => IToken | undefined): NameEntry[] {
     this.consume(T.Equals);
     this.consume(T.LParen);
     const entries: NameEntry[] = [];
@@ -90,14 +84,10 @@ class SegmentParser {
       const name = this.tokens[this.i++]!;
       this.consume(T.Equals);
       const value = this.consume(T.NumberLiteral);
-      this.consume(T.Colon);
-      const fileType = this.peek();
-      if (fileType !== T.Name && fileType !== T.NumberLiteral) throw GIVE_UP;
-      const file = this.tokens[this.i++]!;
-      entries.push({ name: name.image, value: numberToken(value), extra: nameToken(file), line: name.startLine ?? 0, column: name.startColumn ?? 0, offset: name.startOffset });
+      entries.push(nameEntry(name, value, extra()));
     }
     this.consume(T.RParen);
-    return { kind: 'names', table: 'language', entries, line: kw.startLine ?? 0, column: kw.startColumn ?? 0, offset: kw.startOffset };
+    return entries;
   }
 
   private outputBase(): OutputBaseStatement {
@@ -144,16 +134,7 @@ class SegmentParser {
     this.consume(T.Equals);
     const name = this.consume(T.LanguageName);
     const eol = this.consume(T.LineEnd);
-    let text = '';
-    let textLine = (eol.startLine ?? 0) + 1;
-    let endOffset = eol.startOffset + eol.image.length;
-    if (this.peek() === T.MessageText) {
-      const t = this.tokens[this.i++]!;
-      text = t.image;
-      textLine = t.startLine ?? textLine;
-      endOffset = t.startOffset + t.image.length;
-    }
-    return { kind: 'language', name: nameToken(name), text, textLine, endOffset, line: kw.startLine ?? 0, column: kw.startColumn ?? 0, offset: kw.startOffset };
+    return languageBlockOf(kw, name, eol, this.peek() === T.MessageText ? this.tokens[this.i++]! : undefined);
   }
 }
 

@@ -7,19 +7,8 @@ import { diagnostic, type Diagnostic, type DiagnosticKind } from './diagnostics.
 import * as T from './lexer.js';
 import type { Scanner } from './lexer.js';
 import { parseSegment } from './fast-parser.js';
-import type {
-  FieldStatement,
-  LanguageBlock,
-  MessageItem,
-  MessageStatement,
-  NameEntry,
-  NamesStatement,
-  NameToken,
-  NumberToken,
-  OutputBaseStatement,
-  Statement,
-  TypedefStatement,
-} from './statements.js';
+import { languageBlockOf, nameEntry, nameToken, numberToken } from './statements.js';
+import type { FieldStatement, LanguageBlock, MessageItem, MessageStatement, NameEntry, NamesStatement, OutputBaseStatement, Statement, TypedefStatement } from './statements.js';
 
 const EXPECTED_KIND = new Map<TokenType, DiagnosticKind>([
   [T.Equals, 'expectedEquals'],
@@ -104,14 +93,6 @@ class ErrorMessages implements IParserErrorMessageProvider {
 }
 
 const errorMessages = new ErrorMessages();
-
-function nameToken(t: IToken): NameToken {
-  return { name: t.image, line: t.startLine ?? 0, column: t.startColumn ?? 0, offset: t.startOffset };
-}
-
-function numberToken(t: IToken): NumberToken {
-  return { image: t.image, line: t.startLine ?? 0, column: t.startColumn ?? 0, offset: t.startOffset };
-}
 
 function at(t: IToken): { line: number; column: number; offset: number } {
   return { line: t.startLine ?? 0, column: t.startColumn ?? 0, offset: t.startOffset };
@@ -207,7 +188,7 @@ class McParser extends EmbeddedActionsParser {
       this.CONSUME2(T.Equals);
       const value = this.CONSUME(T.NumberLiteral);
       const extraToken = extra();
-      this.ACTION(() => entries.push({ name: name.image, value: numberToken(value), extra: extraToken && nameToken(extraToken), ...at(name) }));
+      this.ACTION(() => entries.push(nameEntry(name, value, extraToken)));
     });
     this.CONSUME(T.RParen);
     return entries;
@@ -270,18 +251,14 @@ class McParser extends EmbeddedActionsParser {
     const name = this.CONSUME(T.LanguageName);
     const eol = this.CONSUME(T.LineEnd);
     // A LineEnd always switches the lexer to text mode, so MessageText follows unless the file ends.
-    let text = '';
-    let textLine = (eol.startLine ?? 0) + 1;
-    let endOffset = eol.startOffset + eol.image.length;
+    let text: IToken | undefined;
     this.OPTION(() => {
       const t = this.CONSUME(T.MessageText);
       this.ACTION(() => {
-        text = t.image;
-        textLine = t.startLine ?? textLine;
-        endOffset = t.startOffset + t.image.length;
+        text = t;
       });
     });
-    return { kind: 'language', name: nameToken(name), text, textLine, endOffset, line: kw.startLine ?? 0, column: kw.startColumn ?? 0, offset: kw.startOffset };
+    return languageBlockOf(kw, name, eol, text);
   });
 }
 

@@ -1,4 +1,7 @@
-// Statement objects produced by the parser and consumed by the resolver, in source order.
+// Statement objects produced by the parser and consumed by the resolver, in source order, and
+// the constructors both parsers (parser.ts, fast-parser.ts) build them with from their tokens.
+
+import type { IToken } from 'chevrotain';
 
 export interface Located {
   line: number;
@@ -64,3 +67,31 @@ export interface MessageStatement extends Located {
 }
 
 export type Statement = TypedefStatement | NamesStatement | OutputBaseStatement | MessageStatement;
+
+export function nameToken(t: IToken): NameToken {
+  return { name: t.image, line: t.startLine ?? 0, column: t.startColumn ?? 0, offset: t.startOffset };
+}
+
+export function numberToken(t: IToken): NumberToken {
+  return { image: t.image, line: t.startLine ?? 0, column: t.startColumn ?? 0, offset: t.startOffset };
+}
+
+/** `name=value`, and the alias or file name after a `:` when there is one. */
+export function nameEntry(name: IToken, value: IToken, extra: IToken | undefined): NameEntry {
+  return { name: name.image, value: numberToken(value), extra: extra && nameToken(extra), line: name.startLine ?? 0, column: name.startColumn ?? 0, offset: name.startOffset };
+}
+
+/** `Language=name` and its line end, then the text token, which only the end of the file leaves out. */
+export function languageBlockOf(kw: IToken, name: IToken, eol: IToken, text: IToken | undefined): LanguageBlock {
+  const nextLine = (eol.startLine ?? 0) + 1;
+  return {
+    kind: 'language',
+    name: nameToken(name),
+    text: text === undefined ? '' : text.image,
+    textLine: text === undefined ? nextLine : (text.startLine ?? nextLine),
+    endOffset: text === undefined ? eol.startOffset + eol.image.length : text.startOffset + text.image.length,
+    line: kw.startLine ?? 0,
+    column: kw.startColumn ?? 0,
+    offset: kw.startOffset,
+  };
+}
