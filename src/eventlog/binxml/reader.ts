@@ -190,7 +190,7 @@ export class ChunkContext {
       this.need(offset, size, 'template definition');
       this.parsing.add(offset);
       try {
-        const body = new BinXmlReader(this, offset + 24, offset + size).readFragment();
+        const body = new BinXmlReader(this, offset + 24, offset + size, true).readFragment();
         def = { body, size, depth: treeDepth(body) };
       } finally {
         this.parsing.delete(offset);
@@ -262,10 +262,16 @@ export const decodeUtf16 = decodeUtf16leText;
 
 /** Reads tokens from [pos, end) of a chunk. */
 class BinXmlReader {
+  /**
+   * @param dependencyIds whether element start tokens carry a dependency id (u16): they do in
+   * template definitions, not in elements written directly into a record or into a BinXML
+   * substitution value (events forwarded or written without a template; docs/events.md).
+   */
   constructor(
     private readonly chunk: ChunkContext,
     public pos: number,
     private readonly end: number,
+    private readonly dependencyIds: boolean,
   ) {}
 
   /** A fragment: optional fragment header, then an element or a template instance, then EOF. */
@@ -311,9 +317,10 @@ class BinXmlReader {
 
   private readElementBody(start: number): XmlElement {
     const token = this.chunk.u8(start);
-    // token u8, dependency id u16, data size u32, name offset u32
-    const nameOffset = this.chunk.u32(start + 7);
-    this.pos = start + 11;
+    // token u8, [dependency id u16,] data size u32, name offset u32
+    const nameAt = start + (this.dependencyIds ? 7 : 5);
+    const nameOffset = this.chunk.u32(nameAt);
+    this.pos = nameAt + 4;
     const name = this.readName(nameOffset, this.pos);
     const shown = escapeText(name);
     this.chunk.spend(1, start);
@@ -473,7 +480,7 @@ class BinXmlReader {
     if (type === VALUE_TYPE.BINXML) {
       this.chunk.enter(offset, 'BinXML substitution value');
       try {
-        return { kind: 'fragment', nodes: new BinXmlReader(this.chunk, offset, offset + size).readFragment() };
+        return { kind: 'fragment', nodes: new BinXmlReader(this.chunk, offset, offset + size, false).readFragment() };
       } finally {
         this.chunk.leave();
       }
@@ -485,7 +492,7 @@ class BinXmlReader {
 /** Parses the binary XML fragment at [offset, end) of a chunk into nodes. */
 export function readBinXml(chunk: ChunkContext, offset: number, end: number): XmlNode[] {
   chunk.startRecord();
-  return new BinXmlReader(chunk, offset, end).readFragment();
+  return new BinXmlReader(chunk, offset, end, false).readFragment();
 }
 
 /** A substitution value: a typed leaf, or a nested binary XML fragment (type 0x21). */
