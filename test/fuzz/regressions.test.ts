@@ -48,10 +48,11 @@ describe('BinXML: cycles and depth', () => {
   });
 
   it('elements nested past the limit are a BinXmlError naming the element', () => {
-    // Open-start tokens without attributes, each naming the same inline-free name at 0x100.
+    // Open-start tokens written straight into the record (so without a dependency id) and without
+    // attributes, each naming the same name at 0x100.
     const parts: [number, number[]][] = [[0x100, [...u32(0), 0, 0, 1, 0, 0x41, 0, 0, 0]]];
     const nested: number[] = [];
-    for (let i = 0; i < BINXML_MAX_DEPTH + 10; i++) nested.push(0x01, 0xff, 0xff, ...u32(0), ...u32(0x100), 0x02);
+    for (let i = 0; i < BINXML_MAX_DEPTH + 10; i++) nested.push(0x01, ...u32(0), ...u32(0x100), 0x02);
     parts.push([0x400, nested]);
     const chunk = chunkWith(parts);
     let caught: unknown;
