@@ -4,7 +4,8 @@
 //   --manifest FILE   decode manifest events with FILE: a .man, a TEMP.BIN, or a PE with
 //                     WEVT_TEMPLATE (repeatable);
 //   --summary         a count per provider and event name, as PerfView's COUNT lines;
-//   --processes       the process table the kernel logger's Process events give.
+//   --processes       the process table the kernel logger's Process events give;
+//   --perfview        count, attribute and name events as PerfView's TraceLog does.
 // Damage is reported on stderr as warnings naming the buffer and its file offset (MC6101); a file
 // that is not an .etl is MC6003.
 
@@ -39,6 +40,13 @@ export const ETL_OPTIONS: OptionDef[] = [
     help: '.etl: the process table of the kernel logger\'s Process events',
     doc: '`.etl`: instead of the events, the processes the kernel logger saw (Process Start/Stop and rundown events): pid, parent pid, image, command line, start and end.',
   },
+  {
+    names: ['--perfview'],
+    kind: 'flag',
+    group: 'events',
+    help: '.etl: as PerfView\'s TraceLog: idle-thread CPU samples dropped, threads read ahead, --manifest events named by their messages',
+    doc: '`.etl`: read as PerfView\'s TraceLog does, so that `--summary` gives its COUNT lines: CPU samples of the idle thread outside DPCs and ISRs are dropped, the thread table is read from the whole file first (a second pass) so every thread has its process, and `--manifest` events are named by their task and opcode messages, as TraceEvent\'s compiled-in CLR parser names them (`GC/AllocationTick`). See docs/events.md.',
+  },
 ];
 
 /** What `winmc events` hands over for an .etl file. */
@@ -55,6 +63,8 @@ export interface EtlEventsCommand {
   manifests: string[];
   summary: boolean;
   processes: boolean;
+  /** --perfview: TraceLog's sample rule, the thread table read ahead, names from messages. */
+  perfview: boolean;
   filters: string[];
 }
 
@@ -209,7 +219,7 @@ export async function runEtlEvents(cmd: EtlEventsCommand, io: EtlIo): Promise<nu
   const decoders: EventDecoder[] = [];
   for (const path of cmd.manifests) {
     try {
-      decoders.push(manifestDecoder(loadManifest(new Uint8Array(await readFile(path)), path)));
+      decoders.push(manifestDecoder(loadManifest(new Uint8Array(await readFile(path)), path), cmd.perfview ? { names: 'messages' } : {}));
     } catch (err) {
       if (err instanceof ManifestLoadError || (err as NodeJS.ErrnoException).code !== undefined) {
         io.err(`winmc : error ${CODE.manifest}: --manifest ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}\n`);
@@ -247,7 +257,7 @@ export async function runEtlEvents(cmd: EtlEventsCommand, io: EtlIo): Promise<nu
       clearProgress();
       io.err(`winmc : warning ${CODE.damaged}: ${cmd.file}: ${w.message}\n`);
     };
-    for await (const e of readEtlEvents(source, { warn, decoders })) {
+    for await (const e of readEtlEvents(source, { warn, decoders, dropIdleSamples: cmd.perfview, threadsAhead: cmd.perfview })) {
       records++;
       if (io.tty && source.size >= 16 * 1024 * 1024 && Date.now() - lastProgress >= 250) {
         lastProgress = Date.now();

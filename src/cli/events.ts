@@ -126,7 +126,7 @@ export const EVENTS_SPEC: CommandSpec = {
       help: 'table: show long providers and strings whole instead of cutting them with …',
       doc: 'In the table, show long provider names and strings whole; without it a cell longer than its column ends in `…`.',
     },
-    // .etl files: --manifest, --summary, --processes (src/cli/events-etl.ts)
+    // .etl files: --manifest, --summary, --processes, --perfview (src/cli/events-etl.ts)
     ...ETL_OPTIONS,
   ],
 };
@@ -155,10 +155,11 @@ interface EventsCommand {
   limit?: number;
   /** The filters as given, for the message when nothing matches. */
   filters: string[];
-  /** --manifest files (.evtx and .etl); .etl only: --summary, --processes. */
+  /** --manifest files (.evtx and .etl); .etl only: --summary, --processes, --perfview. */
   manifests: string[];
   summary: boolean;
   processes: boolean;
+  perfview: boolean;
 }
 
 const LEVELS_BY_NAME: Record<string, number[]> = {
@@ -267,6 +268,7 @@ export function parseEventsArgs(argv: readonly string[]): EventsCommand | { help
     manifests: args.list('manifest'),
     summary: args.flag('summary'),
     processes: args.flag('processes'),
+    perfview: args.flag('perfview'),
   };
 }
 
@@ -483,7 +485,7 @@ export async function run(argv: string[], _command: string): Promise<number> {
   }
   // An .etl trace goes to its own reader; the options of each kind are refused for the other
   const etl = await isEtlFile(file).catch(() => false);
-  const other = etl ? [xml && '--xml', packetsOnly && '--packets', parsed.messages.length > 0 && '--messages'] : [parsed.summary && '--summary', parsed.processes && '--processes'];
+  const other = etl ? [xml && '--xml', packetsOnly && '--packets', parsed.messages.length > 0 && '--messages'] : [parsed.summary && '--summary', parsed.processes && '--processes', parsed.perfview && '--perfview'];
   const refused = other.filter((o): o is string => typeof o === 'string');
   if (refused.length > 0) {
     error(CODE.usage, `${refused.join(', ')}: ${etl ? 'for .evtx and .evt logs, not an .etl trace' : 'for .etl traces only'} (${file})`);

@@ -3,7 +3,7 @@
 // logger's Process events, --manifest, the filters, and its errors.
 
 import { join } from 'node:path';
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { run as runEvents } from '../../src/cli/events.js';
@@ -17,7 +17,7 @@ const SHUTDOWN = join(sampleDir('airbus-cert__etl-parser__ShutdownPerfDiagLogger
 async function run(file: string, extra: Partial<EtlEventsCommand> = {}): Promise<{ code: number; out: string[]; err: string }> {
   const out: string[] = [];
   let err = '';
-  const cmd: EtlEventsCommand = { file, providers: [], eventIds: [], levels: new Set(), json: false, wide: false, manifests: [], summary: false, processes: false, filters: [], ...extra };
+  const cmd: EtlEventsCommand = { file, providers: [], eventIds: [], levels: new Set(), json: false, wide: false, manifests: [], summary: false, processes: false, perfview: false, filters: [], ...extra };
   const code = await runEtlEvents(cmd, { out: (l) => void out.push(...l.split('\n')), err: (t) => (err += t), tty: false });
   return { code, out, err };
 }
@@ -58,6 +58,27 @@ describe.skipIf(!hasEtlCorpus)('winmc events FILE.etl', () => {
     // a SYSTEM header's own ids carry no *From
     const { out: sys } = await run(SHUTDOWN, { json: true, providers: ['Windows Kernel'], eventIds: [[1, 1]], limit: 1 });
     expect(Object.keys(JSON.parse(sys[0]!))).not.toContain('processIdFrom');
+  });
+
+  it('--summary --perfview --manifest ClrEtwAll.man gives the baseline\'s COUNT lines: every one but the CLR event TraceEvent names from the trace', async () => {
+    const net = unzipped('microsoft__perfview__net.4.5.2.x64', 'net.4.5.2.x64.etl.zip', 'net.4.5.2.x64.etl');
+    if (!net) return;
+    const { code, out, err } = await run(net, { summary: true, perfview: true, manifests: [join(etlDir, 'ClrEtwAll.man')] });
+    expect([code, err]).toEqual([0, '']);
+    const got = new Map(out.filter(Boolean).map((l) => /^COUNT (.*):(\d+)$/.exec(l)!).map((m) => [m[1]!, Number(m[2])]));
+    const baseline = readFileSync(join(sampleDir('microsoft__perfview__net.4.5.2.x64'), 'net.4.5.2.x64.baseline.txt'), 'utf8');
+    const want = [...baseline.matchAll(/^COUNT (.*):(\d+)$/gm)].map((m) => [m[1]!, Number(m[2])] as const);
+    expect(want.length).toBe(152);
+    const differ = want.filter(([k, n]) => got.get(k) !== n).map(([k, n]) => `${k}: ${n} vs ${got.get(k)}`);
+    // Event 200 is not in TraceEvent's compiled-in CLR parser; it names it from the trace's own
+    // MetaData/EventInfo, by the manifest's names (docs/events.md)
+    expect(differ).toEqual(['Microsoft-Windows-DotNETRuntime/GarbageCollection/IncreaseMemoryPressure: 2 vs undefined']);
+    expect(got.get('Microsoft-Windows-DotNETRuntime/GC/IncreaseMemoryPressure')).toBe(2);
+    // without --perfview: every sample, and the manifest's names
+    const raw = await run(net, { summary: true, manifests: [join(etlDir, 'ClrEtwAll.man')] });
+    expect(raw.out).toContain('COUNT Windows Kernel/PerfInfo/Sample:79528');
+    expect(out).toContain('COUNT Windows Kernel/PerfInfo/Sample:6320');
+    expect(raw.out).toContain('COUNT Microsoft-Windows-DotNETRuntime/GarbageCollection/GCAllocationTick:' + got.get('Microsoft-Windows-DotNETRuntime/GC/AllocationTick'));
   });
 
   it('--processes lists the kernel logger\'s processes', async () => {
