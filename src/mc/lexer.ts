@@ -145,19 +145,6 @@ function canStartToken(text: string, i: number, mode: Mode): boolean {
   return c === SPACE || c === TAB || c === EQUALS || c === LF || (c === CR && text.charCodeAt(i + 1) === LF) || is(c, LANGUAGE_NAME);
 }
 
-/** Offset just past the `.` line (and its line end) that ends the message text starting at `start`. */
-function messageTextEnd(text: string, start: number): number {
-  let lineStart = start;
-  for (;;) {
-    const nl = text.indexOf('\n', lineStart);
-    const lineEnd = nl < 0 ? text.length : nl;
-    const contentEnd = lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === CR ? lineEnd - 1 : lineEnd;
-    if (contentEnd - lineStart === 1 && text.charCodeAt(lineStart) === DOT) return nl < 0 ? text.length : nl + 1;
-    if (nl < 0) return text.length;
-    lineStart = nl + 1;
-  }
-}
-
 /**
  * Scans tokens one at a time, so that a caller can parse and drop them as it goes: a file's
  * tokens all kept alive at once cost more in garbage collection than the scanning itself.
@@ -181,18 +168,24 @@ export class Scanner {
     while (i < length) {
       const c = text.charCodeAt(i);
       if (this.mode === Mode.Text) {
-        const end = messageTextEnd(text, i);
-        const token = this.token(MessageText, i, end);
-        this.advanceLines(i, end);
+        const line = this.line;
+        const column = i - this.lineStart + 1;
+        const end = this.messageTextEnd(i);
+        const token = new Token(MessageText, text.slice(i, end), i, line, column);
         this.i = end;
         this.mode = Mode.Statements;
         return token;
       }
       if (this.mode === Mode.Statements) {
         if (is(c, SKIPPED)) {
-          const start = i;
-          while (i < length && (CLASS[text.charCodeAt(i)]! & SKIPPED) !== 0) i++;
-          this.advanceLines(start, i);
+          // The line feeds are counted as they are skipped.
+          do {
+            if (text.charCodeAt(i) === LF) {
+              this.line++;
+              this.lineStart = i + 1;
+            }
+            i++;
+          } while (i < length && (CLASS[text.charCodeAt(i)]! & SKIPPED) !== 0);
           continue;
         }
         switch (c) {
@@ -254,12 +247,23 @@ export class Scanner {
     return new Token(type, this.text.slice(start, end), start, this.line, start - this.lineStart + 1);
   }
 
-  /** Counts the line feeds of text[from, to). */
-  private advanceLines(from: number, to: number): void {
+  /**
+   * Offset just past the `.` line (and its line end) that ends the message text starting at
+   * `start`; the line feeds on the way are counted (the caller takes the text token's line and
+   * column first).
+   */
+  private messageTextEnd(start: number): number {
     const text = this.text;
-    for (let nl = text.indexOf('\n', from); nl >= 0 && nl < to; nl = text.indexOf('\n', nl + 1)) {
+    let lineStart = start;
+    for (;;) {
+      const nl = text.indexOf('\n', lineStart);
+      const lineEnd = nl < 0 ? text.length : nl;
+      const contentEnd = lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === CR ? lineEnd - 1 : lineEnd;
+      if (nl < 0) return text.length;
       this.line++;
       this.lineStart = nl + 1;
+      if (contentEnd - lineStart === 1 && text.charCodeAt(lineStart) === DOT) return nl + 1;
+      lineStart = nl + 1;
     }
   }
 }

@@ -36,8 +36,19 @@ export class NameTable<E extends { name: string }> {
     return entry;
   }
 
+  /**
+   * Names found, by their spelling: a file spells its names the same way message after message,
+   * so most lookups skip lower-casing (a new string each time). Only hits are kept, and an entry
+   * found stays the same object (define updates it in place), so a kept one never goes stale.
+   */
+  private readonly bySpelling = new Map<string, E>();
+
   lookup(name: string): E | undefined {
-    return this.byKey.get(name.toLowerCase());
+    const seen = this.bySpelling.get(name);
+    if (seen !== undefined) return seen;
+    const e = this.byKey.get(name.toLowerCase());
+    if (e !== undefined) this.bySpelling.set(name, e);
+    return e;
   }
 }
 
