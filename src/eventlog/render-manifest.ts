@@ -27,7 +27,7 @@
 
 import type { DataField, Event, Manifest, MessageRef, Provider, TemplateField, ValueOrBitMap } from '../manifest/model.js';
 import { WIN_KEYWORDS, WIN_LEVELS, WIN_OPCODES, WIN_TASKS } from '../manifest/winmeta.js';
-import { formatMessage } from '../packet/format-message.js';
+import { formatEventMessage } from '../packet/format-message.js';
 import { type ScalarValue, type XmlElement, type XmlNode, VALUE_TYPE, attribute, childElements, textOf } from './binxml/reader.js';
 import type { EvtxRecord } from './evtx.js';
 
@@ -167,21 +167,11 @@ export class ManifestRenderer {
       return out;
     }
     const inserts = insertsOf(event, fields.data, text);
-    out.message = formatMessage(withoutSpecsBeyond(template, inserts.length), inserts, { missingInsert: 'keep' }).replace(/(\r\n)+$/, '');
+    out.message = formatEventMessage(template, inserts);
     const mismatch = layoutMismatch(event, fields.data);
     if (mismatch !== undefined) out.note = mismatch;
     return out;
   }
-}
-
-/**
- * The template with the !fmt! of every insert beyond `count` dropped: Windows shows such an insert
- * as %16, not %16!s! (a forwarded Sysmon event with fewer values, MicrosoftDocs/sysinternals#126).
- */
-function withoutSpecsBeyond(template: string, count: number): string {
-  return template.replace(/%(%|(\d{1,2})(![^!]*!)?)/g, (all, _rest: string, n: string | undefined, spec: string | undefined) =>
-    n !== undefined && spec !== undefined && Number(n) > count ? `%${n}` : all,
-  );
 }
 
 /**

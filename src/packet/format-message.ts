@@ -281,3 +281,22 @@ function toBigInt(value: Insert, at: number): bigint {
 function toInt32(value: Insert, at: number): number {
   return Number(BigInt.asIntN(32, toBigInt(value, at)));
 }
+
+/**
+ * An event's message as the event log renders it (Event Viewer, wevtutil /f:text): FormatMessage
+ * with the event's values as the inserts, an insert beyond them shown as written (as %16, without
+ * its !fmt!: a forwarded Sysmon event with fewer values, MicrosoftDocs/sysinternals#126), trailing
+ * line breaks dropped, and a message FormatMessage refuses (a floating-point conversion, a lone %
+ * at the end) shown as its text. Used for manifest events of .evtx and .etl alike.
+ */
+export function formatEventMessage(template: string, inserts: readonly Insert[]): string {
+  const kept = template.replace(/%(%|(\d{1,2})(![^!]*!)?)/g, (all, _rest: string, n: string | undefined, spec: string | undefined) =>
+    n !== undefined && spec !== undefined && Number(n) > inserts.length ? `%${n}` : all,
+  );
+  try {
+    return formatMessage(kept, inserts, { missingInsert: 'keep' }).replace(/(\r\n)+$/, '');
+  } catch (err) {
+    if (err instanceof FormatMessageError) return template;
+    throw err;
+  }
+}

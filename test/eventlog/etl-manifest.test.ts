@@ -304,8 +304,13 @@ describe.skipIf(!hasEtlCorpus)('net.4.5.2.x64.etl: every event the baseline list
 
 describe('manifest messages', () => {
   it('insert the fields and read FormatMessage escapes', () => {
-    expect(formatMessage('Amount=%1;%tKind=%2!s!%n100%%', [5, 'Small'])).toBe('Amount=5;\tKind=Small\n100%');
+    expect(formatMessage('Amount=%1;%tKind=%2!s!%n100%%', [5, 'Small'])).toBe('Amount=5;\tKind=Small\r\n100%');
     expect(formatMessage('missing %3', [1])).toBe('missing %3');
+    expect(formatMessage('missing %3!x!', [1])).toBe('missing %3');
+    expect(formatMessage('%AppDomainID=%1!x!%n', [255])).toBe('AppDomainID=ff');
+    expect(formatMessage('%1 and %2', [{ Name: 'a' }, [1, 2]])).toBe('{"Name":"a"} and [1,2]');
+    // FormatMessage refuses a floating-point conversion; the message is then shown as written
+    expect(formatMessage('ratio %1!f!', [0.5])).toBe('ratio %1!f!');
   });
 
   it('a file that is no manifest is refused with its name', () => {

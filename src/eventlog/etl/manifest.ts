@@ -28,6 +28,7 @@ import { readInType, type Display } from './tdh.js';
 import type { EventDecoder } from './reader.js';
 import type { RawRecord } from './headers.js';
 import { plainGuid } from './headers.js';
+import { formatEventMessage, type Insert } from '../../packet/format-message.js';
 
 export class ManifestLoadError extends Error {
   constructor(message: string) {
@@ -245,24 +246,18 @@ function mapValue(f: DataField, v: number, strings: ReadonlyMap<string, string>)
   return names.join(', ');
 }
 
-/** FormatMessage-style insertion of %1…%99 (with an optional !fmt!), %n, %t, %r, %%, %. */
+/**
+ * An event's message: its manifest string with the decoded fields as the inserts, in template
+ * order, through the same FormatMessage rules as .evtx events (src/packet/format-message.ts).
+ * Numbers stay numbers (for !x! and the like); other values are written as the JSON lines show them.
+ */
 export function formatMessage(text: string, values: readonly FieldValue[]): string {
-  return text.replace(/%(\d{1,2})(?:!([^!]*)!)?|%([ntr%.!b])/g, (_all, n: string | undefined, _fmt: string | undefined, esc: string | undefined) => {
-    if (n !== undefined) {
-      const v = values[Number(n) - 1];
-      return v === undefined ? `%${n}` : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v);
-    }
-    switch (esc) {
-      case 'n':
-        return '\n';
-      case 't':
-        return '\t';
-      case 'r':
-        return '\r';
-      case 'b':
-        return ' ';
-      default:
-        return esc!;
-    }
-  });
+  return formatEventMessage(text, values.map(insertOf));
+}
+
+function insertOf(v: FieldValue): Insert {
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint') return v;
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'object') return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
+  return String(v);
 }
