@@ -14,6 +14,7 @@
 // run tsc alone after `npm run build`, a dist/cli/main.js newer than the bundle means the bundle
 // is older than the modules tsc wrote, and bin/winmc.js uses those. An installed package has no
 // tsc and no tsconfig: the check does not apply there.
+import { isAscii } from 'node:buffer';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -59,7 +60,9 @@ export function loadBundledCli({ useCache = true, cliDir = distCli, checkout = e
   const bundle = join(cliDir, 'winmc.cjs');
   let text;
   try {
-    text = readFileSync(bundle, 'utf8');
+    // The build writes an ASCII bundle (scripts/bundle.js): Latin-1 reads it in a third of the time of UTF-8.
+    const bytes = readFileSync(bundle);
+    text = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
   } catch {
     return undefined;
   }
