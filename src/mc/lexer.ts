@@ -123,7 +123,10 @@ function is(c: number, cls: number): boolean {
 function keywordOrName(text: string, start: number, end: number): TokenType {
   const candidates = KEYWORDS_BY_LENGTH[end - start];
   if (candidates === undefined) return Name;
-  for (const { type, lower } of candidates) {
+  // Index loops, not for-of, in the per-token and per-message code: in a one-shot compile it runs
+  // mostly unoptimised, where for-of steps through an iterator object.
+  for (let k = 0; k < candidates.length; k++) {
+    const { type, lower } = candidates[k]!;
     let i = 0;
     // `| 0x20` lower-cases an ASCII letter and maps no other character onto a letter.
     while (i < lower.length && (text.charCodeAt(start + i) | 0x20) === lower.charCodeAt(i)) i++;

@@ -290,7 +290,7 @@ export function parseStream(scanner: Scanner, emit: (s: Statement) => void, maxE
     // A well-formed segment by hand (fast-parser.ts), the same statements; chevrotain otherwise.
     const fast = parseSegment(segment);
     if (fast !== undefined) {
-      for (const s of fast) emit(s);
+      for (let i = 0; i < fast.length; i++) emit(fast[i]!);
       continue;
     }
     parser ??= new McParser();

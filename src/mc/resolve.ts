@@ -81,7 +81,7 @@ function padDefine(name: string, value: string): string {
 
 /** A message's text in a language (names are unique in the table; a message has a few texts at most). */
 function textFor(texts: readonly MessageText[], language: LanguageEntry): MessageText | undefined {
-  for (const t of texts) if (t.language === language.name) return t;
+  for (let i = 0; i < texts.length; i++) if (texts[i]!.language === language.name) return texts[i];
   return undefined;
 }
 
@@ -286,7 +286,9 @@ export class Resolver {
     let header: HeaderMessage | undefined;
     let emitted = false;
     const texts: MessageText[] = [];
-    for (const item of m.items) {
+    // An index loop: run once per message, mostly unoptimised, where for-of steps through an iterator object.
+    for (let i = 0; i < m.items.length; i++) {
+      const item = m.items[i]!;
       switch (item.kind) {
         case 'severity': {
           const e = this.severities.lookup(item.name.name);
@@ -404,7 +406,8 @@ function buildModel(o: ResolveOptions, items: HeaderItem[], messages: HeaderMess
   const outputs: LanguageOutput[] = [];
   for (const lang of inFlavorOrder(o.flavor, languages.entries)) {
     const texts: { value: number; text: string }[] = [];
-    for (const m of messages) {
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i]!;
       const t = textFor(m.texts, lang);
       if (t) texts.push({ value: m.value, text: t.text });
     }
