@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { readEventLogFile, type EventRecord } from '../../src/eventlog/events.js';
-import { evtexportRecords, evtxexportRecords, hasTool, type PeerRecord } from './peers.js';
+import { evtexportRecords, evtxexportRecords, hasTool, windowsHex, type PeerRecord } from './peers.js';
 import { evtxCorpusFile as corpusFile, hasEvtxCorpus as hasCorpus } from '../support/paths.js';
 
 async function readAll(path: string): Promise<{ events: EventRecord[]; warnings: string[] }> {
@@ -38,7 +38,7 @@ describe.skipIf(!hasCorpus || !hasTool('evtxexport'))('EVTX records agree with e
   for (const name of ['system.evtx', '2-vss_7-System.evtx', 'plaso_System2.evtx']) {
     it(name, async () => {
       const path = corpusFile(name);
-      const peer = evtxexportRecords(path).map((r) => ({ ...r, strings: r.strings.map(normalizeTime) }));
+      const peer = evtxexportRecords(path).map((r) => ({ ...r, strings: r.strings.map((s) => windowsHex(normalizeTime(s))) }));
       const { events } = await readAll(path);
       expect(peer.length).toBeGreaterThan(100);
       expect(events.length).toBe(peer.length);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseEventsArgs, parseTime } from '../../src/cli/events.js';
 import { evtFile } from '../support/evt-file.js';
-import { hasTool } from './peers.js';
+import { hasTool, windowsHex } from './peers.js';
 import { evtxCorpusFile as corpusFile, hasEvtxCorpus as hasCorpus, repoRoot, winmcBin } from '../support/paths.js';
 
 const built = existsSync(join(repoRoot, 'dist', 'cli', 'events.js'));
@@ -163,12 +163,14 @@ describe.skipIf(!built || !hasCorpus || !hasTool('evtxexport'))('--xml equals ev
       const ours = events(path, '--xml').stdout;
       const peer = spawnSync('evtxexport', ['-f', 'xml', path], { encoding: 'utf8', maxBuffer: 1 << 28 }).stdout;
       // evtxexport prints a banner and a blank line first, and FILETIMEs with nine fractional
-      // digits (the last two always 0) where winmc, like wevtutil, prints the seven a FILETIME has.
+      // digits (the last two always 0) where winmc, like wevtutil, prints the seven a FILETIME has;
+      // hex integers padded to 8 or 16 digits where Windows writes `0x3e7` (docs/events.md).
       const theirs = peer
         .split('\n')
         .slice(2)
         .join('\n')
-        .replace(/(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7})00Z/g, '$1Z');
+        .replace(/(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7})00Z/g, '$1Z')
+        .replace(/(?<=>|=")0x[0-9a-f]{8}(?:[0-9a-f]{8})?(?=<|")/g, windowsHex);
       expect(ours.length).toBeGreaterThan(100000);
       expect(ours).toBe(theirs);
     });

@@ -7,6 +7,15 @@ export function hasTool(name: string): boolean {
   return spawnSync(name, ['-V'], { stdio: 'ignore' }).error === undefined;
 }
 
+/**
+ * evtxexport writes hex integers (HexInt32, HexInt64, SIZE_T) zero-padded to 8 or 16 digits;
+ * Windows, and winmc, write `0x3e7` (docs/events.md, "Records without a template"). A value of
+ * that padded form as Windows writes it; anything else unchanged.
+ */
+export function windowsHex(text: string): string {
+  return /^0x(?:[0-9a-f]{8}){1,2}$/.test(text) ? `0x${text.slice(2).replace(/^0+(?=.)/, '')}` : text;
+}
+
 export interface PeerRecord {
   recordId: number;
   provider: string;

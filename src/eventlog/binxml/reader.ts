@@ -716,14 +716,13 @@ export function formatValue(type: number, value: ScalarValue): string {
   if (value === null) return '';
   const base = type & ~VALUE_TYPE.ARRAY;
   switch (base) {
+    // Hex integers and pointers as Windows renders them: `0x`, lower case, no padding
+    // (`0x3e7`, `0x12019f`, a classic event's Keywords `0x80000000000000`), the text that
+    // forwarded records carry (docs/events.md, "Records without a template").
     case VALUE_TYPE.HEX_INT32:
-      return `0x${(value as number).toString(16).padStart(8, '0')}`;
     case VALUE_TYPE.HEX_INT64:
-      return `0x${(value as bigint).toString(16).padStart(16, '0')}`;
     case VALUE_TYPE.SIZE_T:
-      return typeof value === 'bigint' || typeof value === 'number'
-        ? `0x${value.toString(16).padStart(typeof value === 'bigint' ? 16 : 8, '0')}`
-        : hex(value as Uint8Array);
+      return typeof value === 'bigint' || typeof value === 'number' ? `0x${value.toString(16)}` : hex(value as Uint8Array);
     case VALUE_TYPE.FILETIME:
       return typeof value === 'bigint' ? formatFiletime(value) : hex(value as Uint8Array);
     case VALUE_TYPE.BOOL:

@@ -1,0 +1,109 @@
+// Public .evtx samples (fixtures/evtx-samples/SOURCE.md) read as Windows renders them.
+//
+// forwarded_4656.evtx holds Security 4656 events that Windows Event Forwarding stored without a
+// template: every value is the text the sending Windows rendered. Those texts are the ground truth
+// for how Windows writes a typed value; winmc must write the same text for the binary value of the
+// field's type (Security's manifest: SubjectLogonId HexInt64, AccessMask HexInt32, ProcessId and
+// HandleId Pointer, which a 64-bit Windows stores as an 8-byte SIZE_T; Keywords HexInt64).
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeValue, formatValue, VALUE_TYPE, type XmlElement, type XmlNode } from '../../src/eventlog/binxml/reader.js';
+import { readEvtxRecords, type EvtxRecord } from '../../src/eventlog/evtx.js';
+import { memoryByteSource } from '../../src/eventlog/events.js';
+import { evtxEventXml } from '../../src/cli/events-xml.js';
+import { repoRoot } from '../support/paths.js';
+
+const fixture = (name: string) => join(repoRoot, 'fixtures/evtx-samples', name);
+
+async function records(name: string): Promise<{ records: EvtxRecord[]; warnings: string[] }> {
+  const out: EvtxRecord[] = [];
+  const warnings: string[] = [];
+  for await (const r of readEvtxRecords(memoryByteSource(new Uint8Array(readFileSync(fixture(name)))), (w) => warnings.push(w.message))) out.push(r);
+  return { records: out, warnings };
+}
+
+/** Every element of a tree, depth first. */
+function* elements(nodes: readonly XmlNode[]): Generator<XmlElement> {
+  for (const n of nodes) {
+    if (n.kind !== 'element') continue;
+    yield n;
+    yield* elements(n.children);
+  }
+}
+
+/** An element's name, or for `<Data Name="X">` its Name. */
+function fieldName(e: XmlElement): string {
+  const name = e.attributes.find((a) => a.name === 'Name')?.value[0];
+  return e.name === 'Data' && name?.kind === 'value' ? String(name.value) : e.name;
+}
+
+const littleEndian = (value: bigint, size: number) => Uint8Array.from({ length: size }, (_, i) => Number((value >> BigInt(8 * i)) & 0xffn));
+
+const HEX_FIELDS: Record<string, [type: number, size: number]> = {
+  SubjectLogonId: [VALUE_TYPE.HEX_INT64, 8],
+  AccessMask: [VALUE_TYPE.HEX_INT32, 4],
+  ProcessId: [VALUE_TYPE.SIZE_T, 8],
+  HandleId: [VALUE_TYPE.SIZE_T, 8],
+  Keywords: [VALUE_TYPE.HEX_INT64, 8],
+};
+
+describe('hex integers and pointers as Windows writes them', () => {
+  it('the text a forwarding Windows wrote is what winmc writes for the binary value', async () => {
+    const { records: all, warnings } = await records('forwarded_4656.evtx');
+    expect(warnings).toEqual([]);
+    expect(all.length).toBe(29);
+    const seen = new Map<string, Set<string>>();
+    for (const r of all) {
+      for (const e of elements(r.nodes)) {
+        const field = HEX_FIELDS[fieldName(e)];
+        const only = e.children.length === 1 ? e.children[0]! : undefined;
+        if (field === undefined || only?.kind !== 'value') continue;
+        // A record without a template: the value is the string Windows rendered.
+        expect(only.type).toBe(VALUE_TYPE.STRING);
+        const windows = String(only.value);
+        const [type, size] = field;
+        expect(formatValue(type, decodeValue(type, littleEndian(BigInt(windows), size)) as bigint), `${fieldName(e)} of record ${r.recordId}`).toBe(windows);
+        seen.set(fieldName(e), (seen.get(fieldName(e)) ?? new Set()).add(windows));
+      }
+    }
+    // Small and large values of each type, zero among them: no padding, lower case.
+    expect([...seen.keys()].sort()).toEqual(['AccessMask', 'HandleId', 'Keywords', 'ProcessId', 'SubjectLogonId']);
+    expect(seen.get('HandleId')).toEqual(new Set(['0x0', '0x1ed8']));
+    expect(seen.get('AccessMask')).toEqual(new Set(['0x7', '0x13019f']));
+    expect(seen.get('SubjectLogonId')!.has('0xdbc0ec1f9')).toBe(true);
+    expect(seen.get('Keywords')).toEqual(new Set(['0x8020000000000000']));
+  });
+
+  it('a classic event forwarded without a template has Keywords 0x80000000000000 (14 digits)', async () => {
+    const { records: all } = await records('issue_201.evtx');
+    const keywords = [...elements(all[0]!.nodes)].find((e) => e.name === 'Keywords')!;
+    expect(keywords.children).toEqual([{ kind: 'value', type: VALUE_TYPE.STRING, value: '0x80000000000000' }]);
+    expect(formatValue(VALUE_TYPE.HEX_INT64, 0x80000000000000n)).toBe('0x80000000000000');
+  });
+
+  it('a log written with templates: every HexInt32, HexInt64 and SIZE_T value in that form', async () => {
+    const { records: all } = await records('Security_short_selected.evtx');
+    expect(all.length).toBe(7);
+    let hexValues = 0;
+    for (const r of all) {
+      for (const e of elements(r.nodes)) {
+        for (const n of [...e.children, ...e.attributes.flatMap((a) => a.value)]) {
+          if (n.kind !== 'value' || ![VALUE_TYPE.HEX_INT32, VALUE_TYPE.HEX_INT64, VALUE_TYPE.SIZE_T].includes(n.type as 0x14)) continue;
+          hexValues++;
+          expect(formatValue(n.type, n.value as bigint | number)).toBe(`0x${(n.value as bigint | number).toString(16)}`);
+        }
+      }
+    }
+    expect(hexValues).toBe(15);
+    // Record 4625 (a failed logon) as its XML: HexInt32 statuses and HexInt64 ids, unpadded.
+    const failed = all.find((r) => evtxEventXml(r.nodes).includes('    <EventID>4625</EventID>'))!;
+    const xml = evtxEventXml(failed.nodes);
+    expect(xml).toContain('    <Data Name="SubjectLogonId">0x3e7</Data>');
+    expect(xml).toContain('    <Data Name="Status">0xc000006d</Data>');
+    expect(xml).toContain('    <Data Name="SubStatus">0xc000006a</Data>');
+    expect(xml).toContain('    <Data Name="ProcessId">0xc38</Data>');
+    expect(xml).toContain('    <Keywords>0x8010000000000000</Keywords>');
+  });
+});
