@@ -1,10 +1,15 @@
 // winmc's EVTX and EVT readers against libyal's evtxexport and evtexport (Debian libevtx-utils,
 // libevt-utils): the same records, in the same order, with the same id, provider and strings.
 
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readEventLogFile, type EventRecord } from '../../src/eventlog/events.js';
+import { evtxEventXml } from '../../src/cli/events-xml.js';
+import { readEvtxRecords } from '../../src/eventlog/evtx.js';
+import { memoryByteSource, readEventLogFile, type EventRecord } from '../../src/eventlog/events.js';
 import { evtexportRecords, evtxexportRecords, hasTool, windowsHex, type PeerRecord } from './peers.js';
-import { evtxCorpusFile as corpusFile, hasEvtxCorpus as hasCorpus } from '../support/paths.js';
+import { evtxCorpusFile as corpusFile, hasEvtxCorpus as hasCorpus, repoRoot } from '../support/paths.js';
 
 async function readAll(path: string): Promise<{ events: EventRecord[]; warnings: string[] }> {
   const events: EventRecord[] = [];
@@ -61,5 +66,21 @@ describe.skipIf(!hasCorpus || !hasTool('evtexport'))('EVT records agree with evt
     for (let i = 0; i < peer.length; i++) {
       expect(comparable(events[i]!, false), `record ${peer[i]!.recordId} (#${i})`).toEqual(peer[i]);
     }
+  });
+});
+
+describe.skipIf(!hasTool('evtxexport'))('public .evtx samples: the XML of every record equals evtxexport -f xml (skipped without libevtx-utils)', () => {
+  // fixtures/evtx-samples/SOURCE.md. evtxexport writes FILETIMEs with nine fractional digits and
+  // hex integers zero-padded where winmc writes seven and `0x3e7` (docs/events.md).
+  it('Security_short_selected.evtx', async () => {
+    const path = join(repoRoot, 'fixtures/evtx-samples/Security_short_selected.evtx');
+    const peer = execFileSync('evtxexport', ['-f', 'xml', path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .replace(/(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7})00Z/g, '$1Z')
+      .replace(/(?<=>|=")0x[0-9a-f]{8}(?:[0-9a-f]{8})?(?=<|")/g, windowsHex);
+    const theirs = [...peer.matchAll(/^<Event [\s\S]*?^<\/Event>$/gm)].map((m) => m[0]);
+    const ours: string[] = [];
+    for await (const r of readEvtxRecords(memoryByteSource(new Uint8Array(readFileSync(path))))) ours.push(evtxEventXml(r.nodes).join('\n'));
+    expect(ours.length).toBe(7);
+    expect(ours).toEqual(theirs);
   });
 });
