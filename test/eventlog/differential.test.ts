@@ -1,5 +1,6 @@
 // winmc's EVTX and EVT readers against libyal's evtxexport and evtexport (Debian libevtx-utils,
-// libevt-utils): the same records, in the same order, with the same id, provider and strings.
+// libevt-utils): the same records, in the same order, with the same id, provider and strings; for
+// a public sample in fixtures/, the same XML.
 
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
