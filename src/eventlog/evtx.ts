@@ -74,6 +74,12 @@ const FILE_CHECKSUMMED = EVTX_FILE_HEADER.offset.FileFlags;
 
 export const EVTX_FLAG_DIRTY = 0x1;
 export const EVTX_FLAG_FULL = 0x2;
+/**
+ * Set in the file header's and a chunk header's flags when the writer stored no CRC32s (their
+ * fields are 0): the checksums of that header, or of that chunk's header and records, are not
+ * checked (omerbenamram/evtx's Application_no_crc32.evtx; docs/events.md, "Damaged logs").
+ */
+export const EVTX_FLAG_NO_CRC32 = 0x4;
 
 /** A malformed EVTX file header or record: a FormatError with format 'EVTX'. */
 export class EvtxFormatError extends readerFormatError('EVTX', 'EvtxFormatError', atFileOffset) {}
@@ -152,6 +158,8 @@ export interface EvtxChunkHeader {
   /** CRC32 of header bytes 0–119 and 128–511, stored and computed. */
   headerChecksum: number;
   computedHeaderChecksum: number;
+  /** EVTX_FLAG_DIRTY, EVTX_FLAG_NO_CRC32. */
+  flags: number;
 }
 
 export function isEvtxChunk(chunk: Uint8Array): boolean {
@@ -176,6 +184,7 @@ export function readEvtxChunkHeader(chunk: Uint8Array): EvtxChunkHeader {
     computedDataChecksum: crc32(chunk.subarray(EVTX_CHUNK_HEADER_SIZE, dataEnd)),
     headerChecksum: h.Checksum,
     computedHeaderChecksum: crc32(chunk.subarray(checksummedFrom, EVTX_CHUNK_HEADER_SIZE), crc32(chunk.subarray(0, checksummedBefore))),
+    flags: h.Flags,
   };
 }
 
@@ -199,12 +208,13 @@ type Warn = (warning: ReadWarning) => void;
 export function* readEvtxChunk(chunk: Uint8Array, chunkIndex: number, chunkFileOffset: number, warn: Warn): Generator<EvtxRecord> {
   const where = `chunk ${chunkIndex} (file offset 0x${chunkFileOffset.toString(16)})`;
   const header = readEvtxChunkHeader(chunk);
-  if (header.headerChecksum !== header.computedHeaderChecksum) {
+  const checksummed = (header.flags & EVTX_FLAG_NO_CRC32) === 0;
+  if (checksummed && header.headerChecksum !== header.computedHeaderChecksum) {
     warn({ message: `${where}: header CRC32 mismatch (stored 0x${hex32(header.headerChecksum)}, computed 0x${hex32(header.computedHeaderChecksum)})`, offset: chunkFileOffset });
   }
   if (header.freeSpaceOffset < EVTX_CHUNK_HEADER_SIZE || header.freeSpaceOffset > chunk.length) {
     warn({ message: `${where}: free-space offset 0x${header.freeSpaceOffset.toString(16)} is outside the chunk; reading up to the end`, offset: chunkFileOffset + EVTX_CHUNK_HEADER.offset.FreeSpaceOffset });
-  } else if (header.dataChecksum !== header.computedDataChecksum) {
+  } else if (checksummed && header.dataChecksum !== header.computedDataChecksum) {
     warn({ message: `${where}: record data CRC32 mismatch (stored 0x${hex32(header.dataChecksum)}, computed 0x${hex32(header.computedDataChecksum)})`, offset: chunkFileOffset });
   }
   const end = header.freeSpaceOffset >= EVTX_CHUNK_HEADER_SIZE && header.freeSpaceOffset <= chunk.length ? header.freeSpaceOffset : chunk.length;
@@ -257,7 +267,7 @@ function isZero(bytes: Uint8Array): boolean {
  */
 export async function* readEvtxRecords(source: ByteSource, warn: Warn = () => {}): AsyncGenerator<EvtxRecord> {
   const header = readEvtxFileHeader(await source.read(0, EVTX_FILE_HEADER_SIZE));
-  if (header.checksum !== header.computedChecksum) {
+  if ((header.flags & EVTX_FLAG_NO_CRC32) === 0 && header.checksum !== header.computedChecksum) {
     warn({ message: `file header CRC32 mismatch (stored 0x${hex32(header.checksum)}, computed 0x${hex32(header.computedChecksum)})`, offset: EVTX_FILE_HEADER.offset.Checksum });
   }
   if (header.majorVersion !== 3) warn({ message: `unexpected EVTX version ${header.majorVersion}.${header.minorVersion}`, offset: EVTX_FILE_HEADER.offset.MinorVersion });

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeValue, formatValue, VALUE_TYPE, type XmlElement, type XmlNode } from '../../src/eventlog/binxml/reader.js';
-import { readEvtxRecords, type EvtxRecord } from '../../src/eventlog/evtx.js';
+import { EVTX_FLAG_DIRTY, EVTX_FLAG_NO_CRC32, readEvtxChunkHeader, readEvtxRecords, type EvtxRecord } from '../../src/eventlog/evtx.js';
 import { memoryByteSource } from '../../src/eventlog/events.js';
 import { evtxEventXml } from '../../src/cli/events-xml.js';
 import { repoRoot } from '../support/paths.js';
@@ -105,5 +105,36 @@ describe('hex integers and pointers as Windows writes them', () => {
     expect(xml).toContain('    <Data Name="SubStatus">0xc000006a</Data>');
     expect(xml).toContain('    <Data Name="ProcessId">0xc38</Data>');
     expect(xml).toContain('    <Keywords>0x8010000000000000</Keywords>');
+  });
+});
+
+describe('logs written without CRC32s (file and chunk flag 0x4)', () => {
+  it('Application_no_crc32.evtx: every record, no checksum warnings', async () => {
+    const bytes = new Uint8Array(readFileSync(fixture('Application_no_crc32.evtx')));
+    // The flags as Windows wrote them: file 0x4, the chunk 0x5 (dirty too); every CRC32 field 0.
+    const view = new DataView(bytes.buffer, bytes.byteOffset);
+    expect([view.getUint32(120, true), view.getUint32(124, true)]).toEqual([EVTX_FLAG_NO_CRC32, 0]);
+    expect(readEvtxChunkHeader(bytes.subarray(4096, 4096 + 65536))).toMatchObject({ flags: EVTX_FLAG_NO_CRC32 | EVTX_FLAG_DIRTY, headerChecksum: 0, dataChecksum: 0 });
+    const { records: all, warnings } = await records('Application_no_crc32.evtx');
+    expect(warnings).toEqual([]);
+    // omerbenamram/evtx's test_sample_with_no_crc32 and evtxinfo both count 17.
+    expect(all.length).toBe(17);
+    expect(all.map((r) => Number(r.recordId))).toEqual(Array.from({ length: 17 }, (_, i) => 426 + i));
+  });
+
+  it('without the flags the same zero checksums are damage', async () => {
+    const bytes = new Uint8Array(readFileSync(fixture('Application_no_crc32.evtx')));
+    const view = new DataView(bytes.buffer, bytes.byteOffset);
+    view.setUint32(120, 0, true);
+    view.setUint32(4096 + 120, EVTX_FLAG_DIRTY, true);
+    const warnings: string[] = [];
+    let count = 0;
+    for await (const _ of readEvtxRecords(memoryByteSource(bytes), (w) => warnings.push(w.message))) count++;
+    expect(count).toBe(17);
+    expect(warnings.map((w) => w.replace(/computed 0x[0-9a-f]+/, 'computed …'))).toEqual([
+      'file header CRC32 mismatch (stored 0x00000000, computed …)',
+      'chunk 0 (file offset 0x1000): header CRC32 mismatch (stored 0x00000000, computed …)',
+      'chunk 0 (file offset 0x1000): record data CRC32 mismatch (stored 0x00000000, computed …)',
+    ]);
   });
 });
