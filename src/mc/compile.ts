@@ -7,9 +7,10 @@ import { decodeInput } from './decode.js';
 import { FLAVORS, type FlavorName } from './flavors.js';
 import { Scanner } from './lexer.js';
 import type { McModel } from './model.js';
+import { parseDirect } from './direct-parse.js';
 import { parseStream } from './parser.js';
 import { encodeText, renderTemplate, TemplateError, type TextEncoding } from './render.js';
-import { Resolver } from './resolve.js';
+import { Resolver, type ResolveOptions } from './resolve.js';
 import { defaultMcTemplates, type McTemplates } from './templates.js';
 import { writeMessageTable } from '../rc-gen/message-table.js';
 
@@ -114,8 +115,7 @@ export function compileMc(input: Uint8Array, options: CompileOptions = {}): Comp
   const flavor = FLAVORS[options.compat ?? 'modern'];
   // One pass: the scanner's tokens are parsed a statement at a time and each statement is
   // resolved as soon as it is parsed; comments reach the resolver through the scanner.
-  const scanner = new Scanner(source);
-  const resolver = new Resolver(scanner.comments, source, {
+  const resolveOptions: ResolveOptions = {
     flavor,
     baseName,
     binPrefix: (options.binPrefix ?? false) || options.baseName !== undefined,
@@ -128,8 +128,17 @@ export function compileMc(input: Uint8Array, options: CompileOptions = {}): Comp
     ansiCodepage,
     maxErrors,
     maxMessages: limits.messages,
-  });
-  const parseErrors = parseStream(scanner, resolver.add, maxErrors);
+  };
+  // A well-formed file straight from the scanner (direct-parse.ts); a file with any error again
+  // through parseStream, with a fresh scanner and resolver, for its diagnostics.
+  let scanner = new Scanner(source);
+  let resolver = new Resolver(scanner.comments, source, resolveOptions);
+  let parseErrors: Diagnostic[] = [];
+  if (!parseDirect(scanner, resolver.add)) {
+    scanner = new Scanner(source);
+    resolver = new Resolver(scanner.comments, source, resolveOptions);
+    parseErrors = parseStream(scanner, resolver.add, maxErrors);
+  }
   for (const e of scanner.errors) diagnostics.push(diagnostic('unexpectedToken', e.message, e));
   diagnostics.push(...parseErrors);
   const resolved = resolver.finish();

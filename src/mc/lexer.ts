@@ -160,24 +160,36 @@ export class Scanner {
   private line = 1;
   private lineStart = 0;
   private i = 0;
+  /** The token advance() found last (type undefined at the end of the input). */
+  type: TokenType | undefined;
+  start = 0;
+  end = 0;
+  startLine = 1;
+  startColumn = 1;
 
   constructor(readonly text: string) {}
 
   /** The next token, or undefined at the end of the input. */
   next(): IToken | undefined {
+    const type = this.advance();
+    return type === undefined ? undefined : new Token(type, this.text.slice(this.start, this.end), this.start, this.startLine, this.startColumn);
+  }
+
+  /**
+   * Scans the next token into `type`, `start`, `end`, `startLine` and `startColumn` without
+   * making an object of it (direct-parse.ts reads them); returns its type, undefined at the end.
+   */
+  advance(): TokenType | undefined {
     const text = this.text;
     const length = text.length;
     let i = this.i;
     while (i < length) {
       const c = text.charCodeAt(i);
       if (this.mode === Mode.Text) {
-        const line = this.line;
-        const column = i - this.lineStart + 1;
-        const end = this.messageTextEnd(i);
-        const token = new Token(MessageText, text.slice(i, end), i, line, column);
-        this.i = end;
+        this.found(MessageText, i, i);
+        this.i = this.end = this.messageTextEnd(i);
         this.mode = Mode.Statements;
-        return token;
+        return MessageText;
       }
       if (this.mode === Mode.Statements) {
         if (is(c, SKIPPED)) {
@@ -192,11 +204,11 @@ export class Scanner {
           continue;
         }
         switch (c) {
-          case EQUALS: return this.token(Equals, i, (this.i = i + 1));
-          case LPAREN: return this.token(LParen, i, (this.i = i + 1));
-          case RPAREN: return this.token(RParen, i, (this.i = i + 1));
-          case COLON: return this.token(Colon, i, (this.i = i + 1));
-          case PLUS: return this.token(Plus, i, (this.i = i + 1));
+          case EQUALS: return this.found(Equals, i, (this.i = i + 1));
+          case LPAREN: return this.found(LParen, i, (this.i = i + 1));
+          case RPAREN: return this.found(RParen, i, (this.i = i + 1));
+          case COLON: return this.found(Colon, i, (this.i = i + 1));
+          case PLUS: return this.found(Plus, i, (this.i = i + 1));
           case SEMICOLON: {
             let end = text.indexOf('\n', i);
             if (end < 0) end = length;
@@ -208,33 +220,33 @@ export class Scanner {
         if (is(c, DIGIT)) {
           const start = i++;
           while (i < length && (CLASS[text.charCodeAt(i)]! & NUMBER) !== 0) i++;
-          return this.token(NumberLiteral, start, (this.i = i));
+          return this.found(NumberLiteral, start, (this.i = i));
         }
         if (is(c, NAME)) {
           const start = i++;
           while (i < length && (CLASS[text.charCodeAt(i)]! & NAME) !== 0) i++;
           const type = keywordOrName(text, start, i);
           if (type === Language) this.mode = Mode.Language;
-          return this.token(type, start, (this.i = i));
+          return this.found(type, start, (this.i = i));
         }
       } else {
         if (c === SPACE || c === TAB) {
           while (i < length && (text.charCodeAt(i) === SPACE || text.charCodeAt(i) === TAB)) i++;
           continue;
         }
-        if (c === EQUALS) return this.token(Equals, i, (this.i = i + 1));
+        if (c === EQUALS) return this.found(Equals, i, (this.i = i + 1));
         if (c === LF || (c === CR && text.charCodeAt(i + 1) === LF)) {
           const end = c === LF ? i + 1 : i + 2;
-          const token = this.token(LineEnd, i, end);
+          this.found(LineEnd, i, end);
           this.line++;
           this.lineStart = this.i = end;
           this.mode = Mode.Text;
-          return token;
+          return LineEnd;
         }
         if (is(c, LANGUAGE_NAME)) {
           const start = i++;
           while (i < length && (CLASS[text.charCodeAt(i)]! & LANGUAGE_NAME) !== 0) i++;
-          return this.token(LanguageName, start, (this.i = i));
+          return this.found(LanguageName, start, (this.i = i));
         }
       }
       // No token starts here: drop characters up to the next place one can (one error for the run).
@@ -243,7 +255,18 @@ export class Scanner {
       this.errors.push({ offset: start, line: this.line, column: start - this.lineStart + 1, message: describeUnexpected(text, start, i - start) });
     }
     this.i = i;
+    this.type = undefined;
     return undefined;
+  }
+
+  /** Records the token found at text[start, end) on the current line; returns its type. */
+  private found(type: TokenType, start: number, end: number): TokenType {
+    this.type = type;
+    this.start = start;
+    this.end = end;
+    this.startLine = this.line;
+    this.startColumn = start - this.lineStart + 1;
+    return type;
   }
 
   private token(type: TokenType, start: number, end: number): Token {
