@@ -203,7 +203,11 @@ type Warn = (warning: ReadWarning) => void;
 
 /**
  * The records of one 64 KiB chunk, in order. A record that cannot be decoded is reported and
- * skipped; a broken record header ends the chunk, since the next record cannot be located.
+ * skipped. After a broken record header (a page of the chunk that was never written, a size
+ * overwritten) the next record cannot be found through it: reading resumes at the next intact
+ * record of this chunk (signature, size and trailing size copy, an id above the last one read and
+ * within the chunk header's range, before the free-space offset), and the records in between are
+ * reported lost; with none, the rest of the chunk is skipped (docs/events.md, "Damaged logs").
  */
 export function* readEvtxChunk(chunk: Uint8Array, chunkIndex: number, chunkFileOffset: number, warn: Warn): Generator<EvtxRecord> {
   const where = `chunk ${chunkIndex} (file offset 0x${chunkFileOffset.toString(16)})`;
@@ -221,23 +225,53 @@ export function* readEvtxChunk(chunk: Uint8Array, chunkIndex: number, chunkFileO
   const context = new ChunkContext(chunk);
   const view = context.view;
   let offset = EVTX_CHUNK_HEADER_SIZE;
+  /** The id of the last record read (or of the one before the chunk's first). */
+  let lastId = header.firstRecordId - 1n;
+  /**
+   * Where reading resumes after the broken record at `from`: the next intact record of this
+   * chunk, with the warning's ending saying so (or that the rest of the chunk is skipped).
+   */
+  const resume = (from: number): { at: number | undefined; text: string } => {
+    for (let o = from + 8; o + RECORD_HEADER_SIZE + 4 <= end; o += 8) {
+      if (view.getUint32(o, true) !== RECORD_SIGNATURE) continue;
+      const size = view.getUint32(o + RECORD_SIZE_AT, true);
+      const id = view.getBigUint64(o + RECORD_ID_AT, true);
+      if (size < RECORD_HEADER_SIZE + 4 || size % 8 !== 0 || o + size > end || view.getUint32(o + size - 4, true) !== size) continue;
+      if (id <= lastId || id > header.lastRecordId) continue;
+      const lost = id - lastId - 1n;
+      const which = lost === 0n ? 'no record lost' : lost === 1n ? `record ${lastId + 1n} lost` : `records ${lastId + 1n}-${id - 1n} lost`;
+      return { at: o, text: `${which}, reading resumes with record ${id} at offset 0x${o.toString(16)}` };
+    }
+    return { at: undefined, text: 'rest of chunk skipped' };
+  };
   while (offset + RECORD_HEADER_SIZE <= end) {
     const at = `${where}, offset 0x${offset.toString(16)}`;
     const signature = view.getUint32(offset, true);
-    if (signature !== RECORD_SIGNATURE) {
-      // Zero fill after the last record is normal when the free-space offset was not reached.
-      if (signature !== 0) warn({ message: `${at}: no record signature (0x${hex32(signature)}); rest of chunk skipped`, offset: chunkFileOffset + offset });
-      return;
-    }
+    let broken: string | undefined;
     const size = view.getUint32(offset + RECORD_SIZE_AT, true);
     const recordId = view.getBigUint64(offset + RECORD_ID_AT, true);
-    if (size < RECORD_HEADER_SIZE + 4 || offset + size > chunk.length) {
-      warn({ message: `${at}, record ${recordId}: size ${size} does not fit the chunk; rest of chunk skipped`, offset: chunkFileOffset + offset });
-      return;
+    if (signature !== RECORD_SIGNATURE) {
+      // Zero fill after the last record is normal when the free-space offset was not reached;
+      // zeros followed by more of the chunk's records are a page that was never written.
+      if (signature === 0) {
+        const next = resume(offset);
+        if (next.at === undefined) return;
+        warn({ message: `${at}: zero fill where a record should be; ${next.text}`, offset: chunkFileOffset + offset });
+        offset = next.at;
+        continue;
+      }
+      broken = `${at}: no record signature (0x${hex32(signature)})`;
+    } else if (size < RECORD_HEADER_SIZE + 4 || offset + size > chunk.length) {
+      broken = `${at}, record ${recordId}: size ${size} does not fit the chunk`;
+    } else if (view.getUint32(offset + size - 4, true) !== size) {
+      broken = `${at}, record ${recordId}: trailing size copy differs from size ${size}`;
     }
-    if (view.getUint32(offset + size - 4, true) !== size) {
-      warn({ message: `${at}, record ${recordId}: trailing size copy differs from size ${size}; rest of chunk skipped`, offset: chunkFileOffset + offset });
-      return;
+    if (broken !== undefined) {
+      const next = resume(offset);
+      warn({ message: `${broken}; ${next.text}`, offset: chunkFileOffset + offset });
+      if (next.at === undefined) return;
+      offset = next.at;
+      continue;
     }
     try {
       const nodes = readBinXml(context, offset + RECORD_HEADER_SIZE, offset + size - 4);
@@ -248,6 +282,7 @@ export function* readEvtxChunk(chunk: Uint8Array, chunkIndex: number, chunkFileO
       const place = err instanceof BinXmlError ? ` (file offset 0x${(chunkFileOffset + err.offset).toString(16)})` : '';
       warn({ message: `${at}, record ${recordId}: ${err.message}${place}; record skipped`, offset: chunkFileOffset + (err instanceof BinXmlError ? err.offset : offset) });
     }
+    if (recordId > lastId) lastId = recordId;
     offset += size;
   }
 }

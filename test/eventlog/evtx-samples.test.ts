@@ -138,3 +138,45 @@ describe('logs written without CRC32s (file and chunk flag 0x4)', () => {
     ]);
   });
 });
+
+describe('a chunk with a broken record: reading resumes at its next intact record', () => {
+  // Application_no_crc32.evtx has no CRC32s, so the damage below is reported only where it
+  // breaks a record. Its chunk lists records 426-442 (offsets 0x200-0x5780, the free-space
+  // offset); older records (415…) lie after that and must never be read.
+  const CHUNK = 4096;
+  async function damaged(edit: (bytes: Uint8Array, view: DataView) => void): Promise<{ ids: number[]; warnings: string[] }> {
+    const bytes = new Uint8Array(readFileSync(fixture('Application_no_crc32.evtx')));
+    edit(bytes, new DataView(bytes.buffer, bytes.byteOffset));
+    const ids: number[] = [];
+    const warnings: string[] = [];
+    for await (const r of readEvtxRecords(memoryByteSource(bytes), (w) => warnings.push(w.message))) ids.push(Number(r.recordId));
+    return { ids, warnings };
+  }
+  const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+  it('a record size overwritten with 0 (as in omerbenamram/evtx sample-with-zero-data-size-event.evtx)', async () => {
+    const { ids, warnings } = await damaged((_, view) => view.setUint32(CHUNK + 0x948 + 4, 0, true));
+    expect(warnings).toEqual(['chunk 0 (file offset 0x1000), offset 0x948, record 428: size 0 does not fit the chunk; record 428 lost, reading resumes with record 429 at offset 0xd20']);
+    expect(ids).toEqual([426, 427, ...range(429, 442)]);
+  });
+
+  it('a 4 KiB page of the chunk never written (zeros), as in unflushed logs', async () => {
+    const { ids, warnings } = await damaged((bytes) => bytes.fill(0, CHUNK + 0x1000, CHUNK + 0x2000));
+    expect(warnings).toEqual([
+      'chunk 0 (file offset 0x1000), offset 0xd20, record 429: trailing size copy differs from size 888; records 429-435 lost, reading resumes with record 436 at offset 0x3ad8',
+    ]);
+    expect(ids).toEqual([426, 427, 428, ...range(436, 442)]);
+  });
+
+  it('zeros exactly where records were', async () => {
+    const { ids, warnings } = await damaged((bytes) => bytes.fill(0, CHUNK + 0x1098, CHUNK + 0x1320));
+    expect(warnings).toEqual(['chunk 0 (file offset 0x1000), offset 0x1098: zero fill where a record should be; records 430-431 lost, reading resumes with record 432 at offset 0x1320']);
+    expect(ids).toEqual([...range(426, 429), ...range(432, 442)]);
+  });
+
+  it('no intact record after the damage: the rest of the chunk is skipped, stale records stay unread', async () => {
+    const { ids, warnings } = await damaged((bytes) => bytes.fill(0, CHUNK + 0x577c, CHUNK + 0x5780));
+    expect(warnings).toEqual(['chunk 0 (file offset 0x1000), offset 0x5660, record 442: trailing size copy differs from size 288; rest of chunk skipped']);
+    expect(ids).toEqual(range(426, 441));
+  });
+});
