@@ -115,6 +115,9 @@ for (let c = 0x2000; c <= 0x200a; c++) CLASS[c] = SPACE_CLASS;
 CLASS[NBSP] |= SKIPPED;
 CLASS[BOM] |= SKIPPED;
 
+/** A run of NAME characters (anything but `\s` and `=():;+`), as the CLASS table has them. */
+const NAME_RUN = /[^\s=():;+]+/y;
+
 function is(c: number, cls: number): boolean {
   return (CLASS[c]! & cls) !== 0;
 }
@@ -223,8 +226,10 @@ export class Scanner {
           return this.found(NumberLiteral, start, (this.i = i));
         }
         if (is(c, NAME)) {
-          const start = i++;
-          while (i < length && (CLASS[text.charCodeAt(i)]! & NAME) !== 0) i++;
+          const start = i;
+          NAME_RUN.lastIndex = i;
+          NAME_RUN.test(text);
+          i = NAME_RUN.lastIndex;
           const type = keywordOrName(text, start, i);
           if (type === Language) this.mode = Mode.Language;
           return this.found(type, start, (this.i = i));
