@@ -87,6 +87,10 @@ function textFor(texts: readonly MessageText[], language: LanguageEntry): Messag
 
 /** The header shows the text split at CR LF, without the empty piece after the last line end. */
 function headerLines(text: string): string[] {
+  // Most texts are one line: no split (a runtime call for a two-character separator).
+  const first = text.indexOf('\r\n');
+  if (first < 0) return text === '' ? [] : [text];
+  if (first === text.length - 2) return [text.slice(0, first)];
   const lines = text.split('\r\n');
   if (lines[lines.length - 1] === '') lines.pop();
   return lines;
