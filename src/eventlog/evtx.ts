@@ -225,7 +225,7 @@ export function* readEvtxChunk(chunk: Uint8Array, chunkIndex: number, chunkFileO
   const context = new ChunkContext(chunk);
   const view = context.view;
   let offset = EVTX_CHUNK_HEADER_SIZE;
-  /** The id of the last record read (or of the one before the chunk's first). */
+  /** The highest id of the chunk header's range read so far (or the one before its first). */
   let lastId = header.firstRecordId - 1n;
   /**
    * Where reading resumes after the broken record at `from`: the next intact record of this
@@ -282,7 +282,9 @@ export function* readEvtxChunk(chunk: Uint8Array, chunkIndex: number, chunkFileO
       const place = err instanceof BinXmlError ? ` (file offset 0x${(chunkFileOffset + err.offset).toString(16)})` : '';
       warn({ message: `${at}, record ${recordId}: ${err.message}${place}; record skipped`, offset: chunkFileOffset + (err instanceof BinXmlError ? err.offset : offset) });
     }
-    if (recordId > lastId) lastId = recordId;
+    // Only ids of the chunk header's range count: a page from another version of the chunk (a
+    // volume shadow copy's mix) can chain records of other ids in.
+    if (recordId > lastId && recordId <= header.lastRecordId) lastId = recordId;
     offset += size;
   }
 }

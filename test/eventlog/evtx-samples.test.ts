@@ -174,6 +174,18 @@ describe('a chunk with a broken record: reading resumes at its next intact recor
     expect(ids).toEqual([...range(426, 429), ...range(432, 442)]);
   });
 
+  it('a record whose id is outside the chunk header range (a page of another version of the chunk) does not stop the resumption', async () => {
+    // As in omerbenamram/evtx's 2-vss_0-…RemoteConnectionManager%4Operational.evtx, whose chunk 1
+    // (records 401513-401596) holds a page of records 462980-463010 from a later use of the chunk.
+    // Record 430 given id 900: the chunk's 430 was never read, so it counts as lost.
+    const { ids, warnings } = await damaged((bytes, view) => {
+      view.setBigUint64(CHUNK + 0x1098 + 8, 900n, true);
+      bytes.fill(0, CHUNK + 0x11d8 + 328 - 4, CHUNK + 0x11d8 + 328);
+    });
+    expect(warnings).toEqual(['chunk 0 (file offset 0x1000), offset 0x11d8, record 431: trailing size copy differs from size 328; records 430-431 lost, reading resumes with record 432 at offset 0x1320']);
+    expect(ids).toEqual([...range(426, 429), 900, ...range(432, 442)]);
+  });
+
   it('no intact record after the damage: the rest of the chunk is skipped, stale records stay unread', async () => {
     const { ids, warnings } = await damaged((bytes) => bytes.fill(0, CHUNK + 0x577c, CHUNK + 0x5780));
     expect(warnings).toEqual(['chunk 0 (file offset 0x1000), offset 0x5660, record 442: trailing size copy differs from size 288; rest of chunk skipped']);
