@@ -111,3 +111,18 @@ describe.skipIf(!hasEtlCorpus)('damaged .etl files', () => {
     );
   });
 });
+
+describe.skipIf(!hasEtlCorpus)('warnings quote what the file says, escaped', () => {
+  it('a TraceLogging event name with a control character, in the warning of a field that does not fit (npm run fuzz, seed 20261201, .etl input 800)', async () => {
+    const bytes = readFile(join(sampleDir('.'), LXCORE));
+    // lxcore_kernel's first BreakPoint event: its name's "e" becomes BEL (the name is at file
+    // offset 8420), and the u16 length of its ExecutablePath counted string (at 8549) 0xFFFF
+    expect(new TextDecoder().decode(bytes.subarray(8420, 8430))).toBe('BreakPoint');
+    const bad = bytes.slice();
+    bad[8422] = 0x07;
+    bad[8549] = 0xff;
+    bad[8550] = 0xff;
+    const { warnings } = await readAll(bad);
+    expect(warnings).toEqual(['buffer 1 (file offset 0x2000), record at buffer offset 0x48: TraceLogging event Br\\x07akPoint: ExecutablePath needs 65535 bytes, only 57 remain; its payload is kept as hex']);
+  });
+});

@@ -2,7 +2,7 @@
 // takes its seeds from real files — ../shared/corpus (or $WINMC_CORPUS) and the fixtures — and from
 // what the project's writers make, and classifies what the reader did with a mutant.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { FormatError } from '../../src/binary/errors.js';
@@ -63,7 +63,7 @@ function filesUnder(root: string, match: RegExp, limit = 40): string[] {
       if (out.length >= limit) return;
       const p = join(dir, name);
       if (match.test(name)) out.push(p);
-      else if (!name.includes('.')) walk(p);
+      else if (statSync(p).isDirectory()) walk(p);
     }
   };
   walk(root);

@@ -16,7 +16,7 @@
 // hex, with a warning.
 
 import { FormatError } from '../../binary/errors.js';
-import { toHex, hexOffset } from '../../binary/codec.js';
+import { escapeText, toHex, hexOffset } from '../../binary/codec.js';
 import { formatFiletime } from '../binxml/reader.js';
 import type { ByteSource, ReadWarning } from '../events.js';
 import { readEtlBuffers, bufferPlace, type EtlBuffer } from './buffer.js';
@@ -201,7 +201,10 @@ export interface EtlFileInfo {
 
 /** Every record of an .etl file, decoded. `info` is filled as reading goes. */
 export async function* readEtlEvents(source: ByteSource, options: EtlReadOptions = {}, info?: EtlFileInfo): AsyncGenerator<EtlEvent> {
-  const warn = options.warn ?? (() => {});
+  // Warnings quote names read from the file (TraceLogging event and field names): escaped once
+  // here, so that no control character of a crafted trace reaches a terminal
+  const given = options.warn;
+  const warn = given === undefined ? () => {} : (w: ReadWarning) => given({ message: escapeText(w.message), offset: w.offset });
   const decoders = options.decoders ?? [];
   let clock: EtlClock | null = null;
   const providerNames = new Map<string, string>();
