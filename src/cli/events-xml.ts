@@ -110,7 +110,7 @@ export function renderingInfoXml(r: RenderedManifestEvent, depth = 1): string[] 
   ];
 }
 
-/** An EVT record as the <Event> Windows renders for a classic event. */
+/** An EVT record as the <Event> Windows renders for a classic event (Keywords as Windows writes them: 0x, no padding). */
 export function evtEventXml(e: EventRecord): string[] {
   const text = (name: string, value: string, depth = 2) => `${'  '.repeat(depth)}${value === '' ? `<${name}/>` : `<${name}>${escapeText(value)}</${name}>`}`;
   const lines = [
@@ -120,7 +120,7 @@ export function evtEventXml(e: EventRecord): string[] {
     `    <EventID Qualifiers="${e.qualifiers ?? 0}">${e.eventId}</EventID>`,
     text('Level', String(e.level)),
     text('Task', String(e.category)),
-    '    <Keywords>0x0080000000000000</Keywords>',
+    '    <Keywords>0x80000000000000</Keywords>',
     `    <TimeCreated SystemTime="${e.timeCreated}"/>`,
     text('EventRecordID', String(e.recordId)),
     text('Channel', e.channel),

@@ -119,7 +119,7 @@ describe.skipIf(!built)(`winmc events options${built ? '' : ' (skipped: run npm 
         '    <EventID Qualifiers="0">11</EventID>',
         '    <Level>3</Level>',
         '    <Task>0</Task>',
-        '    <Keywords>0x0080000000000000</Keywords>',
+        '    <Keywords>0x80000000000000</Keywords>',
         '    <TimeCreated SystemTime="2017-07-14T23:59:59.0000000Z"/>',
         '    <EventRecordID>3</EventRecordID>',
         '    <Channel/>',
