@@ -7,8 +7,10 @@
 // decided by the next token alone) and builds the same statement objects. It accepts only input
 // the grammar accepts: at the first token the grammar would reject it gives up, returning
 // undefined, and parser.ts parses that segment with chevrotain, whose errors are the diagnostics.
-// test/mc/parser.test.ts checks both give the same statements on fixtures, the corpus and random
-// input.
+// test/mc/fast-parser.test.ts and test/mc/parser.test.ts check both give the same statements on
+// fixtures, the corpus and random input. compileMc first parses a file straight from the scanner
+// (direct-parse.ts, the same grammar without token objects); this segment path runs for a file
+// that has an error somewhere.
 
 import type { IToken, TokenType } from 'chevrotain';
 import * as T from './lexer.js';
