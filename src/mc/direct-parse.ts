@@ -1,12 +1,11 @@
 // A whole well-formed .mc file parsed straight from the scanner, without token objects.
 //
 // parseStream (parser.ts) takes tokens one object at a time, gathers them into segments and
-// hands each segment to the hand-written parser (fast-parser.ts), falling back to chevrotain on a
-// syntax error. In a one-shot compile, which runs mostly unoptimised, the token objects, the
+// parses each with chevrotain. In a one-shot compile, which runs mostly unoptimised, the token objects, the
 // segment arrays and the per-token calls between them were a large part of the time
 // (docs/performance.md). This parser reads each token where Scanner.advance() leaves it (type,
-// offsets, line, column) and builds the statements from the text, with the grammar's decisions
-// (those of fast-parser.ts, the chevrotain grammar's). It is all or nothing: at the first token
+// offsets, line, column) and builds the statements from the text, with the chevrotain grammar's
+// decisions (each one is decided by the next token alone). It is all or nothing: at the first token
 // the grammar would reject, or the first character the scanner reports, it gives up, and
 // compileMc parses the file again through parseStream (with a fresh resolver), whose diagnostics
 // are then the file's. test/mc/direct-parse.test.ts checks that it accepts a file exactly when
@@ -153,13 +152,18 @@ class DirectParser {
     return { kind: 'message', id, items, line, column, offset };
   }
 
+  /** The keyword this statement starts with, and its `=`. */
+  private keywordEquals(): void {
+    this.advance();
+    this.expect(T.Equals);
+  }
+
   private field(type: TokenType): FieldStatement {
     const s = this.s;
     const line = s.startLine;
     const column = s.startColumn;
     const offset = s.start;
-    this.advance();
-    this.expect(T.Equals);
+    this.keywordEquals();
     const kind = type === T.Severity ? 'severity' : type === T.Facility ? 'facility' : 'symbolicName';
     return { kind, name: this.name(T.Name), line, column, offset };
   }
@@ -169,8 +173,7 @@ class DirectParser {
     const line = s.startLine;
     const column = s.startColumn;
     const offset = s.start;
-    this.advance();
-    this.expect(T.Equals);
+    this.keywordEquals();
     const name = this.name(T.LanguageName);
     if (s.type !== T.LineEnd) throw GIVE_UP;
     const nextLine = s.startLine + 1;

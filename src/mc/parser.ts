@@ -6,7 +6,6 @@ import { EmbeddedActionsParser, EOF, type IParserErrorMessageProvider, type ITok
 import { diagnostic, type Diagnostic, type DiagnosticKind } from './diagnostics.js';
 import * as T from './lexer.js';
 import type { Scanner } from './lexer.js';
-import { parseSegment } from './fast-parser.js';
 import { languageBlockOf, nameEntry, nameToken, numberToken } from './statements.js';
 import type { FieldStatement, LanguageBlock, MessageItem, MessageStatement, NameEntry, NamesStatement, OutputBaseStatement, Statement, TypedefStatement } from './statements.js';
 
@@ -287,12 +286,6 @@ export function parseStream(scanner: Scanner, emit: (s: Statement) => void, maxE
   while (next !== undefined) {
     const segment = [next];
     for (next = scanner.next(); next !== undefined && isSegmentStart[next.tokenTypeIdx] !== true; next = scanner.next()) segment.push(next);
-    // A well-formed segment by hand (fast-parser.ts), the same statements; chevrotain otherwise.
-    const fast = parseSegment(segment);
-    if (fast !== undefined) {
-      for (let i = 0; i < fast.length; i++) emit(fast[i]!);
-      continue;
-    }
     parser ??= new McParser();
     parser.statements = [];
     parser.input = segment;

@@ -1,5 +1,5 @@
 // Statement objects produced by the parser and consumed by the resolver, in source order, and
-// the constructors both parsers (parser.ts, fast-parser.ts) build them with from their tokens.
+// the constructors both parsers (parser.ts, direct-parse.ts) build them with from their tokens.
 
 import type { IToken } from 'chevrotain';
 
