@@ -6,29 +6,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WMI_BUFFER_HEADER } from '../../src/eventlog/etl/index.js';
-import { cleanupUnzipped, etlSkipNote, hasEtlCorpus, readAll, readFile, sampleDir, unzipped } from './etl-support.js';
+import { cleanupUnzipped, etlSkipNote, firstBuffers, hasEtlCorpus, LXCORE_ETL as LXCORE, mutableSamples as samples, readAll, readFile, sampleDir, SHUTDOWN_ETL as SHUTDOWN, unzipped } from './etl-support.js';
 
 afterAll(cleanupUnzipped);
-
-const SHUTDOWN = join('airbus-cert__etl-parser__ShutdownPerfDiagLogger', 'ShutdownPerfDiagLogger.etl');
-const LXCORE = join('airbus-cert__etl-parser__lxcore_kernel', 'lxcore_kernel.etl');
-
-/** The first `n` buffers of a file, walked by their own BufferSize (compressed ones vary). */
-function firstBuffers(bytes: Uint8Array, n: number): Uint8Array {
-  let at = 0;
-  for (let i = 0; i < n && at + 4 <= bytes.length; i++) at += new DataView(bytes.buffer, bytes.byteOffset + at).getUint32(0, true);
-  return bytes.slice(0, Math.min(at, bytes.length));
-}
-
-function samples(): { name: string; bytes: Uint8Array }[] {
-  const out = [{ name: 'lxcore_kernel', bytes: readFile(join(sampleDir('.'), LXCORE)) }];
-  out.push({ name: 'ShutdownPerfDiagLogger (4 buffers)', bytes: readFile(join(sampleDir('.'), SHUTDOWN)).slice(0, 4 * 65536) });
-  const prim = unzipped('microsoft__perfview__primitive-types', 'primitive-types.etl.zip', 'primitive-types.etl');
-  if (prim) out.push({ name: 'primitive-types', bytes: readFile(prim) });
-  const net = unzipped('microsoft__perfview__net.4.5.2.x64', 'net.4.5.2.x64.etl.zip', 'net.4.5.2.x64.etl');
-  if (net) out.push({ name: 'net.4.5.2.x64 (6 compressed buffers)', bytes: firstBuffers(readFile(net), 7) });
-  return out;
-}
 
 describe.skipIf(!hasEtlCorpus)('damaged .etl files', () => {
   it('skips a buffer whose record does not fit, naming the buffer and its offset, and reads the others', async () => {

@@ -51,6 +51,34 @@ export function readFile(path: string): Uint8Array {
   return new Uint8Array(readFileSync(path));
 }
 
+export const SHUTDOWN_ETL = join('airbus-cert__etl-parser__ShutdownPerfDiagLogger', 'ShutdownPerfDiagLogger.etl');
+export const LXCORE_ETL = join('airbus-cert__etl-parser__lxcore_kernel', 'lxcore_kernel.etl');
+
+/** The first `n` buffers of a file, walked by their own BufferSize (compressed ones vary). */
+export function firstBuffers(bytes: Uint8Array, n: number): Uint8Array {
+  let at = 0;
+  for (let i = 0; i < n && at + 4 <= bytes.length; i++) at += new DataView(bytes.buffer, bytes.byteOffset + at).getUint32(0, true);
+  return bytes.slice(0, Math.min(at, bytes.length));
+}
+
+/**
+ * The samples small enough to mutate, those of them that are there: lxcore_kernel (TraceLogging),
+ * four buffers of ShutdownPerfDiagLogger (the kernel logger), primitive-types (TraceLogging
+ * in-types) and seven buffers of net.4.5.2.x64 (LZ77-compressed, CLR manifest events).
+ */
+export function mutableSamples(): { name: string; bytes: Uint8Array }[] {
+  const out: { name: string; bytes: Uint8Array }[] = [];
+  const lx = join(etlDir, LXCORE_ETL);
+  if (existsSync(lx)) out.push({ name: 'lxcore_kernel', bytes: readFile(lx) });
+  const shutdown = join(etlDir, SHUTDOWN_ETL);
+  if (existsSync(shutdown)) out.push({ name: 'ShutdownPerfDiagLogger (4 buffers)', bytes: readFile(shutdown).slice(0, 4 * 65536) });
+  const prim = unzipped('microsoft__perfview__primitive-types', 'primitive-types.etl.zip', 'primitive-types.etl');
+  if (prim) out.push({ name: 'primitive-types', bytes: readFile(prim) });
+  const net = unzipped('microsoft__perfview__net.4.5.2.x64', 'net.4.5.2.x64.etl.zip', 'net.4.5.2.x64.etl');
+  if (net) out.push({ name: 'net.4.5.2.x64 (7 buffers, 6 compressed)', bytes: firstBuffers(readFile(net), 7) });
+  return out;
+}
+
 export function countBy<T>(items: Iterable<T>, key: (t: T) => string | null): Map<string, number> {
   const m = new Map<string, number>();
   for (const t of items) {

@@ -25,7 +25,7 @@ import { HiveRegistry } from '../../src/registry/hive.js';
 import { dwordValue, multiStringValue, stringValue, RegType } from '../../src/registry/values.js';
 import { readEtlEvents } from '../../src/eventlog/etl/index.js';
 import { loadManifest, manifestDecoder } from '../../src/eventlog/etl/manifest.js';
-import { cleanupUnzipped, sampleDir, unzipped } from '../eventlog/etl-support.js';
+import { cleanupUnzipped, mutableSamples } from '../eventlog/etl-support.js';
 import { corpusPath, repoRoot } from '../support/paths.js';
 import type { Outcome, ReaderProperty } from './harness.js';
 
@@ -51,6 +51,18 @@ function checkWarning(w: ReadWarning): string | undefined {
 }
 
 const isFormatError = (err: unknown) => err instanceof FormatError;
+
+/** A property's run: 'accepted' when `read` returns, else what classify makes of its exception. */
+const acceptedUnless =
+  (errorClass: abstract new (...args: never[]) => Error, read: (input: Uint8Array) => unknown) =>
+  (input: Uint8Array): Outcome => {
+    try {
+      read(input);
+      return 'accepted';
+    } catch (err) {
+      return classify(err, (x) => x instanceof errorClass);
+    }
+  };
 const read = (path: string) => new Uint8Array(readFileSync(path));
 const corpusFileIfAny = (...parts: string[]) => (existsSync(corpusPath(...parts)) ? read(corpusPath(...parts)) : undefined);
 const dirs = (path: string) => (existsSync(path) ? readdirSync(path).sort() : []);
@@ -202,31 +214,11 @@ function hiveSeeds(): Uint8Array[] {
   return [hive.toBytes()];
 }
 
-/** The first `n` buffers of an .etl, walked by their own BufferSize (compressed ones vary). */
-function firstEtlBuffers(bytes: Uint8Array, n: number): Uint8Array {
-  let at = 0;
-  for (let i = 0; i < n && at + 4 <= bytes.length; i++) at += new DataView(bytes.buffer, bytes.byteOffset + at).getUint32(0, true);
-  return bytes.slice(0, Math.min(at, bytes.length));
-}
-
-/**
- * The .etl samples of the corpus, small enough to mutate: lxcore_kernel (TraceLogging), four
- * buffers of ShutdownPerfDiagLogger (the kernel logger), primitive-types (TraceLogging in-types)
- * and seven buffers of net.4.5.2.x64 (LZ77-compressed, CLR manifest events). The zips are
- * unzipped into a temp directory and removed again once read.
- */
+/** The .etl samples small enough to mutate (etl-support.ts), unzipped and removed again once read. */
 function etlSeeds(): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  const lx = sampleDir(join('airbus-cert__etl-parser__lxcore_kernel', 'lxcore_kernel.etl'));
-  if (existsSync(lx)) out.push(read(lx));
-  const shutdown = sampleDir(join('airbus-cert__etl-parser__ShutdownPerfDiagLogger', 'ShutdownPerfDiagLogger.etl'));
-  if (existsSync(shutdown)) out.push(read(shutdown).slice(0, 4 * 65536));
-  const prim = unzipped('microsoft__perfview__primitive-types', 'primitive-types.etl.zip', 'primitive-types.etl');
-  if (prim) out.push(read(prim));
-  const net = unzipped('microsoft__perfview__net.4.5.2.x64', 'net.4.5.2.x64.etl.zip', 'net.4.5.2.x64.etl');
-  if (net) out.push(firstEtlBuffers(read(net), 7));
+  const seeds = mutableSamples().map((s) => s.bytes);
   cleanupUnzipped();
-  return out;
+  return seeds;
 }
 
 let clrDecoder: ReturnType<typeof manifestDecoder> | null | undefined;
@@ -326,40 +318,21 @@ export function readerProperties(): ReaderProperty[] {
     {
       reader: 'packet hex',
       seeds: packetSeeds().map((b) => bytesOf('0x' + toHex(b).replace(/(.{8})/g, '$1 '))),
-      run: (input) => {
-        try {
-          parseHex(text(input));
-          return 'accepted';
-        } catch (err) {
-          return classify(err, (x) => x instanceof PacketFormatError);
-        }
-      },
+      run: acceptedUnless(PacketFormatError, (input) => parseHex(text(input))),
     },
     {
       reader: 'packet XML',
       seeds: xmlSeeds(),
-      run: (input) => {
-        try {
-          decodeEventXml(text(input));
-          return 'accepted';
-        } catch (err) {
-          return classify(err, (x) => x instanceof PacketFormatError);
-        }
-      },
+      run: acceptedUnless(PacketFormatError, (input) => decodeEventXml(text(input))),
     },
     {
       reader: '.bin',
       seeds: tableSeeds(),
-      run: (input) => {
-        try {
-          const { entries } = readMessageTable(input);
-          messageTableDifferences(input);
-          messageTablesToMc([{ languageId: 0x409, entries, data: input, file: 'fuzz.bin' }]);
-          return 'accepted';
-        } catch (err) {
-          return classify(err, (x) => x instanceof MessageTableFormatError);
-        }
-      },
+      run: acceptedUnless(MessageTableFormatError, (input) => {
+        const { entries } = readMessageTable(input);
+        messageTableDifferences(input);
+        messageTablesToMc([{ languageId: 0x409, entries, data: input, file: 'fuzz.bin' }]);
+      }),
     },
     { reader: '.etl', seeds: etlSeeds(), run: readEtl },
     { reader: '.res', seeds: resSeeds(), run: readTables },
@@ -380,14 +353,7 @@ export function readerProperties(): ReaderProperty[] {
     {
       reader: 'CRIM',
       seeds: crimSeeds(),
-      run: (input) => {
-        try {
-          readCrim(input);
-          return 'accepted';
-        } catch (err) {
-          return classify(err, (x) => x instanceof CrimFormatError);
-        }
-      },
+      run: acceptedUnless(CrimFormatError, readCrim),
     },
     {
       reader: 'manifest XML',
