@@ -331,6 +331,14 @@ function messageEvent(raw: RawRecord, buffer: EtlBuffer): EtlEvent {
   return e;
 }
 
+/** The provider and event names a kernel class gives the event: PerfView's, and the MOF's own. */
+function nameAsKernel(e: EtlEvent, c: Parameters<typeof namesIn>[0], opcode: number): void {
+  const names = namesIn(c, opcode);
+  e.provider = names.provider;
+  e.eventName = names.perfview;
+  e.mofName = names.mof;
+}
+
 function toEvent(raw: RawRecord, buffer: EtlBuffer, clock: EtlClock | null, providerNames: Map<string, string>, decoders: readonly EventDecoder[], warn: (w: ReadWarning) => void, metadata: TraceMetadata): EtlEvent {
   const e = baseEvent(raw, buffer, clock);
   const where = () => `${bufferPlace(buffer.index, buffer.offset)}, record at buffer offset ${hexOffset(raw.at)}`;
@@ -348,11 +356,8 @@ function toEvent(raw: RawRecord, buffer: EtlBuffer, clock: EtlClock | null, prov
     e.provider = 'Windows Kernel';
     e.eventId = raw.opcode;
     if (c) {
-      const names = namesIn(c, raw.opcode);
-      e.provider = names.provider;
+      nameAsKernel(e, c, raw.opcode);
       e.providerGuid = c.guid;
-      e.eventName = names.perfview;
-      e.mofName = names.mof;
       e.task = c.group;
     } else {
       e.providerGuid = unknownGroupGuid(raw.group);
@@ -375,10 +380,7 @@ function toEvent(raw: RawRecord, buffer: EtlBuffer, clock: EtlClock | null, prov
   if (raw.kind === 'event-trace' || raw.kind === 'instance') {
     const k = kernelClassOfGuid(guid);
     if (k) {
-      const names = namesIn(k, raw.opcode);
-      e.provider = names.provider;
-      e.eventName = names.perfview;
-      e.mofName = names.mof;
+      nameAsKernel(e, k, raw.opcode);
       e.eventId = raw.opcode;
       e.group = k.group;
       try {
