@@ -31,10 +31,15 @@ export function loadNativeReg(): NativeReg {
       `the live registry is only available on Windows (this is ${process.platform}); use --target reg:FILE, inf:FILE or hive:FILE`,
     );
   }
+  // [where to resolve from, what]: the user's own native-reg, then the vendored build
+  const candidates: [string, string][] = [
+    [import.meta.url, 'native-reg'],
+    [new URL('../vendor/native-reg/lib/', import.meta.url).href, './index.js'],
+  ];
   const errors: string[] = [];
-  for (const from of [import.meta.url, new URL('../vendor/native-reg/lib/', import.meta.url).href]) {
+  for (const [from, specifier] of candidates) {
     try {
-      return createRequire(from)(from === import.meta.url ? 'native-reg' : './index.js') as NativeReg;
+      return createRequire(from)(specifier) as NativeReg;
     } catch (err) {
       errors.push((err as Error).message.split('\n')[0]!);
     }
