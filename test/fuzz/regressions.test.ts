@@ -87,6 +87,27 @@ describe('BinXML: cycles and depth', () => {
     expect(performance.now() - started).toBeLessThan(5000); // a sanity bound, not a timing test
   });
 
+  it('a BinXML value substituted four times into a template whose value is the same again, 12 deep, stops at the node budget', () => {
+    // Template T: <A>%1%1%1%1</A>, %1 a BinXML value (0x21). Each level's value is an instance of T
+    // whose value is the level below; the innermost is <A/>. The values are shared, not copied, so
+    // the reader's own result stays small, but anything walking it (text, XML, JSON) meets 4^12
+    // elements: each use of a value counts its whole tree against the budget.
+    const t = 0x300;
+    const name = [...u32(0), 0, 0, 1, 0, 0x41, 0, 0, 0];
+    const sub = [0x0d, 0x00, 0x00, 0x21];
+    const body = [0x0f, 0x01, 0x01, 0x00, 0x01, 0xff, 0xff, ...u32(0), ...u32(0x100), 0x02, ...sub, ...sub, ...sub, ...sub, 0x04, 0x00];
+    let value = [0x0f, 0x01, 0x01, 0x00, 0x01, ...u32(0), ...u32(0x100), 0x03, 0x00];
+    const withValue = (v: number[]) => [...instance(t), ...u32(1), v.length & 0xff, v.length >> 8, 0x21, 0x00, ...v];
+    for (let level = 0; level < 12; level++) value = [0x0f, 0x01, 0x01, 0x00, ...withValue(value), 0x00];
+    const record = withValue(value);
+    const chunk = chunkWith([
+      [0x100, name],
+      [t, definition(body)],
+      [0x1000, record],
+    ]);
+    expect(() => readBinXml(new ChunkContext(chunk), 0x1000, 0x1000 + record.length)).toThrow(/more than 131072 nodes/);
+  });
+
   it('processing instructions whose target name is stored elsewhere advance (npm run fuzz, seed 20261201, .evtx input 54786)', () => {
     // Before the fix the reader stayed on a PI target token whose name is not inline and pushed
     // the same node until the heap ran out (6 GB). Three PIs naming the name at 0x100, then EOF.
