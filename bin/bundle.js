@@ -14,27 +14,30 @@
 // run tsc alone after `npm run build`, a dist/cli/main.js newer than the bundle means the bundle
 // is older than the modules tsc wrote, and bin/winmc.js uses those. An installed package has no
 // tsc and no tsconfig: the check does not apply there.
-import { isAscii } from 'node:buffer';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
+//
+// CommonJS (bin/package.json), like bin/winmc.js: started as ES modules, node's module loader
+// set up its ESM machinery and a facade of every builtin imported, about 10 ms of each process.
+'use strict';
+const { isAscii } = require('node:buffer');
+const { existsSync, readFileSync, statSync } = require('node:fs');
+const Module = require('node:module');
+const { join } = require('node:path');
+const vm = require('node:vm');
 
-const distCli = fileURLToPath(new URL('../dist/cli/', import.meta.url));
-const packageRoot = fileURLToPath(new URL('../', import.meta.url));
-export const codeCachePath = join(distCli, 'winmc.cjs.cache');
+const distCli = join(__dirname, '..', 'dist', 'cli');
+const packageRoot = join(__dirname, '..');
+const codeCachePath = join(distCli, 'winmc.cjs.cache');
 
 /** The bundle's first line: `//# winmc-bundle <id>`. */
-export const BUNDLE_ID_LINE = /^\/\/# winmc-bundle ([0-9a-f]{16,64})\r?\n/;
+const BUNDLE_ID_LINE = /^\/\/# winmc-bundle ([0-9a-f]{16,64})\r?\n/;
 /** The code cache file: this header line (naming the bundle's id), then V8's data. */
-export const CACHE_MAGIC = 'winmc-code-cache';
+const CACHE_MAGIC = 'winmc-code-cache';
 
 /**
  * The header a code cache file starts with, for the bundle with this id.
  * @param {string} id
  */
-export function cacheHeader(id) {
+function cacheHeader(id) {
   return Buffer.from(`${CACHE_MAGIC} ${id}\n`, 'latin1');
 }
 
@@ -44,7 +47,7 @@ export function cacheHeader(id) {
  * @param {string} id
  * @returns {Buffer | undefined}
  */
-export function cachedDataFor(file, id) {
+function cachedDataFor(file, id) {
   const head = Buffer.from(`${CACHE_MAGIC} ${id}\n`, 'latin1');
   if (file.length <= head.length || !file.subarray(0, head.length).equals(head)) return undefined;
   return file.subarray(head.length);
@@ -56,7 +59,7 @@ export function cachedDataFor(file, id) {
  * made. `cliDir` is dist/cli and `checkout` whether tsconfig.build.json is there, unless a test
  * says otherwise.
  */
-export function loadBundledCli({ useCache = true, cliDir = distCli, checkout = existsSync(join(packageRoot, 'tsconfig.build.json')) } = {}) {
+function loadBundledCli({ useCache = true, cliDir = distCli, checkout = existsSync(join(packageRoot, 'tsconfig.build.json')) } = {}) {
   const bundle = join(cliDir, 'winmc.cjs');
   let text;
   try {
@@ -80,8 +83,10 @@ export function loadBundledCli({ useCache = true, cliDir = distCli, checkout = e
     }
   }
   const script = new vm.Script(Module.wrap(text), { filename: bundle, cachedData });
-  const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, cliDir);
-  const cli = /** @type {typeof import('../dist/cli/main.js')} */ (module.exports);
+  const bundleModule = { exports: {} };
+  script.runInThisContext()(bundleModule.exports, Module.createRequire(bundle), bundleModule, bundle, cliDir);
+  const cli = /** @type {typeof import("../dist/cli/main.js")} */ (bundleModule.exports);
   return { cli, script, id, cached: cachedData !== undefined && script.cachedDataRejected === false };
 }
+
+module.exports = { BUNDLE_ID_LINE, CACHE_MAGIC, cacheHeader, cachedDataFor, codeCachePath, loadBundledCli };

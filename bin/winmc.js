@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // @ts-check
-import { loadBundledCli } from './bundle.js';
+// CommonJS (bin/package.json): see bin/bundle.js for why.
+'use strict';
+const { loadBundledCli } = require('./bundle.js');
 
 // `winmc … | head` closes the pipe early: that is the reader's choice, not an error.
 for (const stream of [process.stdout, process.stderr]) {
@@ -10,15 +12,20 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-// The bundle when `npm run build` made one; the modules tsc wrote otherwise (slower to start).
-const { main } = loadBundledCli()?.cli ?? (await import('../dist/cli/main.js'));
+/** @param {typeof import('../dist/cli/main.js')} cli */
+function run({ main }) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`winmc : error MC9999: internal error: ${err && err.stack ? err.stack : err}\n`);
+      process.exitCode = 70;
+    },
+  );
+}
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err) => {
-    process.stderr.write(`winmc : error MC9999: internal error: ${err && err.stack ? err.stack : err}\n`);
-    process.exitCode = 70;
-  },
-);
+// The bundle when `npm run build` made one; the modules tsc wrote otherwise (slower to start).
+const bundled = loadBundledCli()?.cli;
+if (bundled) run(bundled);
+else import('../dist/cli/main.js').then(run);
