@@ -17,7 +17,7 @@ import { diagnostic, formatDiagnostic, type Diagnostic } from '../mc/diagnostics
 import { isKnownCodepage } from '../mc/codepage.js';
 import { defaultMcTemplates } from '../mc/templates.js';
 import { isManifestGeneration, MANIFEST_GENERATIONS, type ManifestGeneration } from '../manifest/generation.js';
-import { writeFilesAtomically, type OutputFile } from '../io/atomic-write.js';
+import { writeFilesAtomically, type OutputFile, type StagedScan } from '../io/atomic-write.js';
 import { parseCommandLine, readInputFile, usageText, type CommandSpec, type OptionDef } from './kit.js';
 
 const mc = (names: string | string[], kind: OptionDef['kind'], help: string, extra: Partial<OptionDef> = {}): OptionDef => ({
@@ -375,6 +375,8 @@ export interface InputResult {
 export async function compileInputs(cmd: CompileCommand, inputs: readonly string[]): Promise<{ exitCode: number; results: InputResult[] }> {
   const results: InputResult[] = [];
   const writer = new Map<string, string>();
+  // Every input's outputs land in the same few directories: each is looked at once a run.
+  const scan: StagedScan = new Map();
   let exitCode = 0;
   for (const input of inputs) {
     const r = await compileInput(input, cmd);
@@ -388,7 +390,7 @@ export async function compileInputs(cmd: CompileCommand, inputs: readonly string
     if (r.exitCode === 0) {
       for (const o of r.outputs) writer.set(resolve(o.path), input);
       if (cmd.listOutputs) process.stdout.write(r.outputs.map((o) => o.path + '\n').join(''));
-      else r.exitCode = writeOutputs(r.outputs, input, cmd.verbose);
+      else r.exitCode = writeOutputs(r.outputs, input, cmd.verbose, scan);
     }
     // Only the names are needed from here on (--depfile): the bytes of a file done go to the collector.
     r.outputs = r.exitCode === 0 ? r.outputs.map((o) => ({ path: o.path, bytes: NO_BYTES })) : [];
@@ -396,7 +398,7 @@ export async function compileInputs(cmd: CompileCommand, inputs: readonly string
     results.push(r);
   }
   if (cmd.depfile !== undefined && !cmd.listOutputs && exitCode === 0) {
-    const code = writeOutputs([{ path: cmd.depfile, bytes: Buffer.from(depfileText(results, cmd.depfileTargets)) }], cmd.depfile, cmd.verbose);
+    const code = writeOutputs([{ path: cmd.depfile, bytes: Buffer.from(depfileText(results, cmd.depfileTargets)) }], cmd.depfile, cmd.verbose, scan);
     exitCode = Math.max(exitCode, code);
   }
   return { exitCode, results };
@@ -458,9 +460,9 @@ export async function compileInput(inputPath: string, cmd: CompileCommand): Prom
 }
 
 /** Writes every output or none (src/io/atomic-write.ts); -v lists them. */
-export function writeOutputs(outputs: { path: string; bytes: Uint8Array }[], inputPath: string, verbose: boolean): number {
+export function writeOutputs(outputs: { path: string; bytes: Uint8Array }[], inputPath: string, verbose: boolean, scan?: StagedScan): number {
   try {
-    writeFilesAtomically(outputs);
+    writeFilesAtomically(outputs, scan);
   } catch (err) {
     fail(diagnostic('writeFailed', (err as Error).message), inputPath);
     return 1;

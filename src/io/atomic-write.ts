@@ -11,7 +11,6 @@
 // fail with an errno CODE (default ENOSPC); WINMC_IO_FAULT=count prints how many there were at
 // exit. withFileSystem does the same in-process.
 
-import { randomBytes } from 'node:crypto';
 import * as nodeFs from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
@@ -123,10 +122,22 @@ function isAlive(pid: number): boolean {
 }
 
 /**
+ * What one run of writes has seen of its output directories: per directory, the staged names
+ * (`.NAME.PID.HEX.tmp|old`) found by the first look and not removed since. A many-files compile
+ * writes every input's outputs into the same few directories; reading each directory again for
+ * every input made the scans grow with the square of the files (a build directory can hold
+ * thousands). Names staged after the first look by a process that then died are left to the
+ * next run.
+ */
+export type StagedScan = Map<string, string[]>;
+
+/**
  * Removes the temporaries and backups of `targets` left by processes that no longer run (and by
  * earlier writes of this one: writes are synchronous, so none but `current` is under way).
+ * `scan` carries one run's directory listings from write to write; without it, every call
+ * reads the directories afresh.
  */
-export function cleanStaleTemporaries(targets: readonly string[], current = ''): void {
+export function cleanStaleTemporaries(targets: readonly string[], current = '', scan: StagedScan = new Map()): void {
   const byDir = new Map<string, Set<string>>();
   for (const t of targets) {
     const names = byDir.get(dirname(t)) ?? new Set<string>();
@@ -134,19 +145,32 @@ export function cleanStaleTemporaries(targets: readonly string[], current = ''):
     byDir.set(dirname(t), names);
   }
   for (const [dir, names] of byDir) {
-    let entries: string[];
-    try {
-      entries = fs.readdirSync(dir);
-    } catch {
-      continue;
+    let staged = scan.get(dir);
+    if (staged === undefined) {
+      let entries: string[];
+      try {
+        entries = fs.readdirSync(dir);
+      } catch {
+        continue;
+      }
+      staged = entries.filter((e) => STAGED.test(e) && (current === '' || !e.includes(`.${current}.`)));
+      scan.set(dir, staged);
     }
-    for (const entry of entries) {
-      const m = STAGED.exec(entry);
-      if (!m || !names.has(m[1]!) || (current !== '' && entry.includes(`.${current}.`))) continue;
+    const kept: string[] = [];
+    for (const entry of staged) {
+      const m = STAGED.exec(entry)!;
       const pid = Number(m[2]);
-      if (pid === process.pid || !isAlive(pid)) fs.rmSync(join(dir, entry), { force: true });
+      if (names.has(m[1]!) && (pid === process.pid || !isAlive(pid))) fs.rmSync(join(dir, entry), { force: true });
+      else kept.push(entry);
     }
+    scan.set(dir, kept);
   }
+}
+
+/** A tag no other live process uses: the pid, and 32 random bits against a dead process of the same pid. */
+function stagingTag(): string {
+  const random = Math.floor(Math.random() * 0x100000000);
+  return `${process.pid}.${random.toString(16).padStart(8, '0')}`;
 }
 
 function writeWhole(path: string, bytes: Uint8Array): void {
@@ -162,8 +186,9 @@ function writeWhole(path: string, bytes: Uint8Array): void {
   }
 }
 
-export function writeFilesAtomically(files: readonly OutputFile[]): void {
-  const tag = `${process.pid}.${randomBytes(4).toString('hex')}`;
+/** `scan`: one run's directory listings (see StagedScan), shared by the writes of a many-files compile. */
+export function writeFilesAtomically(files: readonly OutputFile[], scan?: StagedScan): void {
+  const tag = stagingTag();
   const staged: { temp: string; path: string; backup: string | undefined }[] = [];
   let failed: string | undefined;
   try {
@@ -180,6 +205,7 @@ export function writeFilesAtomically(files: readonly OutputFile[]): void {
     cleanStaleTemporaries(
       files.map((f) => f.path),
       tag,
+      scan,
     );
     for (const s of staged) {
       failed = s.path;
@@ -225,7 +251,8 @@ export function writeFilesAtomically(files: readonly OutputFile[]): void {
       try {
         nodeFs.rmSync(s.backup, { force: true });
       } catch {
-        // left for cleanStaleTemporaries
+        // left for cleanStaleTemporaries (this run's next look at the directory too)
+        scan?.get(dirname(s.backup))?.push(basename(s.backup));
       }
     }
   }

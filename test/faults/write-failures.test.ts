@@ -103,3 +103,30 @@ describe('two concurrent edits of one hive', () => {
     expect(readFileSync(path).equals(before)).toBe(false);
   });
 });
+
+describe("a run's writes share one look at each directory", () => {
+  // A pid no process has: above the kernel's pid_max (at most 2^22).
+  const deadPid = 4_194_305;
+
+  it('reads the directory once, and still removes the dead temporaries of every later target', () => {
+    const dir = join(work, 'shared-scan');
+    mkdirSync(dir, { recursive: true });
+    const stale = (name: string) => join(dir, `.${name}.${deadPid}.0badc0de.tmp`);
+    for (const name of ['a.h', 'b.h', 'c.h']) writeFileSync(stale(name), 'stale');
+    let reads = 0;
+    const counting = { ...nodeFileSystem, readdirSync: (p: string) => (reads++, nodeFileSystem.readdirSync(p)) };
+    const scan = new Map<string, string[]>();
+    withFileSystem(counting, () => {
+      for (const name of ['a.h', 'b.h']) writeFilesAtomically([{ path: join(dir, name), bytes: Buffer.from(name) }], scan);
+    });
+    expect(reads).toBe(1);
+    expect(existsSync(stale('a.h'))).toBe(false);
+    expect(existsSync(stale('b.h'))).toBe(false);
+    // Not a target of this run: left to the run that writes c.h.
+    expect(existsSync(stale('c.h'))).toBe(true);
+    withFileSystem(counting, () => writeFilesAtomically([{ path: join(dir, 'c.h'), bytes: Buffer.from('c') }]));
+    expect(reads).toBe(2);
+    expect(existsSync(stale('c.h'))).toBe(false);
+    expect(readFileSync(join(dir, 'b.h'), 'utf8')).toBe('b.h');
+  });
+});
