@@ -10,6 +10,14 @@
 // compileMc parses the file again through parseStream (with a fresh resolver), whose diagnostics
 // are then the file's. test/mc/direct-parse.test.ts checks that it accepts a file exactly when
 // parseStream reports nothing, with the same statements and comments.
+//
+// The usual message, `MessageId=N Severity=S Facility=F SymbolicName=X` and `Language=L` lines
+// with spaces, tabs and line ends between the tokens, is read by a few sticky regular
+// expressions instead of a dozen tokens: a one-shot compile runs mostly unoptimised, and the
+// expressions run as compiled code (docs/performance.md). Anything else in a message (a comment,
+// another space character, a token the grammar would reject) and that reading declines, without
+// having changed the scanner, and the tokens are read as before: it takes nothing the token
+// reading would not, and builds the same statements.
 
 import type { TokenType } from 'chevrotain';
 import * as T from './lexer.js';
@@ -18,9 +26,28 @@ import type { FieldStatement, LanguageBlock, MessageItem, MessageStatement, Name
 /** Thrown where the grammar or the scanner would report an error. */
 const GIVE_UP: unique symbol = Symbol('give up');
 
+// The fast reading's expressions (sticky: each matches where the last one stopped).
+/** After the MessageId keyword: `= [+]number`, the number optional, then a space or line end. */
+const MESSAGE_ID = /[ \t]*=[ \t]*(?:(\+)[ \t]*([0-9][A-Za-z0-9_]*)|([0-9][A-Za-z0-9_]*))?(?=[ \t\r\n])/y;
+/** Spaces and line ends, a keyword-like run of letters and its `=`: the next item of the message. */
+const ITEM_KEY = /([ \t\r\n]*)([A-Za-z]+)([ \t]*=[ \t]*)/y;
+/** An item's value: a name run (the scanner's NAME_RUN), then a space or line end. */
+const ITEM_VALUE = /[^\s=():;+]+(?=[ \t\r\n])/y;
+/** After the Language keyword: `= name`, spaces, and the line end the text starts after. */
+const LANGUAGE_LINE = /([ \t]*=[ \t]*)([^\s=;()]+)[ \t]*\r?\n/y;
+const NUMBER_IMAGE = /^[0-9][A-Za-z0-9_]*$/;
+const DIGIT_0 = 48, DIGIT_9 = 57, LF = 10;
+
+/** Statements read by the fast reading and by tokens (tests check that both are exercised). */
+export interface DirectParseCounts {
+  fastMessages: number;
+  fastLanguageBlocks: number;
+}
+
 class DirectParser {
   private readonly s: T.Scanner;
   private readonly text: string;
+  readonly counts: DirectParseCounts = { fastMessages: 0, fastLanguageBlocks: 0 };
 
   constructor(scanner: T.Scanner) {
     this.s = scanner;
@@ -129,10 +156,12 @@ class DirectParser {
   }
 
   private message(line: number, column: number, offset: number): MessageStatement {
+    const fast = this.fastMessage(line, column, offset);
+    if (fast !== undefined) return fast;
     const s = this.s;
     this.advance();
     this.expect(T.Equals);
-    let id: MessageStatement['id'] = { form: 'next' };
+    let id: MessageStatement['id'] = { form: 'next', value: undefined };
     if (s.type === T.Plus) {
       this.advance();
       id = { form: 'relative', value: this.number() };
@@ -173,6 +202,12 @@ class DirectParser {
     const line = s.startLine;
     const column = s.startColumn;
     const offset = s.start;
+    const fast = this.fastLanguageBlock(offset, line, offset - column + 1);
+    if (fast !== undefined) {
+      this.counts.fastLanguageBlocks++;
+      this.advance();
+      return fast;
+    }
     this.keywordEquals();
     const name = this.name(T.LanguageName);
     if (s.type !== T.LineEnd) throw GIVE_UP;
@@ -187,6 +222,99 @@ class DirectParser {
     }
     return { kind: 'language', name, text: '', textLine: nextLine, endOffset: eolEnd, line, column, offset };
   }
+
+  /**
+   * The message whose MessageId keyword is the current token, read by the expressions: the
+   * items up to the first Language block, which is read too; undefined (the scanner untouched)
+   * where that reading declines.
+   */
+  private fastMessage(line: number, column: number, offset: number): MessageStatement | undefined {
+    const text = this.text;
+    const s = this.s;
+    let lineStart = offset - column + 1;
+    MESSAGE_ID.lastIndex = s.end;
+    const head = MESSAGE_ID.exec(text);
+    if (head === null) return undefined;
+    let at = MESSAGE_ID.lastIndex;
+    let id: MessageStatement['id'] = { form: 'next', value: undefined };
+    if (head[2] !== undefined) id = { form: 'relative', value: { image: head[2], line, column: at - head[2].length - lineStart + 1, offset: at - head[2].length } };
+    else if (head[3] !== undefined) id = { form: 'absolute', value: { image: head[3], line, column: at - head[3].length - lineStart + 1, offset: at - head[3].length } };
+    const items: MessageItem[] = [];
+    let itemLine = line;
+    for (;;) {
+      ITEM_KEY.lastIndex = at;
+      const key = ITEM_KEY.exec(text);
+      if (key === null) return undefined;
+      const keyAt = at + key[1]!.length;
+      // The line feeds among the spaces before the keyword.
+      for (let nl = text.indexOf('\n', at); nl >= 0 && nl < keyAt; nl = text.indexOf('\n', nl + 1)) {
+        itemLine++;
+        lineStart = nl + 1;
+      }
+      const keyEnd = keyAt + key[2]!.length;
+      const type = T.keywordOrName(text, keyAt, keyEnd);
+      if (type === T.Language) {
+        const block = this.fastLanguageBlock(keyAt, itemLine, lineStart);
+        if (block === undefined) return undefined;
+        items.push(block);
+        break;
+      }
+      if (type !== T.Severity && type !== T.Facility && type !== T.SymbolicName && type !== T.OutputBase) return undefined;
+      const valueAt = ITEM_KEY.lastIndex;
+      ITEM_VALUE.lastIndex = valueAt;
+      const value = ITEM_VALUE.exec(text);
+      if (value === null) return undefined;
+      const image = value[0];
+      const first = image.charCodeAt(0);
+      const isNumber = first >= DIGIT_0 && first <= DIGIT_9;
+      const keyColumn = keyAt - lineStart + 1;
+      const valueColumn = valueAt - lineStart + 1;
+      if (type === T.OutputBase) {
+        // A number token is digits and [A-Za-z0-9_]; a run with more in it is two tokens.
+        if (!isNumber || !NUMBER_IMAGE.test(image)) return undefined;
+        const statement: OutputBaseStatement = { kind: 'outputBase', value: { image, line: itemLine, column: valueColumn, offset: valueAt }, line: itemLine, column: keyColumn, offset: keyAt };
+        items.push(statement);
+      } else {
+        // A name, not a number or a keyword: the grammar rejects those here.
+        if (isNumber || T.keywordOrName(text, valueAt, valueAt + image.length) !== T.Name) return undefined;
+        const kind = type === T.Severity ? 'severity' : type === T.Facility ? 'facility' : 'symbolicName';
+        const statement: FieldStatement = { kind, name: { name: image, line: itemLine, column: valueColumn, offset: valueAt }, line: itemLine, column: keyColumn, offset: keyAt };
+        items.push(statement);
+      }
+      at = ITEM_VALUE.lastIndex;
+    }
+    this.counts.fastMessages++;
+    this.counts.fastLanguageBlocks++;
+    this.advance();
+    while (s.type === T.Language) items.push(this.languageBlock());
+    return { kind: 'message', id, items, line, column, offset };
+  }
+
+  /**
+   * The Language block whose keyword is at `offset`, on line `line` starting at `lineStart`, read
+   * by the expression and Scanner.skipText; undefined (the scanner untouched) where that reading
+   * declines. The scanner is left after the text; the caller advances.
+   */
+  private fastLanguageBlock(offset: number, line: number, lineStart: number): LanguageBlock | undefined {
+    const text = this.text;
+    LANGUAGE_LINE.lastIndex = offset + 8; // 'Language'.length
+    const m = LANGUAGE_LINE.exec(text);
+    // A Language line at the very end, without a text, is left to the tokens.
+    if (m === null || LANGUAGE_LINE.lastIndex >= text.length) return undefined;
+    const nameAt = offset + 8 + m[1]!.length;
+    const textStart = LANGUAGE_LINE.lastIndex;
+    const end = this.s.skipText(textStart, line + 1);
+    return {
+      kind: 'language',
+      name: { name: m[2]!, line, column: nameAt - lineStart + 1, offset: nameAt },
+      text: text.slice(textStart, end),
+      textLine: line + 1,
+      endOffset: end,
+      line,
+      column: offset - lineStart + 1,
+      offset,
+    };
+  }
 }
 
 /**
@@ -195,12 +323,16 @@ class DirectParser {
  * has a syntax error or a character the scanner reports (what was emitted must then be thrown
  * away), true when the whole file was parsed.
  */
-export function parseDirect(scanner: T.Scanner, emit: (s: Statement) => void): boolean {
+export function parseDirect(scanner: T.Scanner, emit: (s: Statement) => void, counts?: DirectParseCounts): boolean {
+  let parser: DirectParser | undefined;
   try {
-    new DirectParser(scanner).file(emit);
+    parser = new DirectParser(scanner);
+    parser.file(emit);
   } catch (err) {
     if (err === GIVE_UP) return false;
     throw err;
+  } finally {
+    if (counts && parser) Object.assign(counts, parser.counts);
   }
   return true;
 }

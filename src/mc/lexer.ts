@@ -123,7 +123,7 @@ function is(c: number, cls: number): boolean {
 }
 
 /** The keyword a name run spells (ASCII letters, any case), or Name. */
-function keywordOrName(text: string, start: number, end: number): TokenType {
+export function keywordOrName(text: string, start: number, end: number): TokenType {
   const candidates = KEYWORDS_BY_LENGTH[end - start];
   if (candidates === undefined) return Name;
   // Index loops, not for-of, in the per-token and per-message code: in a one-shot compile it runs
@@ -160,8 +160,9 @@ export class Scanner {
   readonly comments: IToken[] = [];
   readonly errors: LexError[] = [];
   private mode = Mode.Statements;
-  private line = 1;
-  private lineStart = 0;
+  /** The current line (1-based) and the offset it starts at, as far as the scan has gone. */
+  line = 1;
+  lineStart = 0;
   private i = 0;
   /** The token advance() found last (type undefined at the end of the input). */
   type: TokenType | undefined;
@@ -262,6 +263,20 @@ export class Scanner {
     this.i = i;
     this.type = undefined;
     return undefined;
+  }
+
+  /**
+   * Passes the message text that starts at `start`, on line `line` (which starts at `start`):
+   * direct-parse.ts has read what comes before it itself. Returns where the text ends, the
+   * scanner is left there in statements mode, and the next advance() reads on from it.
+   */
+  skipText(start: number, line: number): number {
+    this.line = line;
+    this.lineStart = start;
+    const end = this.messageTextEnd(start);
+    this.i = end;
+    this.mode = Mode.Statements;
+    return end;
   }
 
   /** Records the token found at text[start, end) on the current line; returns its type. */

@@ -203,7 +203,7 @@ class McParser extends EmbeddedActionsParser {
   message = this.RULE('message', (): MessageStatement => {
     const kw = this.CONSUME(T.MessageId);
     this.CONSUME(T.Equals);
-    let id: MessageStatement['id'] = { form: 'next' };
+    let id: MessageStatement['id'] = { form: 'next', value: undefined };
     this.OPTION(() => {
       this.OR([
         {

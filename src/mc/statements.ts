@@ -62,7 +62,9 @@ export type MessageItem = FieldStatement | OutputBaseStatement | LanguageBlock;
 export interface MessageStatement extends Located {
   kind: 'message';
   /** `MessageId=` (next), `=N` (absolute) or `=+N` (relative to the facility's last id). */
-  id: { form: 'next' } | { form: 'absolute' | 'relative'; value: NumberToken };
+  // One shape for the three forms (`value` undefined for next): objects of one shape keep the
+  // per-message code of the resolver from being recompiled when a file uses another form.
+  id: { form: 'next'; value: undefined } | { form: 'absolute' | 'relative'; value: NumberToken };
   items: MessageItem[];
 }
 

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { IToken } from 'chevrotain';
-import { parseDirect } from '../../src/mc/direct-parse.js';
+import { parseDirect, type DirectParseCounts } from '../../src/mc/direct-parse.js';
 import { Scanner } from '../../src/mc/lexer.js';
 import { parseStream } from '../../src/mc/parser.js';
 import type { Statement } from '../../src/mc/statements.js';
@@ -19,13 +19,13 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 const shape = (tokens: IToken[]) => tokens.map((t) => [t.tokenType.name, t.image, t.startOffset, t.startLine, t.startColumn]);
 
 /** Whether the direct parse took the file; checks it against parseStream either way. */
-function expectSameAsStream(text: string): boolean {
+function expectSameAsStream(text: string, counts?: DirectParseCounts): boolean {
   const streamScanner = new Scanner(text);
   const streamed: Statement[] = [];
   const diagnostics = parseStream(streamScanner, (s) => streamed.push(s));
   const directScanner = new Scanner(text);
   const direct: Statement[] = [];
-  const ok = parseDirect(directScanner, (s) => direct.push(s));
+  const ok = parseDirect(directScanner, (s) => direct.push(s), counts);
   const clean = diagnostics.length === 0 && streamScanner.errors.length === 0;
   expect(ok, JSON.stringify(text.slice(0, 200))).toBe(clean);
   if (ok) {
@@ -93,5 +93,63 @@ describe('direct parse = parseStream', () => {
       { numRuns: RUNS, seed: SEED },
     );
     expect(taken).toBeGreaterThan(RUNS / 50);
+  });
+
+  // The fast reading of messages (regular expressions instead of tokens) must build what the
+  // tokens build, and decline, leaving the tokens to it, on anything else.
+  it('reads the usual messages by the fast reading, and the rest by tokens', () => {
+    const fast = (text: string) => {
+      const counts = { fastMessages: 0, fastLanguageBlocks: 0 };
+      expect(expectSameAsStream(text, counts), text).toBe(true);
+      return [counts.fastMessages, counts.fastLanguageBlocks];
+    };
+    expect(fast('MessageId=0x1 Severity=Error Facility=System SymbolicName=MSG_A\r\nLanguage=English\r\nA %1.\r\n.\r\n')).toEqual([1, 1]);
+    expect(fast('messageid = +2\n\tSEVERITY=Warning\n  symbolicname = X\nlanguage = English \t\nx\n.\nLanguage=German\ny\n.\n')).toEqual([1, 2]);
+    expect(fast('MessageId=\nOutputBase=10\nLanguage=Eng:lish+\n.\n')).toEqual([1, 1]);
+    // Declined, read by tokens: a comment among the items, a space character other than space
+    // or tab, no space before the next item, a Language line at the end of the file.
+    expect(fast('MessageId=1 ;c\nLanguage=English\nx\n.\n')).toEqual([0, 1]);
+    expect(fast('MessageId=1\u00a0Language=English\nx\n.\n')).toEqual([0, 1]);
+    expect(fast('MessageId=Severity=Error Language=English\nx\n.\n')).toEqual([0, 1]);
+    expect(fast('MessageId=1 Language=English\n')).toEqual([0, 0]);
+    // Rejected by both: a keyword or a number where a name goes, a number token with more after it.
+    for (const text of ['MessageId=1 Severity=Language Language=English\nx\n.\n', 'MessageId=1 SymbolicName=1X Language=English\nx\n.\n', 'MessageId=1 OutputBase=1-0 Language=English\nx\n.\n', 'MessageId=1- Language=English\nx\n.\n']) {
+      expect(expectSameAsStream(text), text).toBe(false);
+    }
+  });
+
+  it.skipIf(!hasCorpus)('reads nearly every message of the large corpus files by the fast reading', () => {
+    let messages = 0;
+    let fastMessages = 0;
+    for (const f of largeInputs().map((l) => l.path)) {
+      const counts = { fastMessages: 0, fastLanguageBlocks: 0 };
+      const text = readFileSync(f, 'latin1');
+      const statements: Statement[] = [];
+      expect(parseDirect(new Scanner(text), (s) => statements.push(s), counts), f).toBe(true);
+      messages += statements.filter((s) => s.kind === 'message').length;
+      fastMessages += counts.fastMessages;
+    }
+    expect(fastMessages / messages).toBeGreaterThan(0.95);
+  });
+
+  it(`on random statement soup without spaces between the pieces (${RUNS} runs)`, () => {
+    const piece = fc.constantFrom(
+      'MessageId=', 'messageid =+ 1', 'MessageId=0x10', 'MessageId=1-', ' Severity=Error', 'SEVERITY = Language', ' Facility=System', ' SymbolicName=X',
+      'SymbolicName=1X', ' OutputBase=10', 'OutputBase=1x', ' Language=English\n', 'Language = Eng:lish \t\r\n', 'Language=English\r\ntext\r\n.\r\n',
+      'LANGUAGE=German\ntext\n.\n', 'text\n', '.\n', '.', ' SeverityNames=(A=1:B)', 'LanguageNames=(E=0x409:M)', '=', '+', ';c\n', ' ', '\n', '\r\n', '\r',
+      '\t', 'Name', '12', '\u00a0', '\u000b',
+    );
+    let taken = 0;
+    let fast = 0;
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const counts = { fastMessages: 0, fastLanguageBlocks: 0 };
+        if (expectSameAsStream(pieces.join(''), counts)) taken++;
+        fast += counts.fastMessages;
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+    expect(taken).toBeGreaterThan(RUNS / 100);
+    expect(fast).toBeGreaterThan(0);
   });
 });
