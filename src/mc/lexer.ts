@@ -10,6 +10,7 @@
 // expressions it replaces (test/mc/reference-lexer.ts), errors included.
 
 import { createToken, type IToken, type TokenType } from 'chevrotain';
+import { objectArray } from './shapes.js';
 
 // A name is any run of characters up to whitespace or punctuation that does not start like a
 // number; what each use allows (a C identifier, a file name) is checked where it is used, so an
@@ -157,7 +158,7 @@ function canStartToken(text: string, i: number, mode: Mode): boolean {
  * `comments` and `errors` fill up as the scan passes them.
  */
 export class Scanner {
-  readonly comments: IToken[] = [];
+  readonly comments: IToken[] = objectArray();
   readonly errors: LexError[] = [];
   private mode = Mode.Statements;
   /** The current line (1-based) and the offset it starts at, as far as the scan has gone. */

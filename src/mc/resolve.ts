@@ -8,9 +8,10 @@ import { diagnostic, type Diagnostic, type DiagnosticKind } from './diagnostics.
 import { inFlavorOrder, type Flavor } from './flavors.js';
 import type { HeaderItem, HeaderMessage, LanguageOutput, McModel, MessageText, NameDefine } from './model.js';
 import type { LanguageBlock, MessageStatement, NamesStatement, NumberToken, Statement } from './statements.js';
-import { FACILITY_BUILTINS, LANGUAGE_BUILTINS, NameTable, SEVERITY_BUILTINS, type LanguageEntry, type SeverityOrFacility } from './tables.js';
+import { FACILITY_BUILTINS, LANGUAGE_BUILTINS, languageEntry, NameTable, SEVERITY_BUILTINS, severityOrFacility, type LanguageEntry, type SeverityOrFacility } from './tables.js';
 import { entrySize, MAX_ENTRY_SIZE } from '../rc-gen/message-table.js';
 import { hex32 } from '../hex.js';
+import { objectArray } from './shapes.js';
 
 export interface ResolveOptions {
   flavor: Flavor;
@@ -61,7 +62,9 @@ export function parseNumber(image: string): number | undefined {
   const m = C_NUMBER.exec(image);
   if (m === null) return undefined;
   const n = m[1] !== undefined ? parseInt(m[1], 16) : m[2] !== undefined ? parseInt(image, 8) : parseInt(image, 10);
-  return n <= 0xffffffff ? n : undefined;
+  // `>>> 0`: parseInt gives a boxed number even for a small one, and a boxed number stored where
+  // small integers were made V8 change the model's object shapes and recompile the resolver.
+  return n <= 0xffffffff ? n >>> 0 : undefined;
 }
 
 function hex(n: number): string {
@@ -103,12 +106,12 @@ function headerLines(text: string): string[] {
  */
 export class Resolver {
   private readonly diagnostics: Diagnostic[] = [];
-  private readonly severities = new NameTable<SeverityOrFacility>(SEVERITY_BUILTINS);
-  private readonly facilities = new NameTable<SeverityOrFacility>(FACILITY_BUILTINS);
-  private readonly languages = new NameTable<LanguageEntry>(LANGUAGE_BUILTINS);
+  private readonly severities = new NameTable(SEVERITY_BUILTINS, (e) => severityOrFacility(e.name, e.value, e.alias));
+  private readonly facilities = new NameTable(FACILITY_BUILTINS, (e) => severityOrFacility(e.name, e.value, e.alias));
+  private readonly languages = new NameTable(LANGUAGE_BUILTINS, (e) => languageEntry(e.name, e.id, e.file));
   /** The header's items in streaming order: comments, the banner, messages. */
-  private readonly items: HeaderItem[] = [];
-  private readonly messages: HeaderMessage[] = [];
+  private readonly items: HeaderItem[] = objectArray();
+  private readonly messages: HeaderMessage[] = objectArray();
   /** The last message code used, per facility value (mc.exe counts per facility). */
   private readonly lastCode = new Map<number, number>();
   /** The line of each message value defined so far, keyed by the value as an int32. */
@@ -233,7 +236,7 @@ export class Resolver {
           this.report('badFileName', `language '${entry.name}': file name '${file.name}' must not contain a path, '..' or reserved characters`, file);
           continue;
         }
-        this.languages.define({ name: entry.name, id: value, file: file.name });
+        this.languages.define(languageEntry(entry.name, value, file.name));
         continue;
       }
       const extra = entry.extra?.name;
@@ -246,7 +249,7 @@ export class Resolver {
         this.report('expectedName', `${s.table} '${entry.name}': alias '${extra}' is not a C identifier`, entry.extra!);
         continue;
       }
-      (s.table === 'severity' ? this.severities : this.facilities).define({ name: entry.name, value, alias: extra });
+      (s.table === 'severity' ? this.severities : this.facilities).define(severityOrFacility(entry.name, value, extra));
     }
   }
 

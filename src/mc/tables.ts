@@ -15,12 +15,27 @@ export interface LanguageEntry {
   file: string;
 }
 
+/**
+ * The one place severity and facility entries are made, built-in or defined: objects made at one
+ * site have one shape, so the per-message code reading them is compiled once (a spread copy of a
+ * built-in had another, and V8 recompiled the resolver when a file's own entries arrived).
+ */
+export function severityOrFacility(name: string, value: number, alias: string | undefined): SeverityOrFacility {
+  return { name, value, alias };
+}
+
+/** The one place language entries are made (see severityOrFacility). */
+export function languageEntry(name: string, id: number, file: string): LanguageEntry {
+  return { name, id, file };
+}
+
 export class NameTable<E extends { name: string }> {
   readonly entries: E[] = [];
   private readonly byKey = new Map<string, E>();
 
-  constructor(builtins: readonly E[]) {
-    for (const e of builtins) this.define({ ...e });
+  /** `copy` makes a table's own entry of a built-in one. */
+  constructor(builtins: readonly E[], copy: (e: E) => E) {
+    for (const e of builtins) this.define(copy(e));
   }
 
   /** Adds a name, or updates an existing one (any case) in place, keeping its position and spelling. */
@@ -28,7 +43,8 @@ export class NameTable<E extends { name: string }> {
     const key = entry.name.toLowerCase();
     const existing = this.byKey.get(key);
     if (existing) {
-      Object.assign(existing, { ...entry, name: existing.name });
+      // In place, each property: the entry keeps its position, its spelling and its shape.
+      for (const key of Object.keys(entry) as (keyof E)[]) if (key !== 'name') existing[key] = entry[key];
       return existing;
     }
     this.entries.push(entry);
@@ -42,8 +58,21 @@ export class NameTable<E extends { name: string }> {
    * found stays the same object (define updates it in place), so a kept one never goes stale.
    */
   private readonly bySpelling = new Map<string, E>();
+  /** The last name found and its entry: consecutive messages mostly name the same ones. */
+  private lastName = '';
+  private lastEntry: E | undefined;
 
   lookup(name: string): E | undefined {
+    if (name === this.lastName) return this.lastEntry;
+    const seen = this.lookupUncached(name);
+    if (seen !== undefined) {
+      this.lastName = name;
+      this.lastEntry = seen;
+    }
+    return seen;
+  }
+
+  private lookupUncached(name: string): E | undefined {
     const seen = this.bySpelling.get(name);
     if (seen !== undefined) return seen;
     const e = this.byKey.get(name.toLowerCase());
@@ -53,16 +82,16 @@ export class NameTable<E extends { name: string }> {
 }
 
 export const SEVERITY_BUILTINS: readonly SeverityOrFacility[] = [
-  { name: 'Success', value: 0 },
-  { name: 'Informational', value: 1 },
-  { name: 'Warning', value: 2 },
-  { name: 'Error', value: 3 },
+  { name: 'Success', value: 0, alias: undefined },
+  { name: 'Informational', value: 1, alias: undefined },
+  { name: 'Warning', value: 2, alias: undefined },
+  { name: 'Error', value: 3, alias: undefined },
 ];
 
 // MC-SPEC.md §3.3: real mc.exe gives Application the value 0 (the documentation's 0xFFF is wrong).
 export const FACILITY_BUILTINS: readonly SeverityOrFacility[] = [
-  { name: 'Application', value: 0 },
-  { name: 'System', value: 0x0ff },
+  { name: 'Application', value: 0, alias: undefined },
+  { name: 'System', value: 0x0ff, alias: undefined },
 ];
 
 export const LANGUAGE_BUILTINS: readonly LanguageEntry[] = [{ name: 'English', id: 0x409, file: 'MSG00001' }];
