@@ -26,17 +26,37 @@ import type { FieldStatement, LanguageBlock, MessageItem, MessageStatement, Name
 /** Thrown where the grammar or the scanner would report an error. */
 const GIVE_UP: unique symbol = Symbol('give up');
 
-// The fast reading's expressions (sticky: each matches where the last one stopped).
-/** After the MessageId keyword: `= [+]number`, the number optional, then a space or line end. */
-const MESSAGE_ID = /[ \t]*=[ \t]*(?:(\+)[ \t]*([0-9][A-Za-z0-9_]*)|([0-9][A-Za-z0-9_]*))?(?=[ \t\r\n])/y;
-/** Spaces and line ends, a keyword-like run of letters and its `=`: the next item of the message. */
-const ITEM_KEY = /([ \t\r\n]*)([A-Za-z]+)([ \t]*=[ \t]*)/y;
-/** An item's value: a name run (the scanner's NAME_RUN), then a space or line end. */
-const ITEM_VALUE = /[^\s=():;+]+(?=[ \t\r\n])/y;
-/** After the Language keyword: `= name`, spaces, and the line end the text starts after. */
-const LANGUAGE_LINE = /([ \t]*=[ \t]*)([^\s=;()]+)[ \t]*\r?\n/y;
-const NUMBER_IMAGE = /^[0-9][A-Za-z0-9_]*$/;
-const DIGIT_0 = 48, DIGIT_9 = 57, LF = 10;
+// The fast reading's expressions: sticky, tried with test() at an offset, each giving where its
+// run ends (lastIndex) without a match array or captured strings to allocate.
+/** `=` and the spaces or tabs around it. */
+const EQUALS = /[ \t]*=[ \t]*/y;
+/** Spaces, tabs and line ends (the spaces a message's items are separated by). */
+const SPACES = /[ \t\r\n]*/y;
+/** Spaces and tabs. */
+const BLANKS = /[ \t]*/y;
+/** A keyword-like run of letters. */
+const LETTERS = /[A-Za-z]+/y;
+/** A number token: a digit, then [A-Za-z0-9_]. */
+const NUMBER = /[0-9][A-Za-z0-9_]*/y;
+/** A name run (the scanner's NAME_RUN). */
+const NAME = /[^\s=():;+]+/y;
+/** A language name run (the scanner's language mode). */
+const LANGUAGE_NAME = /[^\s=;()]+/y;
+/** Spaces or tabs, then the line end a text starts after. */
+const LINE_END = /[ \t]*\r?\n/y;
+const DIGIT_0 = 48, DIGIT_9 = 57, SPACE = 32, TAB = 9, LF = 10, CR = 13, PLUS = 43;
+
+/** Where the run of `re` that starts at `at` ends; -1 when there is none. */
+function runEnd(re: RegExp, text: string, at: number): number {
+  re.lastIndex = at;
+  return re.test(text) ? re.lastIndex : -1;
+}
+
+/** Whether text[at] separates tokens the way the fast reading allows (space, tab, line end). */
+function isSeparator(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
+  return c === SPACE || c === TAB || c === LF || c === CR;
+}
 
 /** Statements read by the fast reading and by tokens (tests check that both are exercised). */
 export interface DirectParseCounts {
@@ -232,26 +252,31 @@ class DirectParser {
     const text = this.text;
     const s = this.s;
     let lineStart = offset - column + 1;
-    MESSAGE_ID.lastIndex = s.end;
-    const head = MESSAGE_ID.exec(text);
-    if (head === null) return undefined;
-    let at = MESSAGE_ID.lastIndex;
+    let at = runEnd(EQUALS, text, s.end);
+    if (at < 0) return undefined;
     let id: MessageStatement['id'] = { form: 'next', value: undefined };
-    if (head[2] !== undefined) id = { form: 'relative', value: { image: head[2], line, column: at - head[2].length - lineStart + 1, offset: at - head[2].length } };
-    else if (head[3] !== undefined) id = { form: 'absolute', value: { image: head[3], line, column: at - head[3].length - lineStart + 1, offset: at - head[3].length } };
+    const relative = text.charCodeAt(at) === PLUS;
+    if (relative) at = runEnd(BLANKS, text, at + 1);
+    const numberEnd = runEnd(NUMBER, text, at);
+    if (numberEnd >= 0) {
+      const value: NumberToken = { image: text.slice(at, numberEnd), line, column: at - lineStart + 1, offset: at };
+      id = { form: relative ? 'relative' : 'absolute', value };
+      at = numberEnd;
+    } else if (relative) {
+      return undefined;
+    }
+    if (!isSeparator(text, at)) return undefined;
     const items: MessageItem[] = [];
     let itemLine = line;
     for (;;) {
-      ITEM_KEY.lastIndex = at;
-      const key = ITEM_KEY.exec(text);
-      if (key === null) return undefined;
-      const keyAt = at + key[1]!.length;
+      const keyAt = runEnd(SPACES, text, at);
       // The line feeds among the spaces before the keyword.
       for (let nl = text.indexOf('\n', at); nl >= 0 && nl < keyAt; nl = text.indexOf('\n', nl + 1)) {
         itemLine++;
         lineStart = nl + 1;
       }
-      const keyEnd = keyAt + key[2]!.length;
+      const keyEnd = runEnd(LETTERS, text, keyAt);
+      if (keyEnd < 0) return undefined;
       const type = T.keywordOrName(text, keyAt, keyEnd);
       if (type === T.Language) {
         const block = this.fastLanguageBlock(keyAt, itemLine, lineStart);
@@ -260,28 +285,27 @@ class DirectParser {
         break;
       }
       if (type !== T.Severity && type !== T.Facility && type !== T.SymbolicName && type !== T.OutputBase) return undefined;
-      const valueAt = ITEM_KEY.lastIndex;
-      ITEM_VALUE.lastIndex = valueAt;
-      const value = ITEM_VALUE.exec(text);
-      if (value === null) return undefined;
-      const image = value[0];
-      const first = image.charCodeAt(0);
+      const valueAt = runEnd(EQUALS, text, keyEnd);
+      if (valueAt < 0) return undefined;
+      const valueEnd = runEnd(NAME, text, valueAt);
+      if (valueEnd < 0 || !isSeparator(text, valueEnd)) return undefined;
+      const first = text.charCodeAt(valueAt);
       const isNumber = first >= DIGIT_0 && first <= DIGIT_9;
       const keyColumn = keyAt - lineStart + 1;
       const valueColumn = valueAt - lineStart + 1;
       if (type === T.OutputBase) {
         // A number token is digits and [A-Za-z0-9_]; a run with more in it is two tokens.
-        if (!isNumber || !NUMBER_IMAGE.test(image)) return undefined;
-        const statement: OutputBaseStatement = { kind: 'outputBase', value: { image, line: itemLine, column: valueColumn, offset: valueAt }, line: itemLine, column: keyColumn, offset: keyAt };
+        if (!isNumber || runEnd(NUMBER, text, valueAt) !== valueEnd) return undefined;
+        const statement: OutputBaseStatement = { kind: 'outputBase', value: { image: text.slice(valueAt, valueEnd), line: itemLine, column: valueColumn, offset: valueAt }, line: itemLine, column: keyColumn, offset: keyAt };
         items.push(statement);
       } else {
         // A name, not a number or a keyword: the grammar rejects those here.
-        if (isNumber || T.keywordOrName(text, valueAt, valueAt + image.length) !== T.Name) return undefined;
+        if (isNumber || T.keywordOrName(text, valueAt, valueEnd) !== T.Name) return undefined;
         const kind = type === T.Severity ? 'severity' : type === T.Facility ? 'facility' : 'symbolicName';
-        const statement: FieldStatement = { kind, name: { name: image, line: itemLine, column: valueColumn, offset: valueAt }, line: itemLine, column: keyColumn, offset: keyAt };
+        const statement: FieldStatement = { kind, name: { name: text.slice(valueAt, valueEnd), line: itemLine, column: valueColumn, offset: valueAt }, line: itemLine, column: keyColumn, offset: keyAt };
         items.push(statement);
       }
-      at = ITEM_VALUE.lastIndex;
+      at = valueEnd;
     }
     this.counts.fastMessages++;
     this.counts.fastLanguageBlocks++;
@@ -297,16 +321,17 @@ class DirectParser {
    */
   private fastLanguageBlock(offset: number, line: number, lineStart: number): LanguageBlock | undefined {
     const text = this.text;
-    LANGUAGE_LINE.lastIndex = offset + 8; // 'Language'.length
-    const m = LANGUAGE_LINE.exec(text);
+    const nameAt = runEnd(EQUALS, text, offset + 8); // 'Language'.length
+    if (nameAt < 0) return undefined;
+    const nameEnd = runEnd(LANGUAGE_NAME, text, nameAt);
+    if (nameEnd < 0) return undefined;
+    const textStart = runEnd(LINE_END, text, nameEnd);
     // A Language line at the very end, without a text, is left to the tokens.
-    if (m === null || LANGUAGE_LINE.lastIndex >= text.length) return undefined;
-    const nameAt = offset + 8 + m[1]!.length;
-    const textStart = LANGUAGE_LINE.lastIndex;
+    if (textStart < 0 || textStart >= text.length) return undefined;
     const end = this.s.skipText(textStart, line + 1);
     return {
       kind: 'language',
-      name: { name: m[2]!, line, column: nameAt - lineStart + 1, offset: nameAt },
+      name: { name: text.slice(nameAt, nameEnd), line, column: nameAt - lineStart + 1, offset: nameAt },
       text: text.slice(textStart, end),
       textLine: line + 1,
       endOffset: end,
@@ -315,6 +340,7 @@ class DirectParser {
       offset,
     };
   }
+
 }
 
 /**
