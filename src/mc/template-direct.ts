@@ -22,29 +22,24 @@
 // Path parts are read as handlebars' lookupProperty reads them: own properties only (an
 // inherited value falls back, so handlebars gives its own answer and warning); a context path
 // stops at null/undefined, a data path (@root) at any falsy value, as handlebars' generated
-// code does. test/mc/template-direct.test.ts renders every fixture and corpus model both ways.
+// code does. Each part is read where it is used (`t.name`), so that every place keeps its own
+// property cache. test/mc/template-direct.test.ts renders every fixture and corpus model both ways.
 
 /** Thrown by the generated code where only handlebars knows the answer: render.ts falls back. */
 export const FALLBACK: unique symbol = Symbol('template fallback');
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
-function lookupProperty(parent: unknown, name: string): unknown {
-  const result = (parent as Record<string, unknown>)[name];
-  if (result == null) return result;
-  if (hasOwn.call(parent, name)) return result;
-  throw FALLBACK;
-}
-
 /** The helpers the generated code calls, as `rt`. */
 const RUNTIME = {
-  /** A context path part: `parent != null ? lookupProperty(parent, name) : parent`. */
-  c(parent: unknown, name: string): unknown {
-    return parent != null ? lookupProperty(parent, name) : parent;
-  },
-  /** A data path part: `parent && lookupProperty(parent, name)`. */
-  d(parent: unknown, name: string): unknown {
-    return parent ? lookupProperty(parent, name) : parent;
+  /**
+   * lookupProperty's check of a value the generated code has read itself (`parent.name` at the
+   * place of use, so each place keeps its own property cache: one shared `parent[name]` saw every
+   * name and every shape and was the slowest read V8 has).
+   */
+  o(parent: unknown, name: string, value: unknown): unknown {
+    if (value == null || hasOwn.call(parent, name)) return value;
+    throw FALLBACK;
   },
   /** What a mustache appends. */
   s(value: unknown): string {
@@ -131,12 +126,12 @@ class Generator {
     for (const [name, program] of this.partials) {
       this.depth = 0;
       const fn = `p${index++}`;
-      this.partialCode.push(`function ${fn}(c0) {\n${this.program(program, 'c0', true, false)}}\n`);
+      this.partialCode.push(`function ${fn}(c0) {\nlet t;\n${this.program(program, 'c0', true, false)}}\n`);
       this.partials.set(name, Object.assign({}, program, { fnName: fn }));
     }
     this.depth = 0;
     const main = this.program(ast, 'c0', false, true);
-    return `'use strict';\nconst o = [];\n${this.partialCode.join('')}const c0 = root;\n${main}return o.join('');\n`;
+    return `'use strict';\nconst o = [];\nlet t;\n${this.partialCode.join('')}const c0 = root;\n${main}return o.join('');\n`;
   }
 
   private program(p: ProgramNode, ctx: string, inPartial: boolean, top = false): string {
@@ -223,15 +218,14 @@ class Generator {
     const p = node as PathNode;
     if (p.depth !== 0) throw new Unsupported();
     for (const part of p.parts) if (!SAFE_PART.test(part) || part === 'constructor' || part === '__proto__') throw new Unsupported();
-    if (p.data) {
-      if (p.parts[0] !== 'root') throw new Unsupported();
-      // `data && lookupProperty(data, "root")`: the data frame always has root, the model.
-      let expr = 'root';
-      for (const part of p.parts.slice(1)) expr = `rt.d(${expr}, ${JSON.stringify(part)})`;
-      return expr;
-    }
-    let expr = ctx;
-    for (const part of p.parts) expr = `rt.c(${expr}, ${JSON.stringify(part)})`;
-    return expr;
+    // The parts in one temporary `t`, each read where it is used and checked by rt.o: a context
+    // path stops at null or undefined (`parent != null && …`), a data path at any falsy value
+    // (`parent && …`); `data && lookupProperty(data, "root")` is the model itself.
+    if (p.data && p.parts[0] !== 'root') throw new Unsupported();
+    const parts = p.data ? p.parts.slice(1) : p.parts;
+    if (parts.length === 0) return p.data ? 'root' : ctx;
+    const test = p.data ? (e: string) => e : (e: string) => `${e} != null`;
+    const steps = parts.map((part) => test(`(t = rt.o(t, ${JSON.stringify(part)}, t.${part}))`));
+    return `(t = ${p.data ? 'root' : ctx}, ${test('t')} && ${steps.join(' && ')}, t)`;
   }
 }
