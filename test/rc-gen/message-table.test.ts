@@ -31,6 +31,31 @@ describe('message table', () => {
     );
   });
 
+  it('writes a table of Unicode entries only (one string, one write) with every code unit as it is', () => {
+    // Any UTF-16 code unit but NUL, lone surrogates included: the bytes are the units, little-endian.
+    const unit = fc.integer({ min: 1, max: 0xffff }).map((c) => String.fromCharCode(c));
+    const unicodeEntries = fc.uniqueArray(fc.record({ id, text: fc.string({ unit, maxLength: 40 }), unicode: fc.constant(true) }), { selector: (e) => e.id, minLength: 1, maxLength: 30 });
+    fc.assert(
+      fc.property(unicodeEntries, (es) => {
+        const bytes = writeMessageTable(es);
+        const table = readMessageTable(bytes);
+        const sorted = [...es].sort((a, b) => a.id - b.id);
+        let at = table.blocks[0]!.offsetToEntries;
+        for (const e of sorted) {
+          const length = bytes[at]! | (bytes[at + 1]! << 8);
+          expect(length).toBe(4 + ((e.text.length * 2 + 2 + 3) & ~3));
+          expect(bytes[at + 2]! | (bytes[at + 3]! << 8)).toBe(1);
+          const body = Buffer.from(bytes.subarray(at + 4, at + length));
+          expect(body.subarray(0, e.text.length * 2).equals(Buffer.from(e.text, 'utf16le'))).toBe(true);
+          expect([...body.subarray(e.text.length * 2)].every((b) => b === 0)).toBe(true);
+          at += length;
+        }
+        expect(at).toBe(bytes.length);
+      }),
+      { numRuns: 300, seed: 11 },
+    );
+  });
+
   it('refuses duplicate ids when writing', () => {
     expect(() => writeMessageTable([{ id: 1, text: 'a', unicode: true }, { id: 1, text: 'b', unicode: true }])).toThrow('duplicate message id 0x1');
   });
