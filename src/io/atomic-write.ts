@@ -29,7 +29,6 @@ export interface FileSystemLayer {
   renameSync(from: string, to: string): void;
   rmSync(path: string, options: { force: true }): void;
   readdirSync(path: string): string[];
-  existsSync(path: string): boolean;
 }
 
 const NODE_FS: FileSystemLayer = {
@@ -39,9 +38,16 @@ const NODE_FS: FileSystemLayer = {
   closeSync: (fd) => nodeFs.closeSync(fd),
   linkSync: (a, b) => nodeFs.linkSync(a, b),
   renameSync: (a, b) => nodeFs.renameSync(a, b),
-  rmSync: (p, o) => nodeFs.rmSync(p, o),
+  // Only files are removed here: unlink, and a file already gone is no error (rm -f), without
+  // rmSync's option checks and lstat, which cost more than the unlink in a short run.
+  rmSync: (p) => {
+    try {
+      nodeFs.unlinkSync(p);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  },
   readdirSync: (p) => nodeFs.readdirSync(p),
-  existsSync: (p) => nodeFs.existsSync(p),
 };
 
 let fs: FileSystemLayer = faultyFromEnvironment(NODE_FS, process.env.WINMC_IO_FAULT);
@@ -191,15 +197,28 @@ export function writeFilesAtomically(files: readonly OutputFile[], scan?: Staged
   const tag = stagingTag();
   const staged: { temp: string; path: string; backup: string | undefined }[] = [];
   let failed: string | undefined;
+  // Directories made by this call, or seen by this run (scan): each is made once, not per file.
+  const made = new Set<string>();
   try {
     for (const f of files) {
       failed = f.path;
       const dir = dirname(f.path);
-      fs.mkdirSync(dir, { recursive: true });
+      const seen = scan?.has(dir) ?? false;
+      if (!seen && !made.has(dir)) {
+        fs.mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
       const temp = join(dir, `.${basename(f.path)}.${tag}.tmp`);
       const entry = { temp, path: f.path, backup: undefined as string | undefined };
       staged.push(entry);
-      writeWhole(temp, f.bytes);
+      try {
+        writeWhole(temp, f.bytes);
+      } catch (err) {
+        // A directory this run saw and somebody removed since: made again, once.
+        if (!seen || (err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        fs.mkdirSync(dir, { recursive: true });
+        writeWhole(temp, f.bytes);
+      }
     }
     failed = undefined;
     cleanStaleTemporaries(
@@ -209,10 +228,13 @@ export function writeFilesAtomically(files: readonly OutputFile[], scan?: Staged
     );
     for (const s of staged) {
       failed = s.path;
-      if (fs.existsSync(s.path)) {
-        const backup = join(dirname(s.path), `.${basename(s.path)}.${tag}.old`);
+      // The target's backup, when there is a target: the link itself says whether there is.
+      const backup = join(dirname(s.path), `.${basename(s.path)}.${tag}.old`);
+      try {
         fs.linkSync(s.path, backup);
         s.backup = backup;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       }
     }
   } catch (err) {

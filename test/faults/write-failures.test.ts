@@ -1,6 +1,6 @@
 // A write that fails midway, concurrent hive edits, the rename of a hive (issue 17).
 
-import { existsSync, mkdirSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { faultyFileSystem, nodeFileSystem, OutputWriteError, withFileLock, withFileSystem, writeFilesAtomically } from '../../src/io/atomic-write.js';
@@ -128,5 +128,22 @@ describe("a run's writes share one look at each directory", () => {
     expect(reads).toBe(2);
     expect(existsSync(stale('c.h'))).toBe(false);
     expect(readFileSync(join(dir, 'b.h'), 'utf8')).toBe('b.h');
+  });
+
+  it('makes each output directory once a run, and again when it was removed since', () => {
+    const dir = join(work, 'shared-scan-dirs', 'out');
+    let mkdirs = 0;
+    const counting = { ...nodeFileSystem, mkdirSync: (p: string, o: { recursive: true }) => (mkdirs++, nodeFileSystem.mkdirSync(p, o)) };
+    const scan = new Map<string, string[]>();
+    const files = (names: string[]) => names.map((n) => ({ path: join(dir, n), bytes: Buffer.from(n) }));
+    withFileSystem(counting, () => {
+      writeFilesAtomically(files(['a.h', 'a.rc', 'a.bin']), scan);
+      writeFilesAtomically(files(['b.h', 'b.rc']), scan);
+    });
+    expect(mkdirs).toBe(1);
+    rmSync(dir, { recursive: true });
+    withFileSystem(counting, () => writeFilesAtomically(files(['c.h']), scan));
+    expect(mkdirs).toBe(2);
+    expect(readFileSync(join(dir, 'c.h'), 'utf8')).toBe('c.h');
   });
 });
