@@ -324,8 +324,7 @@ export class Resolver {
           if (!lang) {
             this.report('undefinedLanguage', `language '${item.name.name}' is not defined (known: ${this.languages.entries.map((x) => x.name).join(', ')})`, item.name);
           } else if (textFor(texts, lang)) {
-            const first = m.items.find((i) => i.kind === 'language' && this.languages.lookup(i.name.name) === lang)!;
-            this.report('duplicateLanguage', `language '${lang.name}' appears twice in message ${header.symbolicName ?? header.valueHex} (first at line ${first.line})`, item);
+            this.reportDuplicateLanguage(m, lang, header, item);
           } else if (text !== undefined) {
             this.checkLength(header, lang, text, item);
             texts.push({ language: lang.name, languageId: lang.id, text });
@@ -342,6 +341,13 @@ export class Resolver {
       }
     }
     if (header) header.texts = texts.slice();
+  }
+
+  // Apart from message(): a closure there that captured `lang` made every language block of
+  // every message allocate a context for it, error or not.
+  private reportDuplicateLanguage(m: MessageStatement, lang: LanguageEntry, header: HeaderMessage, at: LanguageBlock): void {
+    const first = m.items.find((i) => i.kind === 'language' && this.languages.lookup(i.name.name) === lang)!;
+    this.report('duplicateLanguage', `language '${lang.name}' appears twice in message ${header.symbolicName ?? header.valueHex} (first at line ${first.line})`, at);
   }
 
   private checkLength(h: HeaderMessage, lang: LanguageEntry, text: string, at: { line: number; column: number }): void {
