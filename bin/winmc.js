@@ -20,7 +20,7 @@ function run({ main }) {
       process.exitCode = code;
       // Done: exit now rather than when V8's background work lets the event loop end (its
       // compile and GC tasks kept a many-files compile alive 3-14 ms longer). Output still
-      // queued on a pipe (asynchronous outside Linux) is left to drain first.
+      // queued (writes to a pipe on POSIX and to a Windows terminal are asynchronous) drains first.
       if (streams.every((s) => s.writableLength === 0)) process.exit(code);
     },
     (err) => {
