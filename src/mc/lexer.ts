@@ -116,6 +116,18 @@ for (let c = 0x2000; c <= 0x200a; c++) CLASS[c] = SPACE_CLASS;
 CLASS[NBSP] |= SKIPPED;
 CLASS[BOM] |= SKIPPED;
 
+/**
+ * Where the run of characters of class `cls` (NAME_CLASS, LANGUAGE_NAME_CLASS or NUMBER_CLASS)
+ * that starts at `at` ends.
+ */
+export function classRunEnd(text: string, at: number, cls: number): number {
+  const length = text.length;
+  while (at < length && (CLASS[text.charCodeAt(at)]! & cls) !== 0) at++;
+  return at;
+}
+/** The character classes of classRunEnd: a name run (NAME_RUN), a language name run, a number's tail. */
+export const NAME_CLASS = NAME, LANGUAGE_NAME_CLASS = LANGUAGE_NAME, NUMBER_CLASS = NUMBER;
+
 /** A run of NAME characters (anything but `\s` and `=():;+`), as the CLASS table has them. */
 const NAME_RUN = /[^\s=():;+]+/y;
 
