@@ -14,10 +14,9 @@
 // The usual message, `MessageId=N Severity=S Facility=F SymbolicName=X` and `Language=L` lines
 // with spaces, tabs and line ends between the tokens, is read straight from the character codes
 // instead of as a dozen tokens, each with its call into the scanner (docs/performance.md).
-// Anything else in a message (a comment,
-// another space character, a token the grammar would reject) and that reading declines, without
-// having changed the scanner, and the tokens are read as before: it takes nothing the token
-// reading would not, and builds the same statements.
+// Anything else in a message (a comment, another space character, a token the grammar would
+// reject) and that reading declines, without having changed the scanner, and the tokens are read
+// as before: it takes nothing the token reading would not, and builds the same statements.
 
 import type { TokenType } from 'chevrotain';
 import * as T from './lexer.js';
@@ -265,7 +264,7 @@ class DirectParser {
   }
 
   /**
-   * The message whose MessageId keyword is the current token, read by the expressions: the
+   * The message whose MessageId keyword is the current token, read from the characters: the
    * items up to the first Language block, which is read too; undefined (the scanner untouched)
    * where that reading declines.
    */
@@ -337,7 +336,7 @@ class DirectParser {
 
   /**
    * The Language block whose keyword is at `offset`, on line `line` starting at `lineStart`, read
-   * by the expression and Scanner.skipText; undefined (the scanner untouched) where that reading
+   * from the characters and Scanner.skipText; undefined (the scanner untouched) where that reading
    * declines. The scanner is left after the text; the caller advances.
    */
   private fastLanguageBlock(offset: number, line: number, lineStart: number): LanguageBlock | undefined {
