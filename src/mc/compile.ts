@@ -95,6 +95,9 @@ export function baseNameOf(inputName: string): string {
   return dot > 0 ? file.slice(0, dot) : file;
 }
 
+/** The resolver's model is object literals and arrays only (see renderTemplate). */
+const PLAIN = { plainModel: true };
+
 export function compileMc(input: Uint8Array, options: CompileOptions = {}): CompileResult {
   const limits = {
     inputBytes: Math.min(options.limits?.inputBytes ?? Infinity, LIMITS.inputBytes),
@@ -157,7 +160,7 @@ export function compileMc(input: Uint8Array, options: CompileOptions = {}): Comp
   const headerSource = options.headerTemplate ?? templates.header;
   let headerText: string;
   try {
-    headerText = renderTemplate(headerSource, model);
+    headerText = renderTemplate(headerSource, model, PLAIN);
   } catch (err) {
     // The user's template: a located diagnostic (MC1006), nothing written. The package's own: a bug.
     if (options.headerTemplate === undefined || !(err instanceof TemplateError)) throw err;
@@ -165,11 +168,11 @@ export function compileMc(input: Uint8Array, options: CompileOptions = {}): Comp
     return { files: [], diagnostics, model };
   }
   files.push({ name: `${baseName}.${options.headerExtension ?? 'h'}`, kind: 'header', bytes: text(headerText) });
-  files.push({ name: `${baseName}.rc`, kind: 'rc', bytes: text(renderTemplate(templates.rc, model)) });
+  files.push({ name: `${baseName}.rc`, kind: 'rc', bytes: text(renderTemplate(templates.rc, model, PLAIN)) });
   for (const lang of model.languages) {
     const entries = lang.messages.map((m) => ({ id: m.value, text: m.text, unicode: !options.ansiBins }));
     files.push({ name: lang.binName, kind: 'bin', bytes: writeMessageTable(entries, ansiCodepage), languageId: lang.id });
   }
-  if (options.debugFile) files.push({ name: `${baseName}.dbg`, kind: 'dbg', bytes: text(renderTemplate(templates.dbg, model)) });
+  if (options.debugFile) files.push({ name: `${baseName}.dbg`, kind: 'dbg', bytes: text(renderTemplate(templates.dbg, model, PLAIN)) });
   return { files, diagnostics, model };
 }

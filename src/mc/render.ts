@@ -101,11 +101,16 @@ function directFor(source: string): DirectRenderer | null {
   return d;
 }
 
-export function renderTemplate(source: string, model: object): string {
+/**
+ * Renders `source` over `model` as handlebars does. `plainModel`: every object in the model is a
+ * plain object or array (own data properties, the standard prototypes), as compileMc's are;
+ * the package's templates then skip a check per value read (template-direct.ts).
+ */
+export function renderTemplate(source: string, model: object, { plainModel = false } = {}): string {
   const d = directFor(source);
   if (d !== null) {
     try {
-      return d(model);
+      return d(model, plainModel);
     } catch {
       // A value only handlebars renders right (or an error it reports): its turn.
     }

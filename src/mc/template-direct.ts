@@ -61,12 +61,17 @@ const RUNTIME = {
   },
 };
 
-export type DirectRenderer = (model: unknown) => string;
+/**
+ * `plain`: every object in the model is a plain object or array (own data properties, the
+ * standard prototypes), as the models compileMc builds are; then a value read is the model's
+ * own or undefined, and the generated code skips lookupProperty's check (a call per part read).
+ */
+export type DirectRenderer = (model: unknown, plain?: boolean) => string;
 
 /** The renderer of a generated body (from compileDirect). */
 export function directRenderer(body: string): DirectRenderer {
-  const f = new Function('rt', 'root', body) as (rt: typeof RUNTIME, root: unknown) => string;
-  return (model) => f(RUNTIME, model);
+  const f = new Function('rt', 'root', 'plain', body) as (rt: typeof RUNTIME, root: unknown, plain: boolean) => string;
+  return (model, plain = false) => f(RUNTIME, model, plain);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -232,7 +237,7 @@ class Generator {
     const parts = p.data ? p.parts.slice(1) : p.parts;
     if (parts.length === 0) return p.data ? 'root' : ctx;
     const test = p.data ? (e: string) => e : (e: string) => `${e} != null`;
-    const steps = parts.map((part) => test(`(t = rt.o(t, ${JSON.stringify(part)}, t.${part}))`));
+    const steps = parts.map((part) => test(`(t = plain ? t.${part} : rt.o(t, ${JSON.stringify(part)}, t.${part}))`));
     return `(t = ${p.data ? 'root' : ctx}, ${test('t')} && ${steps.join(' && ')}, t)`;
   }
 }

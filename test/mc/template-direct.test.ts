@@ -40,7 +40,12 @@ function expectSameOnFiles(files: string[]): number {
       const model = compileMc(bytes, { ...options, inputName: file, ansiCodepage: file.endsWith('ru-RU.mc') ? 1251 : 1252 }).model;
       if (!model) continue;
       models++;
-      for (const r of renderers) expect(r.direct!(model), `${r.name} on ${file}`).toBe(r.handlebars(model));
+      for (const r of renderers) {
+        const expected = r.handlebars(model);
+        expect(r.direct!(model), `${r.name} on ${file}`).toBe(expected);
+        // compileMc's models are plain: the check-free reading gives the same text.
+        expect(r.direct!(model, true), `${r.name} on ${file}, plain`).toBe(expected);
+      }
     }
   }
   return models;
@@ -75,23 +80,61 @@ describe('the .mc templates as plain functions = handlebars', () => {
       for (const xs of values) {
         for (const r of [undefined, { s: 'S' }, { s: 0 }, 0, '']) {
           const model = { a, b: a, xs, r };
-          let got: string | typeof FALLBACK;
-          try {
-            got = direct!(model);
-          } catch (err) {
-            if (err !== FALLBACK) throw err;
-            got = FALLBACK;
-          }
-          if (got === FALLBACK) fallbacks++;
-          else {
-            expect(got, JSON.stringify(model)).toBe(handlebars(model));
-            same++;
+          // A model of plain objects and arrays only may also be read without the own-property check.
+          const plain = [a, xs, r].every((v) => v === null || typeof v !== 'object' || Array.isArray(v) || Object.getPrototypeOf(v) === Object.prototype);
+          for (const checkFree of plain ? [false, true] : [false]) {
+            let got: string | typeof FALLBACK;
+            try {
+              got = direct!(model, checkFree);
+            } catch (err) {
+              if (err !== FALLBACK) throw err;
+              got = FALLBACK;
+            }
+            if (got === FALLBACK) fallbacks++;
+            else {
+              expect(got, JSON.stringify(model)).toBe(handlebars(model));
+              same++;
+            }
           }
         }
       }
     }
     expect(same).toBeGreaterThan(150);
     expect(fallbacks).toBeGreaterThan(0);
+  });
+
+  it('reads a plain model without the own-property check, and falls back on an inherited value with it', () => {
+    const { direct, handlebars } = bothWays('{{a.b}}[{{#each xs}}{{this.b}},{{/each}}]{{@root.r.s}}');
+    class WithProto {
+      get b() {
+        return 'inherited';
+      }
+    }
+    const plainValues: unknown[] = [undefined, null, '', 'x', {}, { b: 'own' }, { b: '' }, [], [{ b: 'p' }, {}, { b: 'q' }], { s: 'S' }];
+    let compared = 0;
+    for (const a of plainValues) {
+      for (const xs of plainValues) {
+        for (const r of plainValues) {
+          const model = { a, xs, r };
+          let got: string | typeof FALLBACK;
+          try {
+            got = direct!(model, true);
+          } catch (err) {
+            if (err !== FALLBACK) throw err;
+            got = FALLBACK;
+          }
+          if (got !== FALLBACK) {
+            expect(got, JSON.stringify(model)).toBe(handlebars(model));
+            compared++;
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(500);
+    // An inherited value: handlebars refuses it; with the check, the plain function hands over.
+    const inherited = { a: new WithProto(), xs: [new WithProto()], r: {} };
+    expect(() => direct!(inherited)).toThrow();
+    expect(handlebars(inherited)).toBe('[,]');
   });
 
   it('leaves what it does not cover to handlebars', () => {
