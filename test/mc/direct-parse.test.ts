@@ -3,7 +3,7 @@
 // parseStream and the scanner report nothing, and then gives the same statements, in the same
 // order, and the same comments.
 import fc from 'fast-check';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { IToken } from 'chevrotain';
@@ -11,7 +11,7 @@ import { parseDirect, type DirectParseCounts } from '../../src/mc/direct-parse.j
 import { Scanner } from '../../src/mc/lexer.js';
 import { parseStream } from '../../src/mc/parser.js';
 import type { Statement } from '../../src/mc/statements.js';
-import { corpusRoot, hasCorpus, largeInputs, repoRoot } from '../support/paths.js';
+import { corpusRoot, hasCorpus, largeInputs, mcFilesUnder, repoRoot } from '../support/paths.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261201);
@@ -33,13 +33,6 @@ function expectSameAsStream(text: string, counts?: DirectParseCounts): boolean {
     expect(shape(directScanner.comments)).toEqual(shape(streamScanner.comments));
   }
   return ok;
-}
-
-function mcFilesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.toLowerCase().endsWith('.mc'))
-    .map((e) => join(e.parentPath, e.name));
 }
 
 describe('direct parse = parseStream', () => {

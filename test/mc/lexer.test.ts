@@ -2,13 +2,13 @@
 // replaced (reference-lexer.ts): the same tokens, comments and errors, with the same offsets,
 // lines and columns, on every corpus and fixture file and on random token soup.
 import fc from 'fast-check';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { IToken } from 'chevrotain';
 import { tokenize } from '../../src/mc/lexer.js';
 import { tokenize as referenceTokenize } from './reference-lexer.js';
-import { corpusRoot, hasCorpus, largeInputs, repoRoot } from '../support/paths.js';
+import { corpusRoot, hasCorpus, largeInputs, mcFilesUnder, repoRoot } from '../support/paths.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
@@ -23,13 +23,6 @@ function expectSameTokens(text: string): void {
   expect(shape(got.tokens)).toEqual(shape(want.tokens));
   expect(shape(got.comments)).toEqual(shape(want.comments));
   expect(got.errors).toEqual(want.errors);
-}
-
-function mcFilesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.toLowerCase().endsWith('.mc'))
-    .map((e) => join(e.parentPath, e.name));
 }
 
 describe('hand-written scanner = chevrotain reference lexer', () => {

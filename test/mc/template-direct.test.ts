@@ -3,14 +3,14 @@
 // under each output generation and banner, and on small templates, either handlebars' text or a
 // FALLBACK (render.ts then lets handlebars render) for every kind of value.
 import Handlebars from 'handlebars';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileMc, type CompileOptions } from '../../src/mc/compile.js';
 import { normalizeTemplate, renderTemplate, TEMPLATE_OPTIONS } from '../../src/mc/render.js';
-import { compileDirect, directRenderer, FALLBACK } from '../../src/mc/template-direct.js';
+import { compileDirect, directRenderer, FALLBACK, type DirectRenderer } from '../../src/mc/template-direct.js';
 import { loadTemplate } from '../../src/mc/templates.js';
-import { corpusRoot, hasCorpus, largeInputs, repoRoot } from '../support/paths.js';
+import { corpusRoot, hasCorpus, largeInputs, mcFilesUnder, repoRoot } from '../support/paths.js';
 
 function bothWays(source: string) {
   const normalized = normalizeTemplate(source);
@@ -20,11 +20,14 @@ function bothWays(source: string) {
   return { direct: body === undefined ? undefined : directRenderer(body), handlebars: (model: unknown) => handlebars(model) };
 }
 
-function mcFilesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.toLowerCase().endsWith('.mc'))
-    .map((e) => join(e.parentPath, e.name));
+/** The plain function's text, or FALLBACK where it hands the model to handlebars. */
+function renderOrFallback(direct: DirectRenderer, model: unknown, plain: boolean): string | typeof FALLBACK {
+  try {
+    return direct(model, plain);
+  } catch (err) {
+    if (err !== FALLBACK) throw err;
+    return FALLBACK;
+  }
 }
 
 const TEMPLATES = ['header.h.hbs', 'rc.hbs', 'dbg.hbs'];
@@ -83,13 +86,7 @@ describe('the .mc templates as plain functions = handlebars', () => {
           // A model of plain objects and arrays only may also be read without the own-property check.
           const plain = [a, xs, r].every((v) => v === null || typeof v !== 'object' || Array.isArray(v) || Object.getPrototypeOf(v) === Object.prototype);
           for (const checkFree of plain ? [false, true] : [false]) {
-            let got: string | typeof FALLBACK;
-            try {
-              got = direct!(model, checkFree);
-            } catch (err) {
-              if (err !== FALLBACK) throw err;
-              got = FALLBACK;
-            }
+            const got = renderOrFallback(direct!, model, checkFree);
             if (got === FALLBACK) fallbacks++;
             else {
               expect(got, JSON.stringify(model)).toBe(handlebars(model));
@@ -116,13 +113,7 @@ describe('the .mc templates as plain functions = handlebars', () => {
       for (const xs of plainValues) {
         for (const r of plainValues) {
           const model = { a, xs, r };
-          let got: string | typeof FALLBACK;
-          try {
-            got = direct!(model, true);
-          } catch (err) {
-            if (err !== FALLBACK) throw err;
-            got = FALLBACK;
-          }
+          const got = renderOrFallback(direct!, model, true);
           if (got !== FALLBACK) {
             expect(got, JSON.stringify(model)).toBe(handlebars(model));
             compared++;

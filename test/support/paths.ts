@@ -18,6 +18,14 @@ export const evtxCorpusDir = corpusPath('evtx');
 export const hasEvtxCorpus = existsSync(resolve(evtxCorpusDir, 'system.evtx'));
 export const evtxCorpusFile = (name: string): string => resolve(evtxCorpusDir, name);
 
+/** Every .mc file under `dir`, at any depth; none when `dir` is missing. */
+export function mcFilesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.toLowerCase().endsWith('.mc'))
+    .map((e) => join(e.parentPath, e.name));
+}
+
 /** The big real .mc files of corpus/large (ru-RU is in code page 1251). */
 export function largeInputs(): { name: string; path: string; codepage: number }[] {
   return readdirSync(join(corpusRoot, 'large'))
