@@ -235,8 +235,8 @@ export class Scanner {
           }
         }
         if (is(c, DIGIT)) {
-          const start = i++;
-          while (i < length && (CLASS[text.charCodeAt(i)]! & NUMBER) !== 0) i++;
+          const start = i;
+          i = classRunEnd(text, i + 1, NUMBER);
           return this.found(NumberLiteral, start, (this.i = i));
         }
         if (is(c, NAME)) {
@@ -263,8 +263,8 @@ export class Scanner {
           return LineEnd;
         }
         if (is(c, LANGUAGE_NAME)) {
-          const start = i++;
-          while (i < length && (CLASS[text.charCodeAt(i)]! & LANGUAGE_NAME) !== 0) i++;
+          const start = i;
+          i = classRunEnd(text, i + 1, LANGUAGE_NAME);
           return this.found(LanguageName, start, (this.i = i));
         }
       }
