@@ -160,7 +160,6 @@ export function cleanStaleTemporaries(targets: readonly string[], current = '', 
         continue;
       }
       staged = entries.filter((e) => STAGED.test(e) && (current === '' || !e.includes(`.${current}.`)));
-      scan.set(dir, staged);
     }
     const kept: string[] = [];
     for (const entry of staged) {
