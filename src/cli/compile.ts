@@ -12,7 +12,7 @@
 
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compileMc, type CompileOptions, type CompiledFile } from '../mc/compile.js';
+import { compileMcWith, type CompileOptions, type CompiledFile } from '../mc/compile-core.js';
 import { diagnostic, formatDiagnostic, type Diagnostic } from '../mc/diagnostics.js';
 import { isKnownCodepage } from '../mc/codepage.js';
 import { defaultMcTemplates } from '../mc/templates.js';
@@ -446,7 +446,8 @@ export async function compileInput(inputPath: string, cmd: CompileCommand): Prom
     return result;
   }
 
-  const compiled = compileMc(input, options);
+  // compileMc's own pipeline; chevrotain's grammar parser is loaded only for a file that needs it.
+  const compiled = compileMcWith(input, options) ?? compileMcWith(input, options, (await import('../mc/parser.js')).parseStream);
   for (const d of compiled.diagnostics) fail(d, inputPath);
   const errors = compiled.diagnostics.filter((d) => d.severity === 'error' || cmd.warningsAsErrors).length;
   if (errors > 0 || compiled.files.length === 0) return result;

@@ -1,5 +1,5 @@
 // --res and --dll for `winmc compile`: the message tables packed into a .res or a message DLL.
-import type { CompiledFile } from '../mc/compile.js';
+import type { CompiledFile } from '../mc/compile-core.js';
 import type { CompileCommand } from './compile.js';
 
 export async function resourceOutputs(files: CompiledFile[], cmd: CompileCommand): Promise<{ path: string; bytes: Uint8Array }[]> {

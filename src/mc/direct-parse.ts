@@ -1,15 +1,16 @@
 // A whole well-formed .mc file parsed straight from the scanner, without token objects.
 //
 // parseStream (parser.ts) takes tokens one object at a time, gathers them into segments and
-// parses each with chevrotain. In a one-shot compile, which runs mostly unoptimised, the token objects, the
-// segment arrays and the per-token calls between them were a large part of the time
+// parses each with chevrotain. In a one-shot compile, which runs mostly unoptimised, the token
+// objects, the segment arrays and the per-token calls between them were a large part of the time
 // (docs/performance.md). This parser reads each token where Scanner.advance() leaves it (type,
 // offsets, line, column) and builds the statements from the text, with the chevrotain grammar's
 // decisions (each one is decided by the next token alone). It is all or nothing: at the first token
 // the grammar would reject, or the first character the scanner reports, it gives up, and
 // compileMc parses the file again through parseStream (with a fresh resolver), whose diagnostics
-// are then the file's. test/mc/direct-parse.test.ts checks that it accepts a file exactly when
-// parseStream reports nothing, with the same statements and comments.
+// are then the file's; only then is chevrotain loaded (compile-core.ts).
+// test/mc/direct-parse.test.ts checks that it accepts a file exactly when parseStream reports
+// nothing, with the same statements and comments.
 //
 // The usual message, `MessageId=N Severity=S Facility=F SymbolicName=X` and `Language=L` lines
 // with spaces, tabs and line ends between the tokens, is read straight from the character codes
@@ -18,8 +19,8 @@
 // reject) and that reading declines, without having changed the scanner, and the tokens are read
 // as before: it takes nothing the token reading would not, and builds the same statements.
 
-import type { TokenType } from 'chevrotain';
 import * as T from './lexer.js';
+import type { TokenType } from './lexer.js';
 import type { FieldStatement, LanguageBlock, MessageItem, MessageStatement, NameEntry, NamesStatement, NameToken, NumberToken, OutputBaseStatement, Statement, TypedefStatement } from './statements.js';
 
 /** Thrown where the grammar or the scanner would report an error. */

@@ -1,5 +1,4 @@
-// Tokens of the .mc message text file (MC-SPEC.md §2), scanned by hand into chevrotain tokens
-// for the chevrotain parser (parser.ts). Three modes:
+// Tokens of the .mc message text file (MC-SPEC.md §2), scanned by hand. Three modes:
 //   statements  keywords, names, numbers, punctuation and `;` comments, whitespace-separated
 //   language    the rest of a `Language=Name` line, up to and including its line end
 //   text        one MessageText token: every line up to and including a line holding only `.`
@@ -8,20 +7,49 @@
 // more than the whole compile may spend (docs/performance.md). This scanner makes one pass over
 // the character codes. test/mc/lexer.test.ts checks it token for token against the regular
 // expressions it replaces (test/mc/reference-lexer.ts), errors included.
+//
+// Nothing here loads chevrotain: a well-formed file is read by direct-parse.ts from this scanner
+// alone, and chevrotain's parser (parser.ts) is loaded only for a file that needs it (one with an
+// error; compile-core.ts). Its start-up was the largest of any library a compile loaded.
 
-import { createToken, type IToken, type TokenType } from 'chevrotain';
 import { objectArray } from './shapes.js';
+
+/**
+ * A token type, compared by identity. It carries what chevrotain's parser reads of a token type,
+ * so that parser.ts gives these objects to chevrotain as its vocabulary: `name`, and `LABEL` for
+ * its error texts; chevrotain adds `tokenTypeIdx` (and its category fields) when parser.ts builds
+ * the parser.
+ */
+export interface TokenType {
+  readonly name: string;
+  readonly LABEL: string;
+  tokenTypeIdx?: number;
+}
+
+/** A token: its type, its text and where it starts (the fields chevrotain's IToken has). */
+export interface McToken {
+  readonly tokenType: TokenType;
+  readonly tokenTypeIdx: number;
+  readonly image: string;
+  readonly startOffset: number;
+  readonly startLine: number;
+  readonly startColumn: number;
+}
+
+function tokenType(name: string, label: string): TokenType {
+  return { name, LABEL: label };
+}
 
 // A name is any run of characters up to whitespace or punctuation that does not start like a
 // number; what each use allows (a C identifier, a file name) is checked where it is used, so an
 // error can say which rule the name broke.
-export const Name = createToken({ name: 'Name', label: 'a name' });
+export const Name = tokenType('Name', 'a name');
 // Digits followed by any run of name characters: validated as a C number when it is used, so
 // `12abc` is reported as a bad number rather than as two tokens.
-export const NumberLiteral = createToken({ name: 'NumberLiteral', label: 'a number' });
+export const NumberLiteral = tokenType('NumberLiteral', 'a number');
 
 function keyword(name: string): TokenType {
-  return createToken({ name, label: name });
+  return tokenType(name, name);
 }
 
 export const MessageIdTypedefMacro = keyword('MessageIdTypedefMacro');
@@ -36,16 +64,16 @@ export const SymbolicName = keyword('SymbolicName');
 export const OutputBase = keyword('OutputBase');
 export const Language = keyword('Language');
 
-export const Equals = createToken({ name: 'Equals', label: "'='" });
-export const LParen = createToken({ name: 'LParen', label: "'('" });
-export const RParen = createToken({ name: 'RParen', label: "')'" });
-export const Colon = createToken({ name: 'Colon', label: "':'" });
-export const Plus = createToken({ name: 'Plus', label: "'+'" });
-export const LanguageName = createToken({ name: 'LanguageName', label: 'a language name' });
-export const LineEnd = createToken({ name: 'LineEnd', label: 'the end of the line' });
-export const MessageText = createToken({ name: 'MessageText', label: 'message text' });
+export const Equals = tokenType('Equals', "'='");
+export const LParen = tokenType('LParen', "'('");
+export const RParen = tokenType('RParen', "')'");
+export const Colon = tokenType('Colon', "':'");
+export const Plus = tokenType('Plus', "'+'");
+export const LanguageName = tokenType('LanguageName', 'a language name');
+export const LineEnd = tokenType('LineEnd', 'the end of the line');
+export const MessageText = tokenType('MessageText', 'message text');
 /** The token type of `;` comments (never seen by the parser). */
-export const Comment = createToken({ name: 'Comment', label: 'a comment' });
+export const Comment = tokenType('Comment', 'a comment');
 
 /** Every token type the parser can see (its vocabulary). */
 export const vocabulary: TokenType[] = [
@@ -63,17 +91,19 @@ const KEYWORDS: TokenType[] = [
 const KEYWORDS_BY_LENGTH: { type: TokenType; lower: string }[][] = [];
 for (const type of KEYWORDS) (KEYWORDS_BY_LENGTH[type.name.length] ??= []).push({ type, lower: type.name.toLowerCase() });
 
-/** A chevrotain token; one class, so every token has the same shape. */
-class Token implements IToken {
-  readonly tokenTypeIdx: number;
+/** One class, so every token has the same shape. */
+class Token implements McToken {
   constructor(
     readonly tokenType: TokenType,
     readonly image: string,
     readonly startOffset: number,
     readonly startLine: number,
     readonly startColumn: number,
-  ) {
-    this.tokenTypeIdx = tokenType.tokenTypeIdx!;
+  ) {}
+
+  /** chevrotain's parser matches a token by its type's index, which it assigns when parser.ts builds it. */
+  get tokenTypeIdx(): number {
+    return this.tokenType.tokenTypeIdx!;
   }
 }
 
@@ -85,9 +115,9 @@ export interface LexError {
 }
 
 export interface LexResult {
-  tokens: IToken[];
+  tokens: McToken[];
   /** `;` comments, set aside for the resolver (they are not part of the grammar). */
-  comments: IToken[];
+  comments: McToken[];
   errors: LexError[];
 }
 
@@ -170,7 +200,7 @@ function canStartToken(text: string, i: number, mode: Mode): boolean {
  * `comments` and `errors` fill up as the scan passes them.
  */
 export class Scanner {
-  readonly comments: IToken[] = objectArray();
+  readonly comments: McToken[] = objectArray();
   readonly errors: LexError[] = [];
   private mode = Mode.Statements;
   /** The current line (1-based) and the offset it starts at, as far as the scan has gone. */
@@ -187,7 +217,7 @@ export class Scanner {
   constructor(readonly text: string) {}
 
   /** The next token, or undefined at the end of the input. */
-  next(): IToken | undefined {
+  next(): McToken | undefined {
     const type = this.advance();
     return type === undefined ? undefined : new Token(type, this.text.slice(this.start, this.end), this.start, this.startLine, this.startColumn);
   }
@@ -330,7 +360,7 @@ export class Scanner {
 /** All tokens of a text at once. */
 export function tokenize(text: string): LexResult {
   const scanner = new Scanner(text);
-  const tokens: IToken[] = [];
+  const tokens: McToken[] = [];
   for (let t = scanner.next(); t !== undefined; t = scanner.next()) tokens.push(t);
   return { tokens, comments: scanner.comments, errors: scanner.errors };
 }

@@ -1,6 +1,10 @@
 // The .mc grammar (MC-SPEC.md §3.1) as a chevrotain parser that builds statement objects.
 // Comments are not part of the grammar (the lexer sets them aside). After a syntax error the
 // parser resynchronises at the next statement keyword, so one run reports every error.
+//
+// Its vocabulary is the lexer's own token types, which chevrotain augments (with their
+// tokenTypeIdx) when the parser is first built: this module is the only one that loads chevrotain,
+// and a compile loads it only for a file that needs it (compile-core.ts).
 
 import { EmbeddedActionsParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
 import { diagnostic, type Diagnostic, type DiagnosticKind } from './diagnostics.js';
@@ -270,9 +274,17 @@ export function validateGrammar(): void {
 
 /** Tokens that can only start a statement: no statement runs across one. */
 const SEGMENT_STARTS = [...STATEMENT_STARTS].filter((t) => t !== T.OutputBase);
-/** SEGMENT_STARTS by tokenTypeIdx: the test runs once per token. */
+/** SEGMENT_STARTS by tokenTypeIdx (the test runs once per token), filled when the parser is built. */
 const isSegmentStart: boolean[] = [];
-for (const t of SEGMENT_STARTS) isSegmentStart[t.tokenTypeIdx!] = true;
+
+/** The one parser, built on first use: chevrotain gives the token types their tokenTypeIdx then. */
+function theParser(): McParser {
+  if (parser === undefined) {
+    parser = new McParser();
+    for (const t of SEGMENT_STARTS) isSegmentStart[t.tokenTypeIdx!] = true;
+  }
+  return parser;
+}
 
 /**
  * Parses a file a segment at a time (a segment runs from one SEGMENT_STARTS token to the next)
@@ -282,11 +294,11 @@ for (const t of SEGMENT_STARTS) isSegmentStart[t.tokenTypeIdx!] = true;
  * remaining input as lookahead: the same diagnostics as parsing the whole file in one go.
  */
 export function parseStream(scanner: Scanner, emit: (s: Statement) => void, maxErrors = 100): Diagnostic[] {
+  const parser = theParser();
   let next = scanner.next();
   while (next !== undefined) {
     const segment = [next];
     for (next = scanner.next(); next !== undefined && isSegmentStart[next.tokenTypeIdx] !== true; next = scanner.next()) segment.push(next);
-    parser ??= new McParser();
     parser.statements = [];
     parser.input = segment;
     parser.file();
@@ -298,7 +310,7 @@ export function parseStream(scanner: Scanner, emit: (s: Statement) => void, maxE
     for (; next !== undefined; next = scanner.next()) rest.push(next);
     return parseTokens(rest, emit, maxErrors);
   }
-  if (parser) release(parser);
+  release(parser);
   return [];
 }
 
@@ -307,7 +319,7 @@ export function parseStream(scanner: Scanner, emit: (s: Statement) => void, maxE
  * so one run reports every error (up to maxErrors).
  */
 export function parseTokens(tokens: IToken[], emit: (s: Statement) => void, maxErrors = 100): Diagnostic[] {
-  parser ??= new McParser();
+  const parser = theParser();
   const diagnostics: Diagnostic[] = [];
   let start = 0;
   while (start < tokens.length) {

@@ -3,10 +3,10 @@
 // model the writers print. Comments are merged back in by offset so the header keeps mc.exe's
 // streaming order (MC-SPEC.md §5.1).
 
-import type { IToken } from 'chevrotain';
 import { diagnostic, type Diagnostic, type DiagnosticKind } from './diagnostics.js';
 import { inFlavorOrder, type Flavor } from './flavors.js';
 import type { HeaderItem, HeaderMessage, LanguageOutput, McModel, MessageText, NameDefine } from './model.js';
+import type { McToken } from './lexer.js';
 import type { LanguageBlock, MessageStatement, NamesStatement, NameToken, NumberToken, Statement } from './statements.js';
 import { FACILITY_BUILTINS, LANGUAGE_BUILTINS, languageEntry, NameTable, SEVERITY_BUILTINS, severityOrFacility, type LanguageEntry, type SeverityOrFacility } from './tables.js';
 import { entrySize, MAX_ENTRY_SIZE } from '../rc-gen/message-table.js';
@@ -131,7 +131,7 @@ export class Resolver {
   private stopped = false;
 
   constructor(
-    private readonly comments: readonly IToken[],
+    private readonly comments: readonly McToken[],
     private readonly source: string,
     private readonly o: ResolveOptions,
   ) {

@@ -1,7 +1,13 @@
 // Statement objects produced by the parser and consumed by the resolver, in source order, and
 // the constructors both parsers (parser.ts, direct-parse.ts) build them with from their tokens.
 
-import type { IToken } from 'chevrotain';
+/** What the constructors read of a token: chevrotain's tokens (parser.ts) and the scanner's have it. */
+interface SourceToken {
+  image: string;
+  startOffset: number;
+  startLine?: number;
+  startColumn?: number;
+}
 
 export interface Located {
   line: number;
@@ -70,21 +76,21 @@ export interface MessageStatement extends Located {
 
 export type Statement = TypedefStatement | NamesStatement | OutputBaseStatement | MessageStatement;
 
-export function nameToken(t: IToken): NameToken {
+export function nameToken(t: SourceToken): NameToken {
   return { name: t.image, line: t.startLine ?? 0, column: t.startColumn ?? 0, offset: t.startOffset };
 }
 
-export function numberToken(t: IToken): NumberToken {
+export function numberToken(t: SourceToken): NumberToken {
   return { image: t.image, line: t.startLine ?? 0, column: t.startColumn ?? 0, offset: t.startOffset };
 }
 
 /** `name=value`, and the alias or file name after a `:` when there is one. */
-export function nameEntry(name: IToken, value: IToken, extra: IToken | undefined): NameEntry {
+export function nameEntry(name: SourceToken, value: SourceToken, extra: SourceToken | undefined): NameEntry {
   return { name: name.image, value: numberToken(value), extra: extra && nameToken(extra), line: name.startLine ?? 0, column: name.startColumn ?? 0, offset: name.startOffset };
 }
 
 /** `Language=name` and its line end, then the text token, which only the end of the file leaves out. */
-export function languageBlockOf(kw: IToken, name: IToken, eol: IToken, text: IToken | undefined): LanguageBlock {
+export function languageBlockOf(kw: SourceToken, name: SourceToken, eol: SourceToken, text: SourceToken | undefined): LanguageBlock {
   const nextLine = (eol.startLine ?? 0) + 1;
   return {
     kind: 'language',
