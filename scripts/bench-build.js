@@ -101,13 +101,18 @@ export function benchBuild({ inputs, tools, root, work, reps }) {
     }
   }
   const med = Object.fromEntries(names.map((n) => [n, median(times[n])]));
-  const one = med['winmc, one process'];
+  const oneMedian = med['winmc, one process'];
   const ratios = {
-    windmcPerFileToWinmcOneProcess: med['windmc, once per file'] / one,
-    wmcPerFileToWinmcOneProcess: med['wmc, once per file'] / one,
-    winmcPerFileToWinmcOneProcess: med['winmc, once per file'] / one,
-    winmcOneProcessToNodeStartup: one / med['node -e 0'],
+    windmcPerFileToWinmcOneProcess: med['windmc, once per file'] / oneMedian,
+    wmcPerFileToWinmcOneProcess: med['wmc, once per file'] / oneMedian,
+    winmcPerFileToWinmcOneProcess: med['winmc, once per file'] / oneMedian,
+    winmcOneProcessToNodeStartup: oneMedian / med['node -e 0'],
   };
+  // Round by round too: both runs of a round are seconds apart, so a machine that slows down or
+  // speeds up between rounds moves both.
+  const one = times['winmc, one process'];
+  const perRound = (/** @type {string} */ peer) => (times[peer].length === one.length ? times[peer].map((ms, r) => ms / one[r]) : []);
+  const windmcRounds = perRound('windmc, once per file');
   const bytes = inputs.reduce((a, i) => a + i.bytes, 0);
   console.log(`\nbuild: the ${inputs.length} large real .mc files (${(bytes / 1e6).toFixed(2)} MB), as a build compiles them (${reps} rounds, medians of round totals)`);
   for (const n of names) {
@@ -124,9 +129,16 @@ export function benchBuild({ inputs, tools, root, work, reps }) {
   }
   const wmcEach = med['wmc, once per file'] / inputs.length;
   console.log(
-    `  what limits the wmc ratio: winmc's one process starts node once (node -e 0: ${fmt(med['node -e 0'])}, ${fmtRatio(med['node -e 0'] / one)} of its time), ` +
+    `  what limits the wmc ratio: winmc's one process starts node once (node -e 0: ${fmt(med['node -e 0'])}, ${fmtRatio(med['node -e 0'] / oneMedian)} of its time), ` +
       `while wmc takes ${fmt(wmcEach)} a file on average, start-up included; ru-RU.mc decoded with code page 1252 in the one-process run (one --ansi-codepage per run)`,
   );
+  if (windmcRounds.length > 0) {
+    const faster = windmcRounds.filter((r) => r > 1).length;
+    const sorted = [...windmcRounds].sort((a, b) => a - b);
+    console.log(
+      `  round by round, windmc / winmc's one process: median ${fmtRatio(median(windmcRounds))}, from ${fmtRatio(sorted[0])} to ${fmtRatio(sorted[sorted.length - 1])}; winmc faster in ${faster} of ${windmcRounds.length} rounds`,
+    );
+  }
   const target = {
     name: `build: ${inputs.length} large .mc files in one winmc process faster than windmc once per file`,
     value: ratios.windmcPerFileToWinmcOneProcess,
@@ -134,5 +146,5 @@ export function benchBuild({ inputs, tools, root, work, reps }) {
     pass: ratios.windmcPerFileToWinmcOneProcess > 1,
     shown: fmtRatio(ratios.windmcPerFileToWinmcOneProcess),
   };
-  return { inputs: inputs.map((i) => i.name), bytes, reps, runs: times, medians: med, failures, ratios, target };
+  return { inputs: inputs.map((i) => i.name), bytes, reps, runs: times, medians: med, failures, ratios, windmcRounds, target };
 }

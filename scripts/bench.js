@@ -14,8 +14,10 @@
 //
 //   node scripts/bench.js [--reps N] [--budget SECONDS] [--sizes 1000,10000,40000,100000]
 //                         [--peer-max-messages N] [--min-real-kb N] [--no-real] [--no-evtx] [--no-etl] [--no-manifests] [--no-build]
-//                         [--build-only]
+//                         [--build-only] [--build-reps N]
 // --build-only runs the build part alone (issue 16) and writes bench/results-build.json.
+// --build-reps sets that part's rounds apart (default 15): windmc's own time varies by a quarter
+// from round to round on a shared machine, and 5 rounds left the ratio to chance.
 // Manifests: scripts/bench-manifest.js (the CLR's manifest and synthetic ones of 1k/10k/50k events).
 // Builds: scripts/bench-build.js (the large real files in one winmc process against windmc and wmc once per file).
 //
@@ -65,7 +67,7 @@ const PEERS = {
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
-  const out = { reps: 5, budget: 60, sizes: [1000, 10000, 40000, 100000], peerMaxMessages: 40000, minRealKb: 0, real: true, evtx: true, etl: true, manifests: true, build: true, buildOnly: false };
+  const out = { reps: 5, budget: 60, sizes: [1000, 10000, 40000, 100000], peerMaxMessages: 40000, minRealKb: 0, real: true, evtx: true, etl: true, manifests: true, build: true, buildOnly: false, buildReps: 15 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -83,6 +85,7 @@ function parseArgs(argv) {
     else if (a === '--no-etl') out.etl = false;
     else if (a === '--no-manifests') out.manifests = false;
     else if (a === '--no-build') out.build = false;
+    else if (a === '--build-reps') out.buildReps = positive(value(), a);
     else if (a === '--build-only') Object.assign(out, { buildOnly: true, build: true, evtx: false, etl: false, manifests: false, sizes: [] });
     else throw new Error(`unknown option ${a}`);
   }
@@ -346,7 +349,7 @@ async function main() {
   const evtx = args.evtx ? await evtxThroughput() : { skipped: 'disabled with --no-evtx' };
   const etl = args.etl ? etlThroughput() : { skipped: 'disabled with --no-etl' };
   const manifests = args.manifests ? await benchManifests({ reps: REPS, corpus }) : { skipped: 'disabled with --no-manifests' };
-  const build = args.build ? benchBuild({ inputs: real, tools, root, work, reps: REPS }) : { skipped: 'disabled with --no-build' };
+  const build = args.build ? benchBuild({ inputs: real, tools, root, work, reps: args.buildReps }) : { skipped: 'disabled with --no-build' };
   const targets = args.buildOnly ? [] : checkTargets(results, exponents);
   if (build.target) {
     targets.push(build.target);
@@ -360,7 +363,7 @@ async function main() {
   const json = {
     date: new Date().toISOString(),
     machine: { node: process.version, platform: process.platform, arch: process.arch, cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryBytes: totalmem(), loadAverageStart: startLoad, loadAverageEnd: endLoad },
-    settings: { cliBundled: bundled, buildOnly: args.buildOnly, reps: REPS, budgetSeconds: BUDGET_MS / 1000, sizes: args.sizes, seed: SEED, peerMaxMessages: args.peerMaxMessages, corpus },
+    settings: { cliBundled: bundled, buildOnly: args.buildOnly, reps: REPS, buildReps: args.buildReps, budgetSeconds: BUDGET_MS / 1000, sizes: args.sizes, seed: SEED, peerMaxMessages: args.peerMaxMessages, corpus },
     inputs: results,
     growthExponents: exponents,
     evtx,
