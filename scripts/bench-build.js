@@ -6,6 +6,12 @@
 // once per file (what a build without the many-files mode pays) and `node -e 0` (node's own
 // start-up, paid once by the one process and once per file by the per-file runs).
 //
+// When the environment sets NODE_EXTRA_CA_CERTS (this project's sandbox does, for its network
+// proxy), node reads and parses that certificate bundle at every start, before any script runs
+// (most of `node -e 0`'s time here: docs/performance.md). winmc makes no network connection and
+// needs no certificate, so the one process and `node -e 0` are also timed with the variable
+// removed, and the target is printed both ways.
+//
 // Every tool runs once per round, the order rotating; medians of the round totals. The inputs
 // of one run share one --ansi-codepage, so ru-RU.mc (code page 1251, compiled with -C 1251 by
 // windmc in its per-file run) is decoded with the default 1252 in the one-process run: the same
@@ -23,6 +29,9 @@ import { join } from 'node:path';
  */
 /** @typedef {{ ms: number; ok: boolean; error?: string }} RunResult */
 
+const CLEAN_ONE = 'winmc, one process, without NODE_EXTRA_CA_CERTS';
+const CLEAN_NODE = 'node -e 0, without NODE_EXTRA_CA_CERTS';
+
 const median = (/** @type {number[]} */ xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -35,11 +44,12 @@ const fmtRatio = (/** @type {number} */ r) => (Number.isFinite(r) ? `${r.toFixed
  * @param {string} command
  * @param {string[]} args
  * @param {string} cwd
+ * @param {NodeJS.ProcessEnv} [env]
  * @returns {RunResult}
  */
-function timed(command, args, cwd) {
+function timed(command, args, cwd, env = process.env) {
   const start = process.hrtime.bigint();
-  const r = spawnSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   return r.status === 0 ? { ms, ok: true } : { ms, ok: false, error: `exit ${r.status ?? r.signal}: ${String(r.stderr || r.stdout).trim().split('\n')[0]}` };
 }
@@ -66,14 +76,22 @@ export function benchBuild({ inputs, tools, root, work, reps }) {
     return { skipped: 'no real inputs' };
   }
   const node = process.execPath;
+  const oneProcess = (/** @type {NodeJS.ProcessEnv} */ env) => () => {
+    const dir = freshDir(work, 'winmc-one');
+    return timed(node, [join(root, 'bin', 'winmc.js'), 'compile', '-b', '-h', dir, '-r', dir, ...inputs.map((i) => i.path)], root, env);
+  };
   /** @type {Record<string, () => RunResult>} */
   const runs = {
-    'winmc, one process': () => {
-      const dir = freshDir(work, 'winmc-one');
-      return timed(node, [join(root, 'bin', 'winmc.js'), 'compile', '-b', '-h', dir, '-r', dir, ...inputs.map((i) => i.path)], root);
-    },
+    'winmc, one process': oneProcess(process.env),
     'node -e 0': () => timed(node, ['-e', '0'], root),
   };
+  const extraCerts = process.env.NODE_EXTRA_CA_CERTS !== undefined;
+  if (extraCerts) {
+    const clean = { ...process.env };
+    delete clean.NODE_EXTRA_CA_CERTS;
+    runs[CLEAN_ONE] = oneProcess(clean);
+    runs[CLEAN_NODE] = () => timed(node, ['-e', '0'], root, clean);
+  }
   for (const t of tools.filter((t) => t.name !== 'node -e 0')) {
     runs[`${t.name}, once per file`] = () => {
       let ms = 0;
@@ -110,41 +128,56 @@ export function benchBuild({ inputs, tools, root, work, reps }) {
   };
   // Round by round too: both runs of a round are seconds apart, so a machine that slows down or
   // speeds up between rounds moves both.
-  const one = times['winmc, one process'];
-  const perRound = (/** @type {string} */ peer) => (times[peer].length === one.length ? times[peer].map((ms, r) => ms / one[r]) : []);
-  const windmcRounds = perRound('windmc, once per file');
+  const perRound = (/** @type {string} */ peer, /** @type {string} */ base) => {
+    const b = times[base] ?? [];
+    return times[peer].length === b.length ? times[peer].map((ms, r) => ms / b[r]) : [];
+  };
+  const windmcRounds = perRound('windmc, once per file', 'winmc, one process');
+  const cleanRounds = extraCerts ? perRound('windmc, once per file', CLEAN_ONE) : [];
   const bytes = inputs.reduce((a, i) => a + i.bytes, 0);
   console.log(`\nbuild: the ${inputs.length} large real .mc files (${(bytes / 1e6).toFixed(2)} MB), as a build compiles them (${reps} rounds, medians of round totals)`);
+  const width = Math.max(...names.map((n) => n.length));
   for (const n of names) {
     if (failures[n]) {
-      console.log(`  ${n.padEnd(24)} failed: ${failures[n]}`);
+      console.log(`  ${n.padEnd(width)} failed: ${failures[n]}`);
       continue;
     }
     let extra = '';
+    if (n === CLEAN_ONE) extra = `  ${fmtRatio(med['windmc, once per file'] / med[CLEAN_ONE])} in windmc's per-file total, ${fmtRatio(med[CLEAN_ONE] / med[CLEAN_NODE])} node's start-up`;
     if (n === 'windmc, once per file') extra = `  ${fmtRatio(ratios.windmcPerFileToWinmcOneProcess)} winmc's one process`;
     if (n === 'wmc, once per file') extra = `  ${fmtRatio(ratios.wmcPerFileToWinmcOneProcess)} winmc's one process`;
     if (n === 'winmc, once per file') extra = `  ${fmtRatio(ratios.winmcPerFileToWinmcOneProcess)} winmc's one process`;
     if (n === 'winmc, one process') extra = `  ${fmtRatio(ratios.winmcOneProcessToNodeStartup)} node's start-up`;
-    console.log(`  ${n.padEnd(24)} ${fmt(med[n]).padStart(9)}  (${times[n].length} run${times[n].length === 1 ? '' : 's'})${extra}`);
+    console.log(`  ${n.padEnd(width)} ${fmt(med[n]).padStart(9)}  (${times[n].length} run${times[n].length === 1 ? '' : 's'})${extra}`);
   }
   const wmcEach = med['wmc, once per file'] / inputs.length;
   console.log(
     `  what limits the wmc ratio: winmc's one process starts node once (node -e 0: ${fmt(med['node -e 0'])}, ${fmtRatio(med['node -e 0'] / oneMedian)} of its time), ` +
       `while wmc takes ${fmt(wmcEach)} a file on average, start-up included; ru-RU.mc decoded with code page 1252 in the one-process run (one --ansi-codepage per run)`,
   );
-  if (windmcRounds.length > 0) {
-    const faster = windmcRounds.filter((r) => r > 1).length;
-    const sorted = [...windmcRounds].sort((a, b) => a - b);
+  for (const [rounds, which] of /** @type {const} */ ([[windmcRounds, "winmc's one process"], [cleanRounds, 'the one process without NODE_EXTRA_CA_CERTS']])) {
+    if (rounds.length === 0) continue;
+    const faster = rounds.filter((r) => r > 1).length;
+    const sorted = [...rounds].sort((a, b) => a - b);
     console.log(
-      `  round by round, windmc / winmc's one process: median ${fmtRatio(median(windmcRounds))}, from ${fmtRatio(sorted[0])} to ${fmtRatio(sorted[sorted.length - 1])}; winmc faster in ${faster} of ${windmcRounds.length} rounds`,
+      `  round by round, windmc / ${which}: median ${fmtRatio(median(rounds))}, from ${fmtRatio(sorted[0])} to ${fmtRatio(sorted[sorted.length - 1])}; winmc faster in ${faster} of ${rounds.length} rounds`,
     );
   }
+  if (extraCerts) {
+    console.log(
+      `  NODE_EXTRA_CA_CERTS is set here: node parses ${process.env.NODE_EXTRA_CA_CERTS} at every start, ${fmt(med['node -e 0'] - med[CLEAN_NODE])} of each node process ` +
+        `(node -e 0 ${fmt(med['node -e 0'])} with it, ${fmt(med[CLEAN_NODE])} without); winmc makes no network connection and needs no certificate`,
+    );
+  }
+  const name = `build: ${inputs.length} large .mc files in one winmc process faster than windmc once per file`;
   const target = {
-    name: `build: ${inputs.length} large .mc files in one winmc process faster than windmc once per file`,
+    name,
     value: ratios.windmcPerFileToWinmcOneProcess,
     limit: 1,
     pass: ratios.windmcPerFileToWinmcOneProcess > 1,
     shown: fmtRatio(ratios.windmcPerFileToWinmcOneProcess),
   };
-  return { inputs: inputs.map((i) => i.name), bytes, reps, runs: times, medians: med, failures, ratios, windmcRounds, target };
+  const cleanRatio = extraCerts ? med['windmc, once per file'] / med[CLEAN_ONE] : NaN;
+  const cleanTarget = extraCerts ? { name: `${name}, node started without NODE_EXTRA_CA_CERTS`, value: cleanRatio, limit: 1, pass: cleanRatio > 1, shown: fmtRatio(cleanRatio) } : undefined;
+  return { inputs: inputs.map((i) => i.name), bytes, reps, runs: times, medians: med, failures, ratios, windmcRounds, cleanRounds, target, cleanTarget };
 }
