@@ -94,10 +94,19 @@ function expectPrograms(b: Build, greeting = 'Hello, Wine, from the module\'s ow
 
 describe.skipIf(missing.length > 0)('winmc_add_messages: a Windows program built with CMake and mingw-w64, run under Wine', () => {
   for (const generator of ['Ninja', 'Unix Makefiles'] as const) {
-    it(`${generator}: builds both programs; they print their messages under Wine; a touched input rebuilds, nothing touched rebuilds nothing`, () => {
-      const b = configure(generator, generator === 'Ninja' ? 'ninja' : 'make');
+    // The Ninja build is configured and built where NODE_EXTRA_CA_CERTS names a file that does not
+    // exist (node warns about it at every start), the Makefiles build where it is not set: the
+    // package runs winmc without the variable when it is set, and as it is otherwise.
+    const certs = generator === 'Ninja';
+    it(`${generator}: builds both programs; they print their messages under Wine; a touched input rebuilds, nothing touched rebuilds nothing (NODE_EXTRA_CA_CERTS ${certs ? 'set: winmc runs without it' : 'not set'})`, () => {
+      const env = { NODE_EXTRA_CA_CERTS: certs ? join(work, 'no-such-ca-bundle.pem') : undefined };
+      const b = configure(generator, generator === 'Ninja' ? 'ninja' : 'make', [], env);
       const first = b.build();
       expect(first.code, first.out).toBe(0);
+      if (certs) {
+        expect(readFileSync(join(b.dir, 'build.ninja'), 'utf8')).toContain('-E env --unset=NODE_EXTRA_CA_CERTS');
+        expect(first.out).not.toContain('Ignoring extra certs');
+      }
       expect(first.out).toContain('winmc: compiling msgs.mc');
       expect(first.out).toContain('winmc: compiling events.man');
       // The header on the target's include path, the .rc compiled by windres.
