@@ -21,6 +21,7 @@
 
 import * as T from './lexer.js';
 import type { TokenType } from './lexer.js';
+import { fieldKind } from './statements.js';
 import type { FieldStatement, LanguageBlock, MessageItem, MessageStatement, NameEntry, NamesStatement, NameToken, NumberToken, OutputBaseStatement, Statement, TypedefStatement } from './statements.js';
 
 /** Thrown where the grammar or the scanner would report an error. */
@@ -234,8 +235,7 @@ class DirectParser {
     const column = s.startColumn;
     const offset = s.start;
     this.keywordEquals();
-    const kind = type === T.Severity ? 'severity' : type === T.Facility ? 'facility' : 'symbolicName';
-    return { kind, name: this.name(T.Name), line, column, offset };
+    return { kind: fieldKind(type), name: this.name(T.Name), line, column, offset };
   }
 
   private languageBlock(): LanguageBlock {
@@ -245,7 +245,6 @@ class DirectParser {
     const offset = s.start;
     const fast = this.fastLanguageBlock(offset, line, offset - column + 1);
     if (fast !== undefined) {
-      this.counts.fastLanguageBlocks++;
       this.advance();
       return fast;
     }
@@ -322,14 +321,12 @@ class DirectParser {
       } else {
         // A name, not a number or a keyword: the grammar rejects those here.
         if (isNumber || T.keywordOrName(text, valueAt, valueEnd) !== T.Name) return undefined;
-        const kind = type === T.Severity ? 'severity' : type === T.Facility ? 'facility' : 'symbolicName';
-        const statement: FieldStatement = { kind, name: { name: text.slice(valueAt, valueEnd), line: itemLine, column: valueColumn, offset: valueAt }, line: itemLine, column: keyColumn, offset: keyAt };
+        const statement: FieldStatement = { kind: fieldKind(type), name: { name: text.slice(valueAt, valueEnd), line: itemLine, column: valueColumn, offset: valueAt }, line: itemLine, column: keyColumn, offset: keyAt };
         items.push(statement);
       }
       at = valueEnd;
     }
     this.counts.fastMessages++;
-    this.counts.fastLanguageBlocks++;
     this.advance();
     while (s.type === T.Language) items.push(this.languageBlock());
     return { kind: 'message', id, items, line, column, offset };
@@ -350,6 +347,7 @@ class DirectParser {
     // A Language line at the very end, without a text, is left to the tokens.
     if (textStart < 0 || textStart >= text.length) return undefined;
     const end = this.s.skipText(textStart, line + 1);
+    this.counts.fastLanguageBlocks++;
     return {
       kind: 'language',
       name: { name: text.slice(nameAt, nameEnd), line, column: nameAt - lineStart + 1, offset: nameAt },

@@ -204,8 +204,8 @@ export class Scanner {
   readonly errors: LexError[] = [];
   private mode = Mode.Statements;
   /** The current line (1-based) and the offset it starts at, as far as the scan has gone. */
-  line = 1;
-  lineStart = 0;
+  private line = 1;
+  private lineStart = 0;
   private i = 0;
   /** The token advance() found last (type undefined at the end of the input). */
   type: TokenType | undefined;

@@ -10,7 +10,7 @@ import { EmbeddedActionsParser, EOF, type IParserErrorMessageProvider, type ITok
 import { diagnostic, type Diagnostic, type DiagnosticKind } from './diagnostics.js';
 import * as T from './lexer.js';
 import type { Scanner } from './lexer.js';
-import { languageBlockOf, nameEntry, nameToken, numberToken } from './statements.js';
+import { fieldKind, languageBlockOf, nameEntry, nameToken, numberToken } from './statements.js';
 import type { FieldStatement, LanguageBlock, MessageItem, MessageStatement, NameEntry, NamesStatement, OutputBaseStatement, Statement, TypedefStatement } from './statements.js';
 
 const EXPECTED_KIND = new Map<TokenType, DiagnosticKind>([
@@ -244,7 +244,7 @@ class McParser extends EmbeddedActionsParser {
     const kw = this.OR(this.fieldKeywordAlternatives);
     this.CONSUME(T.Equals);
     const name = this.CONSUME(T.Name);
-    const kind = kw.tokenType === T.Severity ? 'severity' : kw.tokenType === T.Facility ? 'facility' : 'symbolicName';
+    const kind = fieldKind(kw.tokenType);
     return { kind, name: nameToken(name), line: kw.startLine ?? 0, column: kw.startColumn ?? 0, offset: kw.startOffset };
   });
 

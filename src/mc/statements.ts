@@ -1,6 +1,8 @@
 // Statement objects produced by the parser and consumed by the resolver, in source order, and
 // the constructors both parsers (parser.ts, direct-parse.ts) build them with from their tokens.
 
+import { Facility, Severity } from './lexer.js';
+
 /** What the constructors read of a token: chevrotain's tokens (parser.ts) and the scanner's have it. */
 interface SourceToken {
   image: string;
@@ -75,6 +77,11 @@ export interface MessageStatement extends Located {
 }
 
 export type Statement = TypedefStatement | NamesStatement | OutputBaseStatement | MessageStatement;
+
+/** The field a Severity, Facility or SymbolicName keyword's token type starts (both parsers read them alike). */
+export function fieldKind(type: object): FieldStatement['kind'] {
+  return type === Severity ? 'severity' : type === Facility ? 'facility' : 'symbolicName';
+}
 
 export function nameToken(t: SourceToken): NameToken {
   return { name: t.image, line: t.startLine ?? 0, column: t.startColumn ?? 0, offset: t.startOffset };

@@ -44,7 +44,7 @@ export class NameTable<E extends { name: string }> {
     const existing = this.byKey.get(key);
     if (existing) {
       // In place, each property: the entry keeps its position, its spelling and its shape.
-      for (const key of Object.keys(entry) as (keyof E)[]) if (key !== 'name') existing[key] = entry[key];
+      for (const field of Object.keys(entry) as (keyof E)[]) if (field !== 'name') existing[field] = entry[field];
       return existing;
     }
     this.entries.push(entry);
