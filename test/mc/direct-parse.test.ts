@@ -88,7 +88,7 @@ describe('direct parse = parseStream', () => {
     expect(taken).toBeGreaterThan(RUNS / 50);
   });
 
-  // The fast reading of messages (regular expressions instead of tokens) must build what the
+  // The fast reading of messages (loops over the characters instead of tokens) must build what the
   // tokens build, and decline, leaving the tokens to it, on anything else.
   it('reads the usual messages by the fast reading, and the rest by tokens', () => {
     const fast = (text: string) => {
