@@ -447,7 +447,7 @@ export async function compileInput(inputPath: string, cmd: CompileCommand): Prom
   }
 
   // compileMc's own pipeline; chevrotain's grammar parser is loaded only for a file that needs it.
-  const compiled = compileMcWith(input, options) ?? compileMcWith(input, options, (await import('../mc/parser.js')).parseStream);
+  const compiled = compileMcWith(input, options) ?? compileMcWith(input, options, (await import('../mc/parser.js')).parseStream, true);
   for (const d of compiled.diagnostics) fail(d, inputPath);
   const errors = compiled.diagnostics.filter((d) => d.severity === 'error' || cmd.warningsAsErrors).length;
   if (errors > 0 || compiled.files.length === 0) return result;

@@ -108,11 +108,12 @@ export type GrammarParser = (scanner: Scanner, emit: (s: Statement) => void, max
 
 /**
  * compileMc with the grammar parser given. Without one, a file that only the grammar parser can
- * read (one with a syntax error) gives undefined: the caller loads parser.ts and calls again.
+ * read (one with a syntax error) gives undefined: the caller loads parser.ts and calls again,
+ * with `directDeclined` so that the direct reading, which declined that file, is not run twice.
  */
-export function compileMcWith(input: Uint8Array, options: CompileOptions, grammarParser: GrammarParser): CompileResult;
+export function compileMcWith(input: Uint8Array, options: CompileOptions, grammarParser: GrammarParser, directDeclined?: boolean): CompileResult;
 export function compileMcWith(input: Uint8Array, options: CompileOptions, grammarParser?: GrammarParser): CompileResult | undefined;
-export function compileMcWith(input: Uint8Array, options: CompileOptions, grammarParser?: GrammarParser): CompileResult | undefined {
+export function compileMcWith(input: Uint8Array, options: CompileOptions, grammarParser?: GrammarParser, directDeclined = false): CompileResult | undefined {
   const limits = {
     inputBytes: Math.min(options.limits?.inputBytes ?? Infinity, LIMITS.inputBytes),
     messages: Math.min(options.limits?.messages ?? Infinity, LIMITS.messages),
@@ -151,7 +152,7 @@ export function compileMcWith(input: Uint8Array, options: CompileOptions, gramma
   let scanner = new Scanner(source);
   let resolver = new Resolver(scanner.comments, source, resolveOptions);
   let parseErrors: Diagnostic[] = [];
-  if (!parseDirect(scanner, resolver.add)) {
+  if (directDeclined || !parseDirect(scanner, resolver.add)) {
     if (grammarParser === undefined) return undefined;
     scanner = new Scanner(source);
     resolver = new Resolver(scanner.comments, source, resolveOptions);

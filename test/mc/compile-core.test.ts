@@ -34,6 +34,20 @@ describe('compileMcWith', () => {
     expect(withParser.diagnostics.length).toBeGreaterThan(0);
     expect(withParser.diagnostics).toEqual(full.diagnostics);
     expect(full.diagnostics[0]).toMatchObject({ severity: 'error', line: 1 });
+    // The second call of the CLI, told that the direct reading declined: the grammar parser alone, the same diagnostics.
+    expect(compileMcWith(bytes(BAD), { inputName: 'bad.mc' }, parseStream, true).diagnostics).toEqual(full.diagnostics);
+  });
+
+  it('with directDeclined, reads even a well-formed file by the grammar parser alone, to the same bytes', () => {
+    let calls = 0;
+    const counted: typeof parseStream = (...args) => (calls++, parseStream(...args));
+    compileMcWith(bytes(GOOD), { inputName: 'good.mc' }, counted);
+    expect(calls).toBe(0);
+    const grammarOnly = compileMcWith(bytes(GOOD), { inputName: 'good.mc' }, counted, true);
+    expect(calls).toBe(1);
+    const full = compileMc(bytes(GOOD), { inputName: 'good.mc' });
+    expect(grammarOnly.diagnostics).toEqual([]);
+    expect(grammarOnly.files.map((f) => [f.name, Buffer.from(f.bytes).toString('hex')])).toEqual(full.files.map((f) => [f.name, Buffer.from(f.bytes).toString('hex')]));
   });
 });
 
